@@ -1,0 +1,78 @@
+//! The core's internal error. Rich on purpose: the CLI prints it, the FFI crate folds it into
+//! the handful of cases a screen reacts to. Messages never carry phone numbers, names or
+//! emails, so an error can be logged or shown in a crash report.
+
+use std::path::PathBuf;
+
+use crate::rights::MissingRights;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    BadInput(String),
+
+    #[error("{0}")]
+    MissingRights(#[from] MissingRights),
+
+    #[error("the client database {path} was written by a newer Clientbook (schema {found}, this version knows up to {supported}); update the app. The file was not changed")]
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+
+    #[error(
+        "{path} is not a Clientbook database or is damaged ({detail}); the file was not changed"
+    )]
+    Corrupt { path: PathBuf, detail: String },
+
+    #[error(
+        "the client database {path} is busy in another process; try again when it has finished"
+    )]
+    Locked { path: PathBuf },
+
+    #[error("the client database {path} cannot be written ({detail})")]
+    ReadOnly { path: PathBuf, detail: String },
+
+    #[error("storage error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        source: std::io::Error,
+    },
+
+    #[error("cancelled")]
+    Cancelled,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// Classifies an SQLite failure on a given file into the cases a user can act on.
+    pub(crate) fn from_sqlite(path: &std::path::Path, err: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode;
+        let path = path.to_path_buf();
+        match err.sqlite_error_code() {
+            Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => Error::Corrupt {
+                path,
+                detail: err.to_string(),
+            },
+            Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => {
+                Error::Locked { path }
+            }
+            Some(ErrorCode::ReadOnly)
+            | Some(ErrorCode::CannotOpen)
+            | Some(ErrorCode::PermissionDenied) => Error::ReadOnly {
+                path,
+                detail: err.to_string(),
+            },
+            Some(ErrorCode::DiskFull) => Error::ReadOnly {
+                path,
+                detail: "the disk is full".into(),
+            },
+            _ => Error::Sqlite(err),
+        }
+    }
+}

@@ -1,0 +1,794 @@
+//! Import: phonebook contacts → client database.
+//!
+//! Three steps, as the screen has them: a preview (one row per contact with what would be
+//! stored and why), a selection (select all, toggle, choose a number), and a commit that
+//! writes the selection in batches. The preview and selection are pure; only the commit
+//! touches the store, and it re-checks every number there, so a stale preview can still never
+//! create a duplicate.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use serde::{Deserialize, Serialize};
+
+use crate::contact::PhonebookContact;
+use crate::error::{Error, Result};
+use crate::phone::{self, Phone, Region};
+use crate::store::{ClientIndex, Inserted, NewClient, Store};
+
+/// How a contact stands against the client database and the rest of the phonebook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum ContactStatus {
+    /// Will become a new client.
+    New,
+    /// One of its numbers already belongs to a client.
+    ExistingClient,
+    /// An earlier contact in this phonebook has the same number.
+    DuplicateInPhonebook,
+    /// Several different numbers; the default is chosen but staff should confirm.
+    NeedsChoice,
+    NoPhone,
+    /// Has numbers, none of them valid.
+    InvalidPhone,
+    NoName,
+}
+
+impl ContactStatus {
+    pub const ALL: [ContactStatus; 7] = [
+        ContactStatus::New,
+        ContactStatus::ExistingClient,
+        ContactStatus::DuplicateInPhonebook,
+        ContactStatus::NeedsChoice,
+        ContactStatus::NoPhone,
+        ContactStatus::InvalidPhone,
+        ContactStatus::NoName,
+    ];
+
+    /// Whether a contact in this state can be selected for import.
+    pub fn importable(self) -> bool {
+        matches!(self, ContactStatus::New | ContactStatus::NeedsChoice)
+    }
+
+    fn why_not(self) -> &'static str {
+        match self {
+            ContactStatus::New | ContactStatus::NeedsChoice => "it can be imported",
+            ContactStatus::ExistingClient => "its number already belongs to a client",
+            ContactStatus::DuplicateInPhonebook => {
+                "an earlier contact in the phonebook has the same number"
+            }
+            ContactStatus::NoPhone => "it has no phone number",
+            ContactStatus::InvalidPhone => "none of its numbers is a valid phone number",
+            ContactStatus::NoName => "it has no name, organisation or nickname",
+        }
+    }
+}
+
+/// One preview row: what the contact becomes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct PreviewRow {
+    /// Position of the contact in the input, from 0.
+    pub index: u64,
+    pub platform_id: String,
+    pub name: Option<String>,
+    pub surname: Option<String>,
+    pub middle_name: Option<String>,
+    /// What the list shows, honouring the location's "last name hidden" setting.
+    pub display_name: String,
+    pub phones: Vec<Phone>,
+    /// Position in `phones` of the number that will be imported.
+    pub chosen_phone: Option<u32>,
+    pub status: ContactStatus,
+    /// The existing client, for `existing_client`.
+    pub client_id: Option<i64>,
+    /// The earlier contact, for `duplicate_in_phonebook`.
+    pub duplicate_of: Option<u64>,
+    pub email: Option<String>,
+    /// Why the contact cannot be imported as it is, in words for staff.
+    pub problem: Option<String>,
+    pub selected: bool,
+}
+
+/// Counts per status, plus how many are selected.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct Summary {
+    pub new: u64,
+    pub existing_client: u64,
+    pub duplicate_in_phonebook: u64,
+    pub needs_choice: u64,
+    pub no_phone: u64,
+    pub invalid_phone: u64,
+    pub no_name: u64,
+    pub selected: u64,
+    pub total: u64,
+}
+
+impl Summary {
+    fn count(&mut self, status: ContactStatus) {
+        let slot = match status {
+            ContactStatus::New => &mut self.new,
+            ContactStatus::ExistingClient => &mut self.existing_client,
+            ContactStatus::DuplicateInPhonebook => &mut self.duplicate_in_phonebook,
+            ContactStatus::NeedsChoice => &mut self.needs_choice,
+            ContactStatus::NoPhone => &mut self.no_phone,
+            ContactStatus::InvalidPhone => &mut self.invalid_phone,
+            ContactStatus::NoName => &mut self.no_name,
+        };
+        *slot += 1;
+        self.total += 1;
+    }
+}
+
+/// Location settings that shape the preview.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PreviewOptions {
+    pub region: Region,
+    pub last_name_hidden: bool,
+}
+
+/// The preview plus the staff's selection and number choices.
+#[derive(Debug, Clone)]
+pub struct ImportPlan {
+    rows: Vec<PreviewRow>,
+    last_name_hidden: bool,
+}
+
+/// How often preview building reports progress, in contacts.
+const PREVIEW_PROGRESS_EVERY: usize = 1000;
+
+impl ImportPlan {
+    /// Builds the preview. `progress(done, total)` is called every thousand contacts so a
+    /// large phonebook shows movement.
+    pub fn build(
+        contacts: &[PhonebookContact],
+        clients: &ClientIndex,
+        options: PreviewOptions,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> ImportPlan {
+        let total = contacts.len() as u64;
+        let mut rows = Vec::with_capacity(contacts.len());
+        // Number key → first importable contact holding it.
+        let mut seen: HashMap<String, u64> = HashMap::with_capacity(contacts.len());
+        for (i, contact) in contacts.iter().enumerate() {
+            rows.push(preview_row(i as u64, contact, clients, &mut seen, options));
+            if (i + 1) % PREVIEW_PROGRESS_EVERY == 0 {
+                progress((i + 1) as u64, total);
+            }
+        }
+        progress(total, total);
+        tracing::debug!(contacts = total, "import preview built");
+        ImportPlan {
+            rows,
+            last_name_hidden: options.last_name_hidden,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    pub fn rows(&self) -> &[PreviewRow] {
+        &self.rows
+    }
+
+    /// A page of rows, so a screen never copies the whole phonebook per redraw.
+    pub fn page(&self, offset: u64, limit: u64) -> &[PreviewRow] {
+        let start = (offset as usize).min(self.rows.len());
+        let end = start.saturating_add(limit as usize).min(self.rows.len());
+        &self.rows[start..end]
+    }
+
+    pub fn row(&self, index: u64) -> Result<&PreviewRow> {
+        self.rows
+            .get(index as usize)
+            .ok_or_else(|| no_such_contact(index, self.rows.len()))
+    }
+
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary::default();
+        for row in &self.rows {
+            s.count(row.status);
+            s.selected += row.selected as u64;
+        }
+        s
+    }
+
+    /// Indexes of rows whose name, organisation or number contains `query`
+    /// (case-insensitive; digits match any spelling of the number).
+    pub fn filter(&self, query: &str) -> Vec<u64> {
+        let needle = query.trim().to_lowercase();
+        let digits: String = needle.chars().filter(char::is_ascii_digit).collect();
+        self.rows
+            .iter()
+            .filter(|row| {
+                needle.is_empty()
+                    || row.display_name.to_lowercase().contains(&needle)
+                    || [&row.name, &row.surname, &row.middle_name].iter().any(|f| {
+                        f.as_deref()
+                            .is_some_and(|f| f.to_lowercase().contains(&needle))
+                    })
+                    || (!digits.is_empty()
+                        && row.phones.iter().any(|p| {
+                            p.e164.as_deref().is_some_and(|e| e.contains(&digits))
+                                || p.raw
+                                    .chars()
+                                    .filter(char::is_ascii_digit)
+                                    .collect::<String>()
+                                    .contains(&digits)
+                        }))
+            })
+            .map(|row| row.index)
+            .collect()
+    }
+
+    /// Selects every importable contact; returns how many are selected.
+    pub fn select_all(&mut self) -> u64 {
+        let mut n = 0;
+        for row in &mut self.rows {
+            row.selected = row.status.importable();
+            n += row.selected as u64;
+        }
+        n
+    }
+
+    pub fn select_none(&mut self) {
+        self.rows.iter_mut().for_each(|r| r.selected = false);
+    }
+
+    /// Sets one contact's selection. Selecting a contact that cannot be imported is an error
+    /// that says why.
+    pub fn set_selected(&mut self, index: u64, selected: bool) -> Result<()> {
+        let len = self.rows.len();
+        let row = self
+            .rows
+            .get_mut(index as usize)
+            .ok_or_else(|| no_such_contact(index, len))?;
+        if selected && !row.status.importable() {
+            return Err(Error::BadInput(format!(
+                "contact {index} cannot be imported: {}",
+                row.status.why_not()
+            )));
+        }
+        row.selected = selected;
+        Ok(())
+    }
+
+    /// Flips one contact's selection; returns the new state.
+    pub fn toggle(&mut self, index: u64) -> Result<bool> {
+        let now = !self.row(index)?.selected;
+        self.set_selected(index, now)?;
+        Ok(now)
+    }
+
+    /// Picks which of a contact's numbers to import. Confirms a `needs_choice` contact.
+    pub fn choose_number(&mut self, index: u64, phone: u32) -> Result<()> {
+        let len = self.rows.len();
+        let row = self
+            .rows
+            .get_mut(index as usize)
+            .ok_or_else(|| no_such_contact(index, len))?;
+        let Some(chosen) = row.phones.get(phone as usize) else {
+            return Err(Error::BadInput(format!(
+                "contact {index} has {} number(s); number {phone} does not exist",
+                row.phones.len()
+            )));
+        };
+        if !chosen.valid {
+            return Err(Error::BadInput(format!(
+                "number {phone} of contact {index} cannot be imported: {}",
+                chosen.problem.as_deref().unwrap_or("invalid")
+            )));
+        }
+        if !row.status.importable() {
+            return Err(Error::BadInput(format!(
+                "contact {index} cannot be imported: {}",
+                row.status.why_not()
+            )));
+        }
+        row.chosen_phone = Some(phone);
+        row.status = ContactStatus::New;
+        Ok(())
+    }
+
+    /// The selected contacts as clients to create, with their row index.
+    fn selected_clients(&self) -> (Vec<(u64, NewClient)>, Vec<Skipped>) {
+        let mut clients = Vec::new();
+        let mut skipped = Vec::new();
+        for row in self.rows.iter().filter(|r| r.selected) {
+            let phone = row
+                .chosen_phone
+                .and_then(|i| row.phones.get(i as usize))
+                .filter(|p| p.valid);
+            match (row.name.clone(), phone.and_then(|p| p.e164.clone())) {
+                (Some(name), Some(e164)) => clients.push((
+                    row.index,
+                    NewClient {
+                        name,
+                        surname: row.surname.clone(),
+                        middle_name: row.middle_name.clone(),
+                        phone: e164,
+                        phone_extension: phone.and_then(|p| p.extension.clone()),
+                        email: row.email.clone(),
+                    },
+                )),
+                _ => skipped.push(Skipped {
+                    index: row.index,
+                    reason: row.status.why_not().to_string(),
+                }),
+            }
+        }
+        (clients, skipped)
+    }
+
+    pub fn last_name_hidden(&self) -> bool {
+        self.last_name_hidden
+    }
+}
+
+fn no_such_contact(index: u64, len: usize) -> Error {
+    Error::BadInput(format!(
+        "there is no contact {index}; the phonebook has {len} contact(s), numbered from 0"
+    ))
+}
+
+fn preview_row(
+    index: u64,
+    contact: &PhonebookContact,
+    clients: &ClientIndex,
+    seen: &mut HashMap<String, u64>,
+    options: PreviewOptions,
+) -> PreviewRow {
+    let phones = phone::collapse(
+        contact
+            .phones
+            .iter()
+            .map(|p| phone::normalize(&p.number, p.label, options.region))
+            .collect(),
+    );
+    let name = contact.name_fields().to_client_name();
+    let chosen = phone::default_choice(&phones);
+    let keys: Vec<String> = phones.iter().filter_map(Phone::key).collect();
+    let existing = keys.iter().find_map(|k| clients.get(k).copied());
+    let earlier = keys.iter().find_map(|k| seen.get(k).copied());
+
+    let (status, problem) = match (&name, existing, earlier) {
+        (Err(p), _, _) => (ContactStatus::NoName, Some(p.to_string())),
+        _ if phones.is_empty() => (
+            ContactStatus::NoPhone,
+            Some(ContactStatus::NoPhone.why_not().to_string()),
+        ),
+        _ if chosen.is_none() => {
+            let reasons: Vec<String> = phones
+                .iter()
+                .filter_map(|p| {
+                    p.problem
+                        .as_ref()
+                        .map(|why| format!("{}: {why}", p.raw.trim()))
+                })
+                .collect();
+            // The raw numbers are shown to staff on screen; they never go to logs.
+            (ContactStatus::InvalidPhone, Some(reasons.join("; ")))
+        }
+        (_, Some(_), _) => (ContactStatus::ExistingClient, None),
+        (_, None, Some(_)) => (ContactStatus::DuplicateInPhonebook, None),
+        _ if keys.len() > 1 => (ContactStatus::NeedsChoice, None),
+        _ => (ContactStatus::New, None),
+    };
+    if status.importable() {
+        for key in keys {
+            seen.entry(key).or_insert(index);
+        }
+    }
+    let (name, surname, middle_name, display_name) = match name {
+        Ok(n) => {
+            let display = n.display_name(options.last_name_hidden);
+            (Some(n.name), n.surname, n.middle_name, display)
+        }
+        Err(_) => (None, None, None, String::new()),
+    };
+    PreviewRow {
+        index,
+        platform_id: contact.platform_id.clone(),
+        name,
+        surname,
+        middle_name,
+        display_name,
+        phones,
+        chosen_phone: chosen.map(|c| c as u32),
+        status,
+        client_id: if status == ContactStatus::ExistingClient {
+            existing
+        } else {
+            None
+        },
+        duplicate_of: if status == ContactStatus::DuplicateInPhonebook {
+            earlier
+        } else {
+            None
+        },
+        email: contact.first_email(),
+        problem,
+        selected: false,
+    }
+}
+
+/// A contact and the client it became or already was.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct Imported {
+    pub index: u64,
+    pub client_id: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct Skipped {
+    pub index: u64,
+    pub reason: String,
+}
+
+/// What a commit did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct ImportReport {
+    pub created: Vec<Imported>,
+    /// Selected contacts whose number turned out to belong to a client already.
+    pub already_there: Vec<Imported>,
+    pub skipped: Vec<Skipped>,
+    /// True when the commit stopped early on request; whole batches only were written.
+    pub cancelled: bool,
+}
+
+/// Commit tuning.
+#[derive(Debug, Clone, Copy)]
+pub struct CommitOptions {
+    /// Clients per transaction.
+    pub batch_size: usize,
+}
+
+impl Default for CommitOptions {
+    fn default() -> Self {
+        CommitOptions { batch_size: 500 }
+    }
+}
+
+/// Writes the selected contacts to the store, one transaction per batch.
+///
+/// `cancel` is checked between batches, so a cancelled commit has written whole batches only
+/// and a later commit of the same plan finishes the job without duplicates.
+pub fn commit(
+    store: &Store,
+    plan: &ImportPlan,
+    options: CommitOptions,
+    progress: &mut dyn FnMut(u64, u64) -> Result<()>,
+    cancel: &AtomicBool,
+) -> Result<ImportReport> {
+    let (clients, skipped) = plan.selected_clients();
+    let total = clients.len() as u64;
+    let mut report = ImportReport {
+        skipped,
+        ..Default::default()
+    };
+    let mut done = 0u64;
+    progress(0, total)?;
+    for chunk in clients.chunks(options.batch_size.max(1)) {
+        if cancel.load(Ordering::SeqCst) {
+            report.cancelled = true;
+            tracing::info!(done, total, "import cancelled between batches");
+            break;
+        }
+        let batch: Vec<NewClient> = chunk.iter().map(|(_, c)| c.clone()).collect();
+        let outcomes = store.insert_batch(&batch)?;
+        for ((index, _), outcome) in chunk.iter().zip(outcomes) {
+            match outcome {
+                Inserted::Created(client_id) => report.created.push(Imported {
+                    index: *index,
+                    client_id,
+                }),
+                Inserted::AlreadyThere(client_id) => report.already_there.push(Imported {
+                    index: *index,
+                    client_id,
+                }),
+            }
+        }
+        done += chunk.len() as u64;
+        progress(done, total)?;
+    }
+    tracing::info!(
+        created = report.created.len(),
+        already_there = report.already_there.len(),
+        skipped = report.skipped.len(),
+        cancelled = report.cancelled,
+        "import committed"
+    );
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contact::RawPhone;
+    use crate::phone::PhoneLabel;
+
+    fn contact(given: &str, numbers: &[(&str, PhoneLabel)]) -> PhonebookContact {
+        PhonebookContact {
+            given_name: (!given.is_empty()).then(|| given.to_string()),
+            phones: numbers
+                .iter()
+                .map(|(n, l)| RawPhone {
+                    number: n.to_string(),
+                    label: *l,
+                })
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    fn plan(contacts: &[PhonebookContact], clients: &ClientIndex) -> ImportPlan {
+        ImportPlan::build(contacts, clients, PreviewOptions::default(), &mut |_, _| {})
+    }
+
+    fn no_progress(_: u64, _: u64) -> Result<()> {
+        Ok(())
+    }
+
+    #[test]
+    fn statuses_cover_every_case() {
+        use PhoneLabel::*;
+        let mut clients = ClientIndex::new();
+        clients.insert("+79160000009".into(), 42);
+        let contacts = vec![
+            contact("New", &[("8 916 000-00-01", Mobile)]),
+            contact("Existing", &[("+7 916 000 00 09", Mobile)]),
+            contact("Dup", &[("89160000001", Home)]),
+            contact(
+                "Two",
+                &[("+7 916 000 00 02", Work), ("+7 916 000 00 03", Mobile)],
+            ),
+            contact("NoPhone", &[]),
+            contact("Bad", &[("123", Mobile)]),
+            contact("", &[("+7 916 000 00 04", Mobile)]),
+            contact(
+                "Same twice",
+                &[("+7 916 000 00 05", Home), ("8 (916) 000-00-05", Mobile)],
+            ),
+        ];
+        let p = plan(&contacts, &clients);
+        let statuses: Vec<ContactStatus> = p.rows().iter().map(|r| r.status).collect();
+        use ContactStatus as S;
+        assert_eq!(
+            statuses,
+            vec![
+                S::New,
+                S::ExistingClient,
+                S::DuplicateInPhonebook,
+                S::NeedsChoice,
+                S::NoPhone,
+                S::InvalidPhone,
+                S::NoName,
+                S::New
+            ]
+        );
+        assert_eq!(p.rows()[1].client_id, Some(42));
+        assert_eq!(p.rows()[2].duplicate_of, Some(0));
+        assert_eq!(p.rows()[3].chosen_phone, Some(1), "mobile wins the default");
+        assert_eq!(
+            p.rows()[7].phones.len(),
+            1,
+            "same number collapsed before any choice"
+        );
+        assert!(p.rows()[5].problem.as_deref().unwrap().contains("123"));
+        let s = p.summary();
+        assert_eq!(
+            (s.new, s.existing_client, s.needs_choice, s.total),
+            (2, 1, 1, 8)
+        );
+    }
+
+    #[test]
+    fn selection_rules() {
+        let contacts = vec![
+            contact("A", &[("+7 916 000 00 01", PhoneLabel::Mobile)]),
+            contact("B", &[]),
+            contact(
+                "C",
+                &[
+                    ("+7 916 000 00 02", PhoneLabel::Work),
+                    ("+7 916 000 00 03", PhoneLabel::Home),
+                    ("x", PhoneLabel::Mobile),
+                ],
+            ),
+        ];
+        let mut p = plan(&contacts, &ClientIndex::new());
+        assert_eq!(p.select_all(), 2);
+        assert!(!p.toggle(0).unwrap());
+        let err = p.set_selected(1, true).unwrap_err().to_string();
+        assert!(err.contains("no phone number"), "{err}");
+        assert!(p.toggle(9).is_err());
+        assert!(p
+            .choose_number(2, 2)
+            .unwrap_err()
+            .to_string()
+            .contains("cannot be imported"));
+        assert!(p.choose_number(2, 7).is_err());
+        p.choose_number(2, 1).unwrap();
+        assert_eq!(p.row(2).unwrap().status, ContactStatus::New);
+        assert_eq!(p.row(2).unwrap().chosen_phone, Some(1));
+        assert_eq!(p.summary().selected, 1);
+        p.select_none();
+        assert_eq!(p.summary().selected, 0);
+    }
+
+    #[test]
+    fn commit_then_reimport_creates_nothing() {
+        let store = Store::open_in_memory().unwrap();
+        let contacts: Vec<_> = (0..1200)
+            .map(|i| {
+                contact(
+                    &format!("C{i}"),
+                    &[(&format!("+7 916 {:07}", i), PhoneLabel::Mobile)],
+                )
+            })
+            .collect();
+        let mut p = plan(&contacts, &store.client_index().unwrap());
+        p.select_all();
+        let mut calls = Vec::new();
+        let report = commit(
+            &store,
+            &p,
+            CommitOptions { batch_size: 500 },
+            &mut |d, t| {
+                calls.push((d, t));
+                Ok(())
+            },
+            &AtomicBool::new(false),
+        )
+        .unwrap();
+        assert_eq!(report.created.len(), 1200);
+        assert_eq!(
+            calls,
+            vec![(0, 1200), (500, 1200), (1000, 1200), (1200, 1200)]
+        );
+        let mut again = plan(&contacts, &store.client_index().unwrap());
+        assert_eq!(again.select_all(), 0);
+        assert_eq!(again.summary().existing_client, 1200);
+        // Even the old plan, committed again, only finds what is already there.
+        let report = commit(
+            &store,
+            &p,
+            CommitOptions::default(),
+            &mut no_progress,
+            &AtomicBool::new(false),
+        )
+        .unwrap();
+        assert_eq!(
+            (report.created.len(), report.already_there.len()),
+            (0, 1200)
+        );
+        assert_eq!(store.client_count().unwrap(), 1200);
+    }
+
+    #[test]
+    fn cancel_stops_between_batches_and_resume_finishes() {
+        let store = Store::open_in_memory().unwrap();
+        let contacts: Vec<_> = (0..100)
+            .map(|i| {
+                contact(
+                    &format!("C{i}"),
+                    &[(&format!("+7 916 {:07}", i), PhoneLabel::Mobile)],
+                )
+            })
+            .collect();
+        let mut p = plan(&contacts, &ClientIndex::new());
+        p.select_all();
+        let cancel = AtomicBool::new(false);
+        let report = commit(
+            &store,
+            &p,
+            CommitOptions { batch_size: 30 },
+            &mut |done, _| {
+                if done >= 30 {
+                    cancel.store(true, Ordering::SeqCst);
+                }
+                Ok(())
+            },
+            &cancel,
+        )
+        .unwrap();
+        assert!(report.cancelled);
+        assert_eq!(report.created.len(), 30);
+        assert_eq!(store.client_count().unwrap(), 30);
+        let report = commit(
+            &store,
+            &p,
+            CommitOptions { batch_size: 30 },
+            &mut no_progress,
+            &AtomicBool::new(false),
+        )
+        .unwrap();
+        assert_eq!((report.created.len(), report.already_there.len()), (70, 30));
+        assert_eq!(store.client_count().unwrap(), 100);
+    }
+
+    #[test]
+    fn progress_error_aborts_after_whole_batches() {
+        let store = Store::open_in_memory().unwrap();
+        let contacts: Vec<_> = (0..10)
+            .map(|i| {
+                contact(
+                    &format!("C{i}"),
+                    &[(&format!("+7 916 {:07}", i), PhoneLabel::Mobile)],
+                )
+            })
+            .collect();
+        let mut p = plan(&contacts, &ClientIndex::new());
+        p.select_all();
+        let err = commit(
+            &store,
+            &p,
+            CommitOptions { batch_size: 4 },
+            &mut |d, _| {
+                if d >= 4 {
+                    Err(Error::Cancelled)
+                } else {
+                    Ok(())
+                }
+            },
+            &AtomicBool::new(false),
+        );
+        assert!(matches!(err, Err(Error::Cancelled)));
+        assert_eq!(store.client_count().unwrap(), 4);
+    }
+
+    #[test]
+    fn filter_by_name_and_digits() {
+        let contacts = vec![
+            contact("Анна", &[("+7 916 111 22 33", PhoneLabel::Mobile)]),
+            contact("Boris", &[("+7 916 444 55 66", PhoneLabel::Mobile)]),
+        ];
+        let p = plan(&contacts, &ClientIndex::new());
+        assert_eq!(p.filter("анн"), vec![0]);
+        assert_eq!(p.filter("BOR"), vec![1]);
+        assert_eq!(p.filter("445"), vec![1]);
+        assert_eq!(p.filter(""), vec![0, 1]);
+        assert_eq!(p.page(1, 10).len(), 1);
+        assert!(p.page(5, 10).is_empty());
+    }
+
+    #[test]
+    fn hidden_last_name_still_imports_the_surname() {
+        let mut c = contact("Анна", &[("+7 916 111 22 33", PhoneLabel::Mobile)]);
+        c.family_name = Some("Иванова".into());
+        let store = Store::open_in_memory().unwrap();
+        let mut p = ImportPlan::build(
+            &[c],
+            &ClientIndex::new(),
+            PreviewOptions {
+                last_name_hidden: true,
+                ..Default::default()
+            },
+            &mut |_, _| {},
+        );
+        assert_eq!(p.rows()[0].display_name, "Анна");
+        p.select_all();
+        commit(
+            &store,
+            &p,
+            CommitOptions::default(),
+            &mut no_progress,
+            &AtomicBool::new(false),
+        )
+        .unwrap();
+        assert_eq!(
+            store.clients().unwrap()[0].surname.as_deref(),
+            Some("Иванова")
+        );
+    }
+}

@@ -1,0 +1,21 @@
+//! Clientbook core: moving people between a phone's address book and a salon's client
+//! database without ever duplicating or losing a client.
+//!
+//! Pure domain modules (`phone`, `name`, `rights`, `vcard`, `import`, `export`) take and
+//! return plain values; only `store` does I/O. The FFI crate and the CLI are thin layers on
+//! top. See ARCHITECTURE.md at the repository root.
+
+pub mod contact;
+pub mod error;
+pub mod export;
+pub mod import;
+pub mod name;
+pub mod phone;
+pub mod rights;
+pub mod store;
+pub mod vcard;
+
+pub use error::{Error, Result};
+
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!();

@@ -1,0 +1,397 @@
+//! The local client database: one SQLite file in WAL mode with a single writer connection.
+//!
+//! Matching reads the whole phone index into memory once, so a preview of 10,000 contacts
+//! against 100,000 clients is one indexed scan, not 10,000 queries.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// Migrations in order; the schema version is the number applied.
+const MIGRATIONS: &[&str] = &[include_str!("../sql/001_clients.sql")];
+
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// A client as the database holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct Client {
+    pub id: i64,
+    pub name: String,
+    pub surname: Option<String>,
+    pub middle_name: Option<String>,
+    /// E.164.
+    pub phone: String,
+    pub phone_extension: Option<String>,
+    pub email: Option<String>,
+}
+
+/// A client to create.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewClient {
+    pub name: String,
+    pub surname: Option<String>,
+    pub middle_name: Option<String>,
+    pub phone: String,
+    pub phone_extension: Option<String>,
+    pub email: Option<String>,
+}
+
+impl NewClient {
+    pub fn key(&self) -> String {
+        crate::phone::match_key(&self.phone, self.phone_extension.as_deref())
+    }
+}
+
+/// What happened to one client of a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Inserted {
+    Created(i64),
+    /// The number already belonged to this client; nothing was written.
+    AlreadyThere(i64),
+}
+
+/// Phone key → client id, for matching.
+pub type ClientIndex = HashMap<String, i64>;
+
+pub struct Store {
+    path: PathBuf,
+    conn: Mutex<Connection>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) and migrates the database at `path`.
+    ///
+    /// A file from a newer schema, or one that is not a database, is refused before
+    /// anything is written to it.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref().to_path_buf();
+        let sql = |e| Error::from_sqlite(&path, e);
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(&path, flags).map_err(sql)?;
+        conn.busy_timeout(Duration::from_secs(5)).map_err(sql)?;
+        // Reading the version is the first touch: it fails on a non-database without writing.
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(sql)?;
+        if version > SCHEMA_VERSION {
+            return Err(Error::NewerSchema {
+                path,
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(sql)?;
+        if mode != "wal" && mode != "memory" {
+            tracing::warn!(mode = %mode, "database not in WAL mode");
+        }
+        conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+            .map_err(sql)?;
+        let store = Store {
+            path,
+            conn: Mutex::new(conn),
+        };
+        store.migrate(version)?;
+        Ok(store)
+    }
+
+    /// A private in-memory database, for tests and previews that persist nothing.
+    pub fn open_in_memory() -> Result<Self> {
+        let conn = Connection::open_in_memory()?;
+        conn.execute_batch("PRAGMA foreign_keys = ON;")?;
+        let store = Store {
+            path: PathBuf::from(":memory:"),
+            conn: Mutex::new(conn),
+        };
+        store.migrate(0)?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite half-written (transactions roll
+        // back on drop), so a poisoned lock is safe to keep using.
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn sql(&self, e: rusqlite::Error) -> Error {
+        Error::from_sqlite(&self.path, e)
+    }
+
+    fn migrate(&self, from: i64) -> Result<()> {
+        let mut conn = self.lock();
+        // One transaction for all steps: a failed migration leaves the old file as it was.
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| self.sql(e))?;
+        let current: i64 = tx
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| self.sql(e))?;
+        let start = current.max(from);
+        for (i, step) in MIGRATIONS.iter().enumerate().skip(start as usize) {
+            tx.execute_batch(step).map_err(|e| self.sql(e))?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)
+                .map_err(|e| self.sql(e))?;
+            tracing::info!(version = i + 1, "schema migrated");
+        }
+        tx.commit().map_err(|e| self.sql(e))
+    }
+
+    /// Every client's phone key, for matching in memory.
+    pub fn client_index(&self) -> Result<ClientIndex> {
+        let conn = self.lock();
+        let mut stmt = conn
+            .prepare_cached("SELECT phone_key, id FROM clients")
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+            .map_err(|e| self.sql(e))?;
+        let mut index = ClientIndex::new();
+        for row in rows {
+            let (key, id) = row.map_err(|e| self.sql(e))?;
+            index.insert(key, id);
+        }
+        Ok(index)
+    }
+
+    pub fn clients(&self) -> Result<Vec<Client>> {
+        let conn = self.lock();
+        let mut stmt = conn
+            .prepare_cached("SELECT id, name, surname, middle_name, phone, phone_extension, email FROM clients ORDER BY id")
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(Client {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    surname: r.get(2)?,
+                    middle_name: r.get(3)?,
+                    phone: r.get(4)?,
+                    phone_extension: r.get(5)?,
+                    email: r.get(6)?,
+                })
+            })
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.sql(e))
+    }
+
+    pub fn client_count(&self) -> Result<u64> {
+        let conn = self.lock();
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM clients", [], |r| r.get(0))
+            .map_err(|e| self.sql(e))?;
+        Ok(n.max(0) as u64)
+    }
+
+    /// Writes a batch in one transaction. A number that already belongs to a client, in the
+    /// database or earlier in the batch, is never written twice: the unique phone key makes
+    /// this hold even against another process importing at the same time.
+    pub fn insert_batch(&self, batch: &[NewClient]) -> Result<Vec<Inserted>> {
+        let mut conn = self.lock();
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| self.sql(e))?;
+        let mut out = Vec::with_capacity(batch.len());
+        {
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT INTO clients (name, surname, middle_name, phone, phone_extension, phone_key, email)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (phone_key) DO NOTHING RETURNING id",
+                )
+                .map_err(|e| self.sql(e))?;
+            let mut find = tx
+                .prepare_cached("SELECT id FROM clients WHERE phone_key = ?1")
+                .map_err(|e| self.sql(e))?;
+            for c in batch {
+                let key = c.key();
+                let created: Option<i64> = insert
+                    .query_row(
+                        params![
+                            c.name,
+                            c.surname,
+                            c.middle_name,
+                            c.phone,
+                            c.phone_extension,
+                            key,
+                            c.email
+                        ],
+                        |r| r.get(0),
+                    )
+                    .optional()
+                    .map_err(|e| self.sql(e))?;
+                out.push(match created {
+                    Some(id) => Inserted::Created(id),
+                    None => Inserted::AlreadyThere(
+                        find.query_row([&key], |r| r.get(0))
+                            .map_err(|e| self.sql(e))?,
+                    ),
+                });
+            }
+        }
+        tx.commit().map_err(|e| self.sql(e))?;
+        Ok(out)
+    }
+
+    /// Remembers that `client_id` now lives in the phonebook as `platform_id`.
+    pub fn link_to_phonebook(&self, links: &[(i64, String)]) -> Result<()> {
+        let mut conn = self.lock();
+        let tx = conn.transaction().map_err(|e| self.sql(e))?;
+        {
+            let mut stmt = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO phonebook_links (client_id, platform_id)
+                     SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM clients WHERE id = ?1)",
+                )
+                .map_err(|e| self.sql(e))?;
+            for (client_id, platform_id) in links {
+                stmt.execute(params![client_id, platform_id])
+                    .map_err(|e| self.sql(e))?;
+            }
+        }
+        tx.commit().map_err(|e| self.sql(e))
+    }
+
+    /// Clients linked to any of the given phonebook ids (those still present on the device).
+    pub fn linked_clients(&self, present_platform_ids: &HashSet<String>) -> Result<HashSet<i64>> {
+        let conn = self.lock();
+        let mut stmt = conn
+            .prepare_cached("SELECT client_id, platform_id FROM phonebook_links")
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+            .map_err(|e| self.sql(e))?;
+        let mut out = HashSet::new();
+        for row in rows {
+            let (id, platform) = row.map_err(|e| self.sql(e))?;
+            if present_platform_ids.contains(&platform) {
+                out.insert(id);
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn new(name: &str, phone: &str) -> NewClient {
+        NewClient {
+            name: name.into(),
+            surname: None,
+            middle_name: None,
+            phone: phone.into(),
+            phone_extension: None,
+            email: None,
+        }
+    }
+
+    #[test]
+    fn insert_is_idempotent_per_phone_key() {
+        let store = Store::open_in_memory().unwrap();
+        let out = store
+            .insert_batch(&[
+                new("A", "+79160000001"),
+                new("B", "+79160000001"),
+                new("C", "+79160000002"),
+            ])
+            .unwrap();
+        let Inserted::Created(a) = out[0] else {
+            panic!("{out:?}")
+        };
+        assert_eq!(out[1], Inserted::AlreadyThere(a));
+        assert!(matches!(out[2], Inserted::Created(_)));
+        let again = store.insert_batch(&[new("A", "+79160000001")]).unwrap();
+        assert_eq!(again, vec![Inserted::AlreadyThere(a)]);
+        assert_eq!(store.client_count().unwrap(), 2);
+        assert_eq!(
+            store.client_index().unwrap().get("+79160000002").copied(),
+            match out[2] {
+                Inserted::Created(id) => Some(id),
+                _ => None,
+            }
+        );
+    }
+
+    #[test]
+    fn file_database_is_wal_and_versioned() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("clients.db");
+        {
+            let s = Store::open(&path).unwrap();
+            s.insert_batch(&[new("A", "+79160000001")]).unwrap();
+        }
+        let conn = Connection::open(&path).unwrap();
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let v: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
+        drop(conn);
+        assert_eq!(Store::open(&path).unwrap().client_count().unwrap(), 1);
+    }
+
+    #[test]
+    fn newer_schema_and_garbage_files_are_refused_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let newer = dir.path().join("newer.db");
+        {
+            let conn = Connection::open(&newer).unwrap();
+            conn.execute_batch("CREATE TABLE x (a); PRAGMA user_version = 99;")
+                .unwrap();
+        }
+        let before = std::fs::read(&newer).unwrap();
+        let err = Store::open(&newer).unwrap_err();
+        assert!(matches!(err, Error::NewerSchema { found: 99, .. }), "{err}");
+        assert_eq!(std::fs::read(&newer).unwrap(), before);
+
+        let garbage = dir.path().join("garbage.db");
+        std::fs::write(
+            &garbage,
+            b"this is a text file, not a database, and it is long enough",
+        )
+        .unwrap();
+        let before = std::fs::read(&garbage).unwrap();
+        let err = Store::open(&garbage).unwrap_err();
+        assert!(matches!(err, Error::Corrupt { .. }), "{err}");
+        assert_eq!(std::fs::read(&garbage).unwrap(), before);
+    }
+
+    #[test]
+    fn links_only_count_for_contacts_still_on_the_device() {
+        let store = Store::open_in_memory().unwrap();
+        let out = store.insert_batch(&[new("A", "+79160000001")]).unwrap();
+        let Inserted::Created(id) = out[0] else {
+            panic!()
+        };
+        store
+            .link_to_phonebook(&[(id, "p1".into()), (9999, "p2".into())])
+            .unwrap();
+        let present: HashSet<String> = ["p1".to_string()].into();
+        assert_eq!(store.linked_clients(&present).unwrap(), HashSet::from([id]));
+        assert!(store.linked_clients(&HashSet::new()).unwrap().is_empty());
+    }
+}
