@@ -1,1 +1,426 @@
-fn main() {}
+//! `clientbook`: the whole import and export job on a laptop, on vCard files and the local
+//! SQLite client database. Thin: argument parsing, files, output; every decision is the core's.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+
+use clap::{Parser, Subcommand};
+use clientbook_core::contact::PhonebookContact;
+use clientbook_core::export::{ExportPlan, ExportRow};
+use clientbook_core::import::{self, CommitOptions, ImportPlan, ImportReport, PreviewOptions, PreviewRow, Summary};
+use clientbook_core::phone::{self, Region};
+use clientbook_core::rights::{Action, Rights};
+use clientbook_core::store::Store;
+use clientbook_core::vcard::{self, CardError};
+use clientbook_core::Error;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+
+#[derive(Parser)]
+#[command(name = "clientbook", version, about = "Move contacts between a phonebook (vCard) and the salon's client database")]
+struct Cli {
+    /// Client database file. Default: $CLIENTBOOK_DB, else $XDG_DATA_HOME/clientbook/clients.db,
+    /// else ~/.local/share/clientbook/clients.db.
+    #[arg(long, global = true, env = "CLIENTBOOK_DB")]
+    db: Option<PathBuf>,
+    /// The location's country, used to read numbers written without a country code.
+    #[arg(long, global = true, default_value = "RU")]
+    region: String,
+    /// The user's rights as Altegio keys, comma-separated; a key left out is not granted.
+    /// Default: all rights.
+    #[arg(long, global = true)]
+    rights: Option<String>,
+    /// The location hides the "Last Name" field: lists show first names only.
+    #[arg(long, global = true)]
+    last_name_hidden: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Import contacts from a vCard file into the client database.
+    Import {
+        file: PathBuf,
+        /// `all` (every contact that can be imported) or card indexes such as `1,4,7`.
+        #[arg(long, default_value = "all")]
+        select: String,
+        /// Which number to import for a contact with several: CONTACT=INDEX, INDEX into
+        /// the contact's `phones` in the preview. Repeatable.
+        #[arg(long = "number", value_name = "CONTACT=INDEX")]
+        numbers: Vec<String>,
+        /// Show what would happen; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Save clients to a vCard phonebook file (appends; clients already there are skipped).
+    Export {
+        #[arg(long)]
+        out: PathBuf,
+        /// Another phonebook to check for clients already present.
+        #[arg(long)]
+        phonebook: Option<PathBuf>,
+        /// `all` or client ids such as `3,8`.
+        #[arg(long, default_value = "all")]
+        select: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the client database.
+    Clients {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("CLIENTBOOK_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let text = e.to_string().replace('\n', " ");
+            eprintln!("clientbook: {text}");
+            ExitCode::from(match e {
+                Error::BadInput(_) => 2,
+                Error::MissingRights(_) => 3,
+                _ => 1,
+            })
+        }
+    }
+}
+
+fn default_db() -> PathBuf {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    base.join("clientbook").join("clients.db")
+}
+
+fn open_store(path: Option<PathBuf>) -> Result<Store, Error> {
+    let path = path.unwrap_or_else(default_db);
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .map_err(|source| Error::Io { context: format!("cannot create {}", parent.display()), source })?;
+    }
+    Store::open(path)
+}
+
+fn run(cli: Cli) -> Result<(), Error> {
+    let region = Region::parse(&cli.region)?;
+    let rights = match &cli.rights {
+        Some(list) => Rights::parse_list(list)?,
+        None => Rights::full(),
+    };
+    match cli.command {
+        Command::Import { file, select, numbers, dry_run, json } => {
+            rights.check(Action::Import)?;
+            let store = open_store(cli.db)?;
+            let options = PreviewOptions { region, last_name_hidden: cli.last_name_hidden };
+            import_cmd(&store, &file, options, &select, &numbers, dry_run, json)
+        }
+        Command::Export { out, phonebook, select, json } => {
+            rights.check(Action::Export)?;
+            let store = open_store(cli.db)?;
+            export_cmd(&store, &rights, region, cli.last_name_hidden, &out, phonebook.as_deref(), &select, json)
+        }
+        Command::Clients { json } => {
+            rights.check(Action::Import)?;
+            let store = open_store(cli.db)?;
+            clients_cmd(&store, &rights, cli.last_name_hidden, json)
+        }
+    }
+}
+
+fn read_vcard(path: &Path) -> Result<vcard::ParsedFile, Error> {
+    let bytes =
+        std::fs::read(path).map_err(|source| Error::Io { context: format!("cannot read {}", path.display()), source })?;
+    Ok(vcard::parse(&bytes))
+}
+
+/// A progress bar on a terminal, nothing when output is piped.
+fn progress_bar(len: u64, what: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    if let Ok(style) = ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len}") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(what.to_string());
+    bar
+}
+
+fn parse_list(list: &str, what: &str) -> Result<Vec<i64>, Error> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse::<i64>().map_err(|_| Error::BadInput(format!("--select: {s:?} is not a {what}"))))
+        .collect()
+}
+
+#[derive(Serialize)]
+struct ImportOutput<'a> {
+    contacts: &'a [PreviewRow],
+    summary: Summary,
+    /// Cards that could not be read, with their line.
+    errors: &'a [CardError],
+    /// Lines skipped or repaired inside cards that were read.
+    warnings: Vec<String>,
+    report: Option<&'a ImportReport>,
+}
+
+fn import_cmd(
+    store: &Store,
+    file: &Path,
+    options: PreviewOptions,
+    select: &str,
+    numbers: &[String],
+    dry_run: bool,
+    json: bool,
+) -> Result<(), Error> {
+    let parsed = read_vcard(file)?;
+    let file_name = file.display().to_string();
+    let warnings: Vec<String> = parsed
+        .cards
+        .iter()
+        .flat_map(|c| c.warnings.iter().map(|w| format!("{file_name}: card {}: {w}", c.index)))
+        .collect();
+    // Rows are numbered by card position in the file, broken cards included, so the numbers
+    // staff pass to --select match what the file and the error list say.
+    let bar = progress_bar(parsed.cards.len() as u64, "reading");
+    let numbered = parsed.cards.iter().map(|c| (c.index as u64, &c.contact));
+    let mut plan = ImportPlan::build_numbered(numbered, &store.client_index()?, options, &mut |done, _| bar.set_position(done));
+    bar.finish_and_clear();
+    for spec in numbers {
+        let (contact, index) = spec
+            .split_once('=')
+            .and_then(|(c, i)| Some((c.trim().parse::<u64>().ok()?, i.trim().parse::<u32>().ok()?)))
+            .ok_or_else(|| Error::BadInput(format!("--number {spec:?}: expected CONTACT=INDEX, e.g. 4=1")))?;
+        plan.choose_number(contact, index)?;
+    }
+    let mut not_selected = Vec::new();
+    if select.trim() == "all" {
+        plan.select_all();
+    } else {
+        for card in parse_list(select, "card index")? {
+            let card = u64::try_from(card).map_err(|_| Error::BadInput(format!("--select: {card} is not a card index")))?;
+            if let Err(e) = plan.set_selected(card, true) {
+                not_selected.push(import::Skipped { index: card, reason: e.to_string() });
+            }
+        }
+    }
+    let report = if dry_run {
+        None
+    } else {
+        let bar = progress_bar(plan.summary().selected, "importing");
+        let mut report = import::commit(
+            store,
+            &plan,
+            CommitOptions::default(),
+            &mut |done, _| {
+                bar.set_position(done);
+                Ok(())
+            },
+            &AtomicBool::new(false),
+        )?;
+        bar.finish_and_clear();
+        report.skipped.extend(not_selected.iter().cloned());
+        Some(report)
+    };
+    let summary = plan.summary();
+    if json {
+        let out = ImportOutput { contacts: plan.rows(), summary, errors: &parsed.errors, warnings, report: report.as_ref() };
+        println!("{}", serde_json::to_string(&out).map_err(|e| Error::BadInput(e.to_string()))?);
+        return Ok(());
+    }
+    for w in &warnings {
+        eprintln!("warning: {w}");
+    }
+    for e in &parsed.errors {
+        eprintln!("error: {}: {e}", file.display());
+    }
+    for s in &not_selected {
+        eprintln!("not selected: {}", s.reason);
+    }
+    print_preview(plan.rows(), &summary, dry_run);
+    if let Some(r) = &report {
+        println!(
+            "Imported: {} new client(s), {} already in the database, {} skipped{}.",
+            r.created.len(),
+            r.already_there.len(),
+            r.skipped.len(),
+            if r.cancelled { " (cancelled)" } else { "" }
+        );
+    }
+    Ok(())
+}
+
+fn print_preview(rows: &[PreviewRow], s: &Summary, dry_run: bool) {
+    println!("{:>5}  {:<22}  {:<32}  {:<18}  details", "card", "status", "name", "number");
+    for r in rows {
+        let number = r
+            .chosen_phone
+            .and_then(|i| r.phones.get(i as usize))
+            .and_then(|p| p.key())
+            .unwrap_or_else(|| "-".into());
+        let status = serde_json::to_value(r.status).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        let details = match (r.client_id, r.duplicate_of, &r.problem) {
+            (Some(id), _, _) => format!("client {id}"),
+            (_, Some(d), _) => format!("same number as card {d}"),
+            (_, _, Some(p)) => p.clone(),
+            _ if r.phones.len() > 1 => format!("{} numbers", r.phones.len()),
+            _ => String::new(),
+        };
+        let mark = if r.selected { "*" } else { " " };
+        println!("{mark}{:>4}  {:<22}  {:<32}  {:<18}  {details}", r.index, status, truncate(&r.display_name, 32), number);
+    }
+    println!(
+        "{} contact(s): {} new, {} existing clients, {} duplicates in the phonebook, {} need a number chosen, {} without phone, {} with invalid numbers, {} without name. {} selected{}.",
+        s.total, s.new, s.existing_client, s.duplicate_in_phonebook, s.needs_choice, s.no_phone, s.invalid_phone, s.no_name, s.selected,
+        if dry_run { " (dry run: nothing written)" } else { "" }
+    );
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        s.chars().take(max - 1).chain(std::iter::once('…')).collect()
+    }
+}
+
+#[derive(Serialize)]
+struct ExportOutput<'a> {
+    clients: &'a [ExportRow],
+    written: usize,
+    out: String,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn export_cmd(
+    store: &Store,
+    rights: &Rights,
+    region: Region,
+    last_name_hidden: bool,
+    out: &Path,
+    phonebook: Option<&Path>,
+    select: &str,
+    json: bool,
+) -> Result<(), Error> {
+    // The output file is itself a phonebook: what is already in it is not written again.
+    let mut existing: Vec<PhonebookContact> = Vec::new();
+    let mut existing_bytes = Vec::new();
+    if out.exists() {
+        existing_bytes =
+            std::fs::read(out).map_err(|source| Error::Io { context: format!("cannot read {}", out.display()), source })?;
+        existing.extend(vcard::parse(&existing_bytes).cards.into_iter().map(|c| c.contact));
+    }
+    if let Some(p) = phonebook {
+        existing.extend(read_vcard(p)?.cards.into_iter().map(|c| c.contact));
+    }
+    let present = existing.iter().map(|c| c.platform_id.clone()).filter(|id| !id.is_empty()).collect();
+    let linked = store.linked_clients(&present)?;
+    let mut plan = ExportPlan::build(rights, store.clients()?, &existing, &linked, region, last_name_hidden)?;
+    if select.trim() == "all" {
+        plan.select_all();
+    } else {
+        for id in parse_list(select, "client id")? {
+            plan.set_selected(id, true)?;
+        }
+    }
+    let to_write = plan.contacts_to_write();
+    let contacts: Vec<PhonebookContact> = to_write
+        .iter()
+        .map(|w| PhonebookContact { platform_id: format!("clientbook-client-{}", w.client_id), ..w.contact.clone() })
+        .collect();
+    if !contacts.is_empty() {
+        let mut bytes = existing_bytes;
+        if !bytes.is_empty() && !bytes.ends_with(b"\n") {
+            bytes.extend_from_slice(b"\r\n");
+        }
+        bytes.extend_from_slice(vcard::write(&contacts).as_bytes());
+        write_atomically(out, &bytes)?;
+        let links: Vec<(i64, String)> = contacts
+            .iter()
+            .zip(&to_write)
+            .map(|(c, w)| (w.client_id, c.platform_id.clone()))
+            .collect();
+        store.link_to_phonebook(&links)?;
+        plan.mark_written(&to_write.iter().map(|w| w.client_id).collect());
+    }
+    if json {
+        let output = ExportOutput { clients: plan.rows(), written: contacts.len(), out: out.display().to_string() };
+        println!("{}", serde_json::to_string(&output).map_err(|e| Error::BadInput(e.to_string()))?);
+    } else {
+        let s = plan.summary();
+        println!(
+            "Exported {} client(s) to {}; {} already in the phonebook.",
+            contacts.len(),
+            out.display(),
+            s.in_phonebook as usize - contacts.len()
+        );
+    }
+    Ok(())
+}
+
+/// Replaces `path` in one step, so a crash never leaves half a phonebook.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let io = |context: String| move |source| Error::Io { context, source };
+    let tmp = path.with_extension("vcf.tmp");
+    std::fs::write(&tmp, bytes).map_err(io(format!("cannot write {}", tmp.display())))?;
+    std::fs::rename(&tmp, path).map_err(io(format!("cannot replace {}", path.display())))
+}
+
+#[derive(Serialize)]
+struct ClientOut {
+    id: i64,
+    name: String,
+    surname: Option<String>,
+    middle_name: Option<String>,
+    display_name: String,
+    phone: String,
+    email: Option<String>,
+}
+
+fn clients_cmd(store: &Store, rights: &Rights, last_name_hidden: bool, json: bool) -> Result<(), Error> {
+    let show_contacts = rights.clients_phones_email_access;
+    let clients: Vec<ClientOut> = store
+        .clients()?
+        .into_iter()
+        .map(|c| {
+            let key = phone::match_key(&c.phone, c.phone_extension.as_deref());
+            let name = clientbook_core::name::ClientName { name: c.name, surname: c.surname, middle_name: c.middle_name };
+            ClientOut {
+                id: c.id,
+                display_name: name.display_name(last_name_hidden),
+                name: name.name,
+                surname: name.surname,
+                middle_name: name.middle_name,
+                phone: if show_contacts { key } else { phone::mask(&c.phone) },
+                email: if show_contacts { c.email } else { c.email.map(|_| "***".into()) },
+            }
+        })
+        .collect();
+    if json {
+        println!("{}", serde_json::to_string(&clients).map_err(|e| Error::BadInput(e.to_string()))?);
+    } else {
+        for c in &clients {
+            println!("{:>6}  {:<32}  {:<22}  {}", c.id, truncate(&c.display_name, 32), c.phone, c.email.as_deref().unwrap_or(""));
+        }
+        println!("{} client(s).", clients.len());
+    }
+    Ok(())
+}

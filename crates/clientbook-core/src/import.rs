@@ -148,12 +148,24 @@ impl ImportPlan {
         options: PreviewOptions,
         progress: &mut dyn FnMut(u64, u64),
     ) -> ImportPlan {
+        Self::build_numbered(contacts.iter().enumerate().map(|(i, c)| (i as u64, c)), clients, options, progress)
+    }
+
+    /// Like [`ImportPlan::build`], with each contact's own number (a vCard card's position
+    /// in its file, where unreadable cards leave gaps). Numbers must ascend.
+    pub fn build_numbered<'a>(
+        contacts: impl ExactSizeIterator<Item = (u64, &'a PhonebookContact)>,
+        clients: &ClientIndex,
+        options: PreviewOptions,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> ImportPlan {
         let total = contacts.len() as u64;
-        let mut rows = Vec::with_capacity(contacts.len());
+        let mut rows: Vec<PreviewRow> = Vec::with_capacity(contacts.len());
         // Number key → first importable contact holding it.
         let mut seen: HashMap<String, u64> = HashMap::with_capacity(contacts.len());
-        for (i, contact) in contacts.iter().enumerate() {
-            rows.push(preview_row(i as u64, contact, clients, &mut seen, options));
+        for (i, (index, contact)) in contacts.enumerate() {
+            debug_assert!(rows.last().is_none_or(|r| r.index < index), "contact numbers must ascend");
+            rows.push(preview_row(index, contact, clients, &mut seen, options));
             if (i + 1) % PREVIEW_PROGRESS_EVERY == 0 {
                 progress((i + 1) as u64, total);
             }
@@ -381,7 +393,9 @@ fn preview_row(
         _ if keys.len() > 1 => (ContactStatus::NeedsChoice, None),
         _ => (ContactStatus::New, None),
     };
-    if status.importable() {
+    // Every named contact claims its numbers, imported or not: a later card with the same
+    // number is the same person saved twice, even when the first one is already a client.
+    if name.is_ok() {
         for key in keys {
             seen.entry(key).or_insert(index);
         }
@@ -546,7 +560,7 @@ mod tests {
         clients.insert("+79160000009".into(), 42);
         let contacts = vec![
             contact("New", &[("8 916 000-00-01", Mobile)]),
-            contact("Existing", &[("+7 916 000 00 09", Mobile)]),
+            contact("Existing", &[("+7 916 000 00 09", Mobile), ("+7 916 000 00 10", Home)]),
             contact("Dup", &[("89160000001", Home)]),
             contact(
                 "Two",
