@@ -9,7 +9,9 @@ use std::sync::atomic::AtomicBool;
 use clap::{Parser, Subcommand};
 use clientbook_core::contact::PhonebookContact;
 use clientbook_core::export::{ExportPlan, ExportRow};
-use clientbook_core::import::{self, CommitOptions, ImportPlan, ImportReport, PreviewOptions, PreviewRow, Summary};
+use clientbook_core::import::{
+    self, CommitOptions, ImportPlan, ImportReport, PreviewOptions, PreviewRow, Summary,
+};
 use clientbook_core::phone::{self, Region};
 use clientbook_core::rights::{Action, Rights};
 use clientbook_core::store::Store;
@@ -19,7 +21,11 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
 #[derive(Parser)]
-#[command(name = "clientbook", version, about = "Move contacts between a phonebook (vCard) and the salon's client database")]
+#[command(
+    name = "clientbook",
+    version,
+    about = "Move contacts between a phonebook (vCard) and the salon's client database"
+)]
 struct Cli {
     /// Client database file. Default: $CLIENTBOOK_DB, else $XDG_DATA_HOME/clientbook/clients.db,
     /// else ~/.local/share/clientbook/clients.db.
@@ -84,6 +90,7 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     let cli = Cli::parse();
     match run(cli) {
@@ -112,8 +119,10 @@ fn default_db() -> PathBuf {
 fn open_store(path: Option<PathBuf>) -> Result<Store, Error> {
     let path = path.unwrap_or_else(default_db);
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .map_err(|source| Error::Io { context: format!("cannot create {}", parent.display()), source })?;
+        std::fs::create_dir_all(parent).map_err(|source| Error::Io {
+            context: format!("cannot create {}", parent.display()),
+            source,
+        })?;
     }
     Store::open(path)
 }
@@ -125,16 +134,39 @@ fn run(cli: Cli) -> Result<(), Error> {
         None => Rights::full(),
     };
     match cli.command {
-        Command::Import { file, select, numbers, dry_run, json } => {
+        Command::Import {
+            file,
+            select,
+            numbers,
+            dry_run,
+            json,
+        } => {
             rights.check(Action::Import)?;
             let store = open_store(cli.db)?;
-            let options = PreviewOptions { region, last_name_hidden: cli.last_name_hidden };
+            let options = PreviewOptions {
+                region,
+                last_name_hidden: cli.last_name_hidden,
+            };
             import_cmd(&store, &file, options, &select, &numbers, dry_run, json)
         }
-        Command::Export { out, phonebook, select, json } => {
+        Command::Export {
+            out,
+            phonebook,
+            select,
+            json,
+        } => {
             rights.check(Action::Export)?;
             let store = open_store(cli.db)?;
-            export_cmd(&store, &rights, region, cli.last_name_hidden, &out, phonebook.as_deref(), &select, json)
+            export_cmd(
+                &store,
+                &rights,
+                region,
+                cli.last_name_hidden,
+                &out,
+                phonebook.as_deref(),
+                &select,
+                json,
+            )
         }
         Command::Clients { json } => {
             rights.check(Action::Import)?;
@@ -145,8 +177,10 @@ fn run(cli: Cli) -> Result<(), Error> {
 }
 
 fn read_vcard(path: &Path) -> Result<vcard::ParsedFile, Error> {
-    let bytes =
-        std::fs::read(path).map_err(|source| Error::Io { context: format!("cannot read {}", path.display()), source })?;
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        context: format!("cannot read {}", path.display()),
+        source,
+    })?;
     Ok(vcard::parse(&bytes))
 }
 
@@ -167,7 +201,10 @@ fn parse_list(list: &str, what: &str) -> Result<Vec<i64>, Error> {
     list.split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(|s| s.parse::<i64>().map_err(|_| Error::BadInput(format!("--select: {s:?} is not a {what}"))))
+        .map(|s| {
+            s.parse::<i64>()
+                .map_err(|_| Error::BadInput(format!("--select: {s:?} is not a {what}")))
+        })
         .collect()
 }
 
@@ -196,19 +233,30 @@ fn import_cmd(
     let warnings: Vec<String> = parsed
         .cards
         .iter()
-        .flat_map(|c| c.warnings.iter().map(|w| format!("{file_name}: card {}: {w}", c.index)))
+        .flat_map(|c| {
+            c.warnings
+                .iter()
+                .map(|w| format!("{file_name}: card {}: {w}", c.index))
+        })
         .collect();
     // Rows are numbered by card position in the file, broken cards included, so the numbers
     // staff pass to --select match what the file and the error list say.
     let bar = progress_bar(parsed.cards.len() as u64, "reading");
     let numbered = parsed.cards.iter().map(|c| (c.index as u64, &c.contact));
-    let mut plan = ImportPlan::build_numbered(numbered, &store.client_index()?, options, &mut |done, _| bar.set_position(done));
+    let mut plan =
+        ImportPlan::build_numbered(numbered, &store.client_index()?, options, &mut |done, _| {
+            bar.set_position(done)
+        });
     bar.finish_and_clear();
     for spec in numbers {
         let (contact, index) = spec
             .split_once('=')
             .and_then(|(c, i)| Some((c.trim().parse::<u64>().ok()?, i.trim().parse::<u32>().ok()?)))
-            .ok_or_else(|| Error::BadInput(format!("--number {spec:?}: expected CONTACT=INDEX, e.g. 4=1")))?;
+            .ok_or_else(|| {
+                Error::BadInput(format!(
+                    "--number {spec:?}: expected CONTACT=INDEX, e.g. 4=1"
+                ))
+            })?;
         plan.choose_number(contact, index)?;
     }
     let mut not_selected = Vec::new();
@@ -216,9 +264,13 @@ fn import_cmd(
         plan.select_all();
     } else {
         for card in parse_list(select, "card index")? {
-            let card = u64::try_from(card).map_err(|_| Error::BadInput(format!("--select: {card} is not a card index")))?;
+            let card = u64::try_from(card)
+                .map_err(|_| Error::BadInput(format!("--select: {card} is not a card index")))?;
             if let Err(e) = plan.set_selected(card, true) {
-                not_selected.push(import::Skipped { index: card, reason: e.to_string() });
+                not_selected.push(import::Skipped {
+                    index: card,
+                    reason: e.to_string(),
+                });
             }
         }
     }
@@ -242,8 +294,17 @@ fn import_cmd(
     };
     let summary = plan.summary();
     if json {
-        let out = ImportOutput { contacts: plan.rows(), summary, errors: &parsed.errors, warnings, report: report.as_ref() };
-        println!("{}", serde_json::to_string(&out).map_err(|e| Error::BadInput(e.to_string()))?);
+        let out = ImportOutput {
+            contacts: plan.rows(),
+            summary,
+            errors: &parsed.errors,
+            warnings,
+            report: report.as_ref(),
+        };
+        println!(
+            "{}",
+            serde_json::to_string(&out).map_err(|e| Error::BadInput(e.to_string()))?
+        );
         return Ok(());
     }
     for w in &warnings {
@@ -269,14 +330,20 @@ fn import_cmd(
 }
 
 fn print_preview(rows: &[PreviewRow], s: &Summary, dry_run: bool) {
-    println!("{:>5}  {:<22}  {:<32}  {:<18}  details", "card", "status", "name", "number");
+    println!(
+        "{:>5}  {:<22}  {:<32}  {:<18}  details",
+        "card", "status", "name", "number"
+    );
     for r in rows {
         let number = r
             .chosen_phone
             .and_then(|i| r.phones.get(i as usize))
             .and_then(|p| p.key())
             .unwrap_or_else(|| "-".into());
-        let status = serde_json::to_value(r.status).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        let status = serde_json::to_value(r.status)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
         let details = match (r.client_id, r.duplicate_of, &r.problem) {
             (Some(id), _, _) => format!("client {id}"),
             (_, Some(d), _) => format!("same number as card {d}"),
@@ -285,7 +352,13 @@ fn print_preview(rows: &[PreviewRow], s: &Summary, dry_run: bool) {
             _ => String::new(),
         };
         let mark = if r.selected { "*" } else { " " };
-        println!("{mark}{:>4}  {:<22}  {:<32}  {:<18}  {details}", r.index, status, truncate(&r.display_name, 32), number);
+        println!(
+            "{mark}{:>4}  {:<22}  {:<32}  {:<18}  {details}",
+            r.index,
+            status,
+            truncate(&r.display_name, 32),
+            number
+        );
     }
     println!(
         "{} contact(s): {} new, {} existing clients, {} duplicates in the phonebook, {} need a number chosen, {} without phone, {} with invalid numbers, {} without name. {} selected{}.",
@@ -298,7 +371,10 @@ fn truncate(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         s.to_string()
     } else {
-        s.chars().take(max - 1).chain(std::iter::once('…')).collect()
+        s.chars()
+            .take(max - 1)
+            .chain(std::iter::once('…'))
+            .collect()
     }
 }
 
@@ -324,16 +400,34 @@ fn export_cmd(
     let mut existing: Vec<PhonebookContact> = Vec::new();
     let mut existing_bytes = Vec::new();
     if out.exists() {
-        existing_bytes =
-            std::fs::read(out).map_err(|source| Error::Io { context: format!("cannot read {}", out.display()), source })?;
-        existing.extend(vcard::parse(&existing_bytes).cards.into_iter().map(|c| c.contact));
+        existing_bytes = std::fs::read(out).map_err(|source| Error::Io {
+            context: format!("cannot read {}", out.display()),
+            source,
+        })?;
+        existing.extend(
+            vcard::parse(&existing_bytes)
+                .cards
+                .into_iter()
+                .map(|c| c.contact),
+        );
     }
     if let Some(p) = phonebook {
         existing.extend(read_vcard(p)?.cards.into_iter().map(|c| c.contact));
     }
-    let present = existing.iter().map(|c| c.platform_id.clone()).filter(|id| !id.is_empty()).collect();
+    let present = existing
+        .iter()
+        .map(|c| c.platform_id.clone())
+        .filter(|id| !id.is_empty())
+        .collect();
     let linked = store.linked_clients(&present)?;
-    let mut plan = ExportPlan::build(rights, store.clients()?, &existing, &linked, region, last_name_hidden)?;
+    let mut plan = ExportPlan::build(
+        rights,
+        store.clients()?,
+        &existing,
+        &linked,
+        region,
+        last_name_hidden,
+    )?;
     if select.trim() == "all" {
         plan.select_all();
     } else {
@@ -344,7 +438,10 @@ fn export_cmd(
     let to_write = plan.contacts_to_write();
     let contacts: Vec<PhonebookContact> = to_write
         .iter()
-        .map(|w| PhonebookContact { platform_id: format!("clientbook-client-{}", w.client_id), ..w.contact.clone() })
+        .map(|w| PhonebookContact {
+            platform_id: format!("clientbook-client-{}", w.client_id),
+            ..w.contact.clone()
+        })
         .collect();
     if !contacts.is_empty() {
         let mut bytes = existing_bytes;
@@ -362,8 +459,15 @@ fn export_cmd(
         plan.mark_written(&to_write.iter().map(|w| w.client_id).collect());
     }
     if json {
-        let output = ExportOutput { clients: plan.rows(), written: contacts.len(), out: out.display().to_string() };
-        println!("{}", serde_json::to_string(&output).map_err(|e| Error::BadInput(e.to_string()))?);
+        let output = ExportOutput {
+            clients: plan.rows(),
+            written: contacts.len(),
+            out: out.display().to_string(),
+        };
+        println!(
+            "{}",
+            serde_json::to_string(&output).map_err(|e| Error::BadInput(e.to_string()))?
+        );
     } else {
         let s = plan.summary();
         println!(
@@ -395,30 +499,56 @@ struct ClientOut {
     email: Option<String>,
 }
 
-fn clients_cmd(store: &Store, rights: &Rights, last_name_hidden: bool, json: bool) -> Result<(), Error> {
+fn clients_cmd(
+    store: &Store,
+    rights: &Rights,
+    last_name_hidden: bool,
+    json: bool,
+) -> Result<(), Error> {
     let show_contacts = rights.clients_phones_email_access;
     let clients: Vec<ClientOut> = store
         .clients()?
         .into_iter()
         .map(|c| {
             let key = phone::match_key(&c.phone, c.phone_extension.as_deref());
-            let name = clientbook_core::name::ClientName { name: c.name, surname: c.surname, middle_name: c.middle_name };
+            let name = clientbook_core::name::ClientName {
+                name: c.name,
+                surname: c.surname,
+                middle_name: c.middle_name,
+            };
             ClientOut {
                 id: c.id,
                 display_name: name.display_name(last_name_hidden),
                 name: name.name,
                 surname: name.surname,
                 middle_name: name.middle_name,
-                phone: if show_contacts { key } else { phone::mask(&c.phone) },
-                email: if show_contacts { c.email } else { c.email.map(|_| "***".into()) },
+                phone: if show_contacts {
+                    key
+                } else {
+                    phone::mask(&c.phone)
+                },
+                email: if show_contacts {
+                    c.email
+                } else {
+                    c.email.map(|_| "***".into())
+                },
             }
         })
         .collect();
     if json {
-        println!("{}", serde_json::to_string(&clients).map_err(|e| Error::BadInput(e.to_string()))?);
+        println!(
+            "{}",
+            serde_json::to_string(&clients).map_err(|e| Error::BadInput(e.to_string()))?
+        );
     } else {
         for c in &clients {
-            println!("{:>6}  {:<32}  {:<22}  {}", c.id, truncate(&c.display_name, 32), c.phone, c.email.as_deref().unwrap_or(""));
+            println!(
+                "{:>6}  {:<32}  {:<22}  {}",
+                c.id,
+                truncate(&c.display_name, 32),
+                c.phone,
+                c.email.as_deref().unwrap_or("")
+            );
         }
         println!("{} client(s).", clients.len());
     }

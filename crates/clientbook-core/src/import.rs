@@ -148,7 +148,12 @@ impl ImportPlan {
         options: PreviewOptions,
         progress: &mut dyn FnMut(u64, u64),
     ) -> ImportPlan {
-        Self::build_numbered(contacts.iter().enumerate().map(|(i, c)| (i as u64, c)), clients, options, progress)
+        Self::build_numbered(
+            contacts.iter().enumerate().map(|(i, c)| (i as u64, c)),
+            clients,
+            options,
+            progress,
+        )
     }
 
     /// Like [`ImportPlan::build`], with each contact's own number (a vCard card's position
@@ -164,7 +169,10 @@ impl ImportPlan {
         // Number key → first importable contact holding it.
         let mut seen: HashMap<String, u64> = HashMap::with_capacity(contacts.len());
         for (i, (index, contact)) in contacts.enumerate() {
-            debug_assert!(rows.last().is_none_or(|r| r.index < index), "contact numbers must ascend");
+            debug_assert!(
+                rows.last().is_none_or(|r| r.index < index),
+                "contact numbers must ascend"
+            );
             rows.push(preview_row(index, contact, clients, &mut seen, options));
             if (i + 1) % PREVIEW_PROGRESS_EVERY == 0 {
                 progress((i + 1) as u64, total);
@@ -197,10 +205,19 @@ impl ImportPlan {
         &self.rows[start..end]
     }
 
-    pub fn row(&self, index: u64) -> Result<&PreviewRow> {
+    fn position(&self, index: u64) -> Result<usize> {
         self.rows
-            .get(index as usize)
-            .ok_or_else(|| no_such_contact(index, self.rows.len()))
+            .binary_search_by_key(&index, |r| r.index)
+            .map_err(|_| no_such_contact(index, self.rows.len()))
+    }
+
+    pub fn row(&self, index: u64) -> Result<&PreviewRow> {
+        Ok(&self.rows[self.position(index)?])
+    }
+
+    fn row_mut(&mut self, index: u64) -> Result<&mut PreviewRow> {
+        let at = self.position(index)?;
+        Ok(&mut self.rows[at])
     }
 
     pub fn summary(&self) -> Summary {
@@ -257,11 +274,7 @@ impl ImportPlan {
     /// Sets one contact's selection. Selecting a contact that cannot be imported is an error
     /// that says why.
     pub fn set_selected(&mut self, index: u64, selected: bool) -> Result<()> {
-        let len = self.rows.len();
-        let row = self
-            .rows
-            .get_mut(index as usize)
-            .ok_or_else(|| no_such_contact(index, len))?;
+        let row = self.row_mut(index)?;
         if selected && !row.status.importable() {
             return Err(Error::BadInput(format!(
                 "contact {index} cannot be imported: {}",
@@ -281,11 +294,7 @@ impl ImportPlan {
 
     /// Picks which of a contact's numbers to import. Confirms a `needs_choice` contact.
     pub fn choose_number(&mut self, index: u64, phone: u32) -> Result<()> {
-        let len = self.rows.len();
-        let row = self
-            .rows
-            .get_mut(index as usize)
-            .ok_or_else(|| no_such_contact(index, len))?;
+        let row = self.row_mut(index)?;
         let Some(chosen) = row.phones.get(phone as usize) else {
             return Err(Error::BadInput(format!(
                 "contact {index} has {} number(s); number {phone} does not exist",
@@ -346,7 +355,7 @@ impl ImportPlan {
 
 fn no_such_contact(index: u64, len: usize) -> Error {
     Error::BadInput(format!(
-        "there is no contact {index}; the phonebook has {len} contact(s), numbered from 0"
+        "there is no contact {index} among the {len} readable contact(s), numbered from 0"
     ))
 }
 
@@ -560,7 +569,10 @@ mod tests {
         clients.insert("+79160000009".into(), 42);
         let contacts = vec![
             contact("New", &[("8 916 000-00-01", Mobile)]),
-            contact("Existing", &[("+7 916 000 00 09", Mobile), ("+7 916 000 00 10", Home)]),
+            contact(
+                "Existing",
+                &[("+7 916 000 00 09", Mobile), ("+7 916 000 00 10", Home)],
+            ),
             contact("Dup", &[("89160000001", Home)]),
             contact(
                 "Two",

@@ -1,0 +1,389 @@
+//! The `clientbook` binary on real vCard files and a real SQLite database.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Self {
+        Env {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn write(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.path(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_clientbook"))
+            .arg("--db")
+            .arg(self.path("clients.db"))
+            .args(args)
+            .env("CLIENTBOOK_LOG", "trace")
+            .output()
+            .unwrap()
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+    }
+}
+
+fn sample() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/phonebook.vcf")
+}
+
+const SMALL: &str = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Иванова;Анна;Сергеевна;;\r\nFN:Анна Иванова\r\nTEL;TYPE=CELL:8 (916) 123-45-67\r\nTEL;TYPE=WORK:+7 495 123-45-67 доб. 123\r\nEMAIL:anna@example.com\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nFN:Маша маникюр\r\nTEL:+7 903 000 11 22\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:2.1\r\nFN:Broken\r\nTEL;CELL:+7 903 000 11 23\r\nBEGIN:VCARD\r\nVERSION:2.1\r\nN:Smith;John;;;\r\nTEL;CELL:+1 (415) 555-0134 ext. 12\r\nEND:VCARD\r\n";
+
+#[test]
+fn dry_run_json_has_the_documented_shape_and_writes_nothing() {
+    let env = Env::new();
+    let file = env.write("pb.vcf", SMALL);
+    let v = env.json(&["import", file.to_str().unwrap(), "--dry-run", "--json"]);
+    let contacts = v["contacts"].as_array().unwrap();
+    assert_eq!(contacts.len(), 3);
+    let anna = &contacts[0];
+    assert_eq!(anna["index"], 0);
+    assert_eq!(anna["name"], "Анна");
+    assert_eq!(anna["surname"], "Иванова");
+    assert_eq!(anna["middle_name"], "Сергеевна");
+    assert_eq!(anna["display_name"], "Анна Иванова");
+    assert_eq!(anna["status"], "needs_choice");
+    assert_eq!(anna["chosen_phone"], 0);
+    assert_eq!(anna["phones"][0]["e164"], "+79161234567");
+    assert_eq!(anna["phones"][0]["label"], "mobile");
+    assert_eq!(anna["phones"][1]["extension"], "123");
+    assert_eq!(contacts[1]["name"], "Маша маникюр");
+    assert!(contacts[1]["surname"].is_null());
+    // The broken card keeps its position: the card after it is index 3.
+    assert_eq!(contacts[2]["index"], 3);
+    assert_eq!(v["errors"][0]["index"], 2);
+    assert_eq!(v["errors"][0]["line"], 14);
+    assert_eq!(v["summary"]["new"], 2);
+    assert_eq!(v["summary"]["needs_choice"], 1);
+    let clients = env.json(&["clients", "--json"]);
+    assert_eq!(clients.as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn import_twice_creates_nothing_the_second_time() {
+    let env = Env::new();
+    let file = env.write("pb.vcf", SMALL);
+    let f = file.to_str().unwrap();
+    let first = env.json(&["import", f, "--json"]);
+    assert_eq!(first["report"]["created"].as_array().unwrap().len(), 3);
+    let second = env.json(&["import", f, "--json"]);
+    assert_eq!(second["report"]["created"].as_array().unwrap().len(), 0);
+    assert_eq!(second["summary"]["existing_client"], 3);
+    assert_eq!(
+        env.json(&["clients", "--json"]).as_array().unwrap().len(),
+        3
+    );
+}
+
+#[test]
+fn select_and_number_choice() {
+    let env = Env::new();
+    let file = env.write("pb.vcf", SMALL);
+    let f = file.to_str().unwrap();
+    let v = env.json(&[
+        "import", f, "--select", "0,1,2", "--number", "0=1", "--json",
+    ]);
+    let created: Vec<u64> = v["report"]["created"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["index"].as_u64().unwrap())
+        .collect();
+    assert_eq!(created, vec![0, 1]);
+    assert!(v["report"]["skipped"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("no contact 2"));
+    let clients = env.json(&["clients", "--json"]);
+    assert_eq!(clients[0]["phone"], "+74951234567;ext=123");
+    let bad = env.run(&["import", f, "--number", "0=9"]);
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("number 9 does not exist"), "{err}");
+}
+
+#[test]
+fn export_needs_rights_and_never_writes_twice() {
+    let env = Env::new();
+    let file = env.write("pb.vcf", SMALL);
+    env.json(&["import", file.to_str().unwrap(), "--json"]);
+    let out = env.path("out.vcf");
+    let o = out.to_str().unwrap();
+
+    let refused = env.run(&[
+        "--rights",
+        "clients_access,clients_phones_email_access",
+        "export",
+        "--out",
+        o,
+    ]);
+    assert_eq!(refused.status.code(), Some(3));
+    let msg = String::from_utf8_lossy(&refused.stderr);
+    assert!(msg.contains("Download a list of clients in Excel"), "{msg}");
+    assert!(msg.contains("Show clients of all employees"), "{msg}");
+    assert!(msg.contains("Settings > System settings > Users"), "{msg}");
+    assert_eq!(
+        msg.trim()
+            .lines()
+            .filter(|l| l.starts_with("clientbook:"))
+            .count(),
+        1,
+        "{msg}"
+    );
+    assert!(!out.exists());
+
+    let first = env.json(&["export", "--out", o, "--json"]);
+    assert_eq!(first["written"], 3);
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(text.matches("BEGIN:VCARD").count(), 3);
+    assert!(text.contains("N:Иванова;Анна;Сергеевна;;"), "{text}");
+    let second = env.json(&["export", "--out", o, "--json"]);
+    assert_eq!(second["written"], 0);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), text);
+
+    // Against a separate phonebook that already has one client's number in another spelling.
+    let phonebook = env.write(
+        "device.vcf",
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Masha\r\nTEL:8 903 000-11-22\r\nEND:VCARD\r\n",
+    );
+    let out2 = env.path("out2.vcf");
+    let v = env.json(&[
+        "export",
+        "--out",
+        out2.to_str().unwrap(),
+        "--phonebook",
+        phonebook.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(v["written"], 2);
+}
+
+#[test]
+fn import_right_is_checked_and_phones_masked_without_contact_right() {
+    let env = Env::new();
+    let file = env.write("pb.vcf", SMALL);
+    let refused = env.run(&["--rights", "", "import", file.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(3));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("Access to the Client Database section")
+    );
+    env.json(&["import", file.to_str().unwrap(), "--json"]);
+    let masked = env.json(&["--rights", "clients_access", "clients", "--json"]);
+    assert_eq!(masked[0]["phone"], "+7********67");
+    assert_eq!(masked[0]["email"], "***");
+}
+
+#[test]
+fn last_name_hidden_shows_first_name_but_stores_surname() {
+    let env = Env::new();
+    let file = env.write("pb.vcf", SMALL);
+    let v = env.json(&[
+        "--last-name-hidden",
+        "import",
+        file.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(v["contacts"][0]["display_name"], "Анна");
+    let clients = env.json(&["clients", "--json"]);
+    assert_eq!(clients[0]["surname"], "Иванова");
+}
+
+#[test]
+fn bad_arguments_and_files_fail_with_one_line() {
+    let env = Env::new();
+    for (args, code, needle) in [
+        (
+            vec!["import", "/nonexistent.vcf"],
+            1,
+            "cannot read /nonexistent.vcf",
+        ),
+        (vec!["--region", "QQ", "clients"], 2, "unknown region code"),
+        (
+            vec!["--rights", "clients_everything", "clients"],
+            2,
+            "unknown right",
+        ),
+    ] {
+        let out = env.run(&args);
+        assert_eq!(out.status.code(), Some(code), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        let last = err.trim().lines().last().unwrap_or_default();
+        assert!(
+            last.starts_with("clientbook: ") && last.contains(needle),
+            "{args:?}: {err}"
+        );
+    }
+    let newer = env.path("newer.db");
+    std::fs::write(&newer, b"").unwrap();
+    let garbage = env.path("garbage.db");
+    std::fs::write(&garbage, vec![b'x'; 4096]).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_clientbook"))
+        .args(["--db", garbage.to_str().unwrap(), "clients"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a Clientbook database"));
+    assert_eq!(std::fs::read(&garbage).unwrap(), vec![b'x'; 4096]);
+}
+
+#[test]
+fn piped_output_has_no_progress_bar_and_logs_no_personal_data() {
+    let env = Env::new();
+    let file = env.write("pb.vcf", SMALL);
+    let out = env.run(&["import", file.to_str().unwrap()]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "no terminal control codes when piped: {stderr:?}"
+    );
+    assert!(
+        stderr.contains("import committed"),
+        "trace logging is on: {stderr}"
+    );
+    for secret in [
+        "Анна",
+        "Иванова",
+        "9161234567",
+        "123-45-67",
+        "anna@",
+        "Маша",
+        "Smith",
+        "4155550134",
+    ] {
+        assert!(!stderr.contains(secret), "stderr leaks {secret}: {stderr}");
+    }
+}
+
+#[test]
+fn sample_phonebook_imports_and_reimports_cleanly() {
+    let env = Env::new();
+    let f = sample();
+    let f = f.to_str().unwrap();
+    let preview = env.json(&["import", f, "--dry-run", "--json"]);
+    let contacts = preview["contacts"].as_array().unwrap();
+    assert!(contacts.len() >= 200, "sample has {} cards", contacts.len());
+    let s = &preview["summary"];
+    let sum: u64 = [
+        "new",
+        "existing_client",
+        "duplicate_in_phonebook",
+        "needs_choice",
+        "no_phone",
+        "invalid_phone",
+        "no_name",
+    ]
+    .iter()
+    .map(|k| s[*k].as_u64().unwrap())
+    .sum();
+    assert_eq!(sum, contacts.len() as u64);
+    for status in [
+        "new",
+        "duplicate_in_phonebook",
+        "needs_choice",
+        "no_phone",
+        "invalid_phone",
+    ] {
+        assert!(
+            s[status].as_u64().unwrap() > 0,
+            "sample should exercise {status}: {s}"
+        );
+    }
+    // Special cards documented in examples/README.md.
+    let card = |i: u64| {
+        contacts
+            .iter()
+            .find(|c| c["index"] == i)
+            .unwrap_or_else(|| panic!("card {i}"))
+    };
+    let e164 = |i: u64, p: usize| {
+        card(i)["phones"][p]["e164"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    };
+    assert_eq!(
+        card(3)["surname"],
+        "Белозерская",
+        "QP soft break inside a letter"
+    );
+    assert_eq!(
+        card(15)["name"],
+        "Анастасия-Виктория",
+        "3.0 fold inside a word"
+    );
+    assert_eq!(card(12)["name"], "Салон «Лаванда»", "company-only card");
+    assert_eq!(card(70)["name"], "Зайка", "nickname-only card");
+    assert_eq!(card(44)["name"], "Катя 💅");
+    assert_eq!(card(7)["name"], "Маша маникюр", "FN only stays whole");
+    assert!(card(7)["surname"].is_null());
+    assert_eq!(card(40)["status"], "no_phone");
+    for i in [77, 112, 121, 172] {
+        assert_eq!(card(i)["status"], "invalid_phone", "card {i}");
+        assert!(card(i)["problem"].as_str().is_some_and(|p| !p.is_empty()));
+    }
+    assert_eq!(
+        (
+            card(24)["status"].as_str(),
+            card(24)["duplicate_of"].as_u64()
+        ),
+        (Some("duplicate_in_phonebook"), Some(5))
+    );
+    assert_eq!(card(143)["duplicate_of"], 60);
+    assert_eq!(
+        card(5)["phones"].as_array().unwrap().len(),
+        1,
+        "same number twice collapses"
+    );
+    assert_eq!(
+        (e164(90, 0), card(90)["phones"][0]["extension"].as_str()),
+        ("+74951234567".into(), Some("123"))
+    );
+    assert_eq!(card(36)["phones"][1]["extension"], "55");
+    assert_eq!(e164(107, 0), "+375291234567");
+    assert_eq!(e164(161, 0), "+78005553535");
+    assert_eq!(card(99)["phones"][0]["valid"], false);
+    assert_eq!(
+        card(99)["chosen_phone"],
+        1,
+        "the valid number is the default"
+    );
+
+    let importable = s["new"].as_u64().unwrap() + s["needs_choice"].as_u64().unwrap();
+    let first = env.json(&["import", f, "--json"]);
+    assert_eq!(
+        first["report"]["created"].as_array().unwrap().len() as u64,
+        importable
+    );
+    let again = env.json(&["import", f, "--json"]);
+    assert_eq!(again["report"]["created"].as_array().unwrap().len(), 0);
+    assert_eq!(
+        env.json(&["clients", "--json"]).as_array().unwrap().len() as u64,
+        importable
+    );
+}
