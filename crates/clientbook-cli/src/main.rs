@@ -278,17 +278,21 @@ fn import_cmd(
         None
     } else {
         let bar = progress_bar(plan.summary().selected, "importing");
-        let mut report = import::commit(
+        let result = import::run_commit(
             store,
-            &plan,
+            plan.prepare_commit(),
             CommitOptions::default(),
-            &mut |done, _| {
-                bar.set_position(done);
-                Ok(())
-            },
+            &mut |done, _| bar.set_position(done),
             &AtomicBool::new(false),
-        )?;
+        );
         bar.finish_and_clear();
+        let mut report = result.map_err(|failed| {
+            eprintln!(
+                "note: {} new client(s) were saved before the error; running the same import again finishes the rest without duplicates",
+                failed.partial.created.len()
+            );
+            failed.error
+        })?;
         report.skipped.extend(not_selected.iter().cloned());
         Some(report)
     };
@@ -505,12 +509,11 @@ fn clients_cmd(
     last_name_hidden: bool,
     json: bool,
 ) -> Result<(), Error> {
-    let show_contacts = rights.clients_phones_email_access;
     let clients: Vec<ClientOut> = store
         .clients()?
         .into_iter()
+        .map(|c| c.as_seen_by(rights))
         .map(|c| {
-            let key = phone::match_key(&c.phone, c.phone_extension.as_deref());
             let name = clientbook_core::name::ClientName {
                 name: c.name,
                 surname: c.surname,
@@ -522,16 +525,8 @@ fn clients_cmd(
                 name: name.name,
                 surname: name.surname,
                 middle_name: name.middle_name,
-                phone: if show_contacts {
-                    key
-                } else {
-                    phone::mask(&c.phone)
-                },
-                email: if show_contacts {
-                    c.email
-                } else {
-                    c.email.map(|_| "***".into())
-                },
+                phone: phone::match_key(&c.phone, c.phone_extension.as_deref()),
+                email: c.email,
             }
         })
         .collect();

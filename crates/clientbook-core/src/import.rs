@@ -318,17 +318,17 @@ impl ImportPlan {
         Ok(())
     }
 
-    /// The selected contacts as clients to create, with their row index.
-    fn selected_clients(&self) -> (Vec<(u64, NewClient)>, Vec<Skipped>) {
-        let mut clients = Vec::new();
-        let mut skipped = Vec::new();
+    /// Freezes the selection into the clients to create, so the slow part of a commit can run
+    /// without holding the plan (a screen keeps reading rows meanwhile).
+    pub fn prepare_commit(&self) -> CommitJob {
+        let mut job = CommitJob::default();
         for row in self.rows.iter().filter(|r| r.selected) {
             let phone = row
                 .chosen_phone
                 .and_then(|i| row.phones.get(i as usize))
                 .filter(|p| p.valid);
             match (row.name.clone(), phone.and_then(|p| p.e164.clone())) {
-                (Some(name), Some(e164)) => clients.push((
+                (Some(name), Some(e164)) => job.clients.push((
                     row.index,
                     NewClient {
                         name,
@@ -339,13 +339,27 @@ impl ImportPlan {
                         email: row.email.clone(),
                     },
                 )),
-                _ => skipped.push(Skipped {
+                _ => job.skipped.push(Skipped {
                     index: row.index,
                     reason: row.status.why_not().to_string(),
                 }),
             }
         }
-        (clients, skipped)
+        job
+    }
+
+    /// Records what a commit did: those contacts are clients now and leave the selection, so
+    /// committing again (after a cancel, say) only sends what is left.
+    pub fn apply_report(&mut self, report: &ImportReport) {
+        for done in report.created.iter().chain(&report.already_there) {
+            if let Ok(row) = self.row_mut(done.index) {
+                row.status = ContactStatus::ExistingClient;
+                row.client_id = Some(done.client_id);
+                row.duplicate_of = None;
+                row.problem = None;
+                row.selected = false;
+            }
+        }
     }
 
     pub fn last_name_hidden(&self) -> bool {
@@ -482,25 +496,63 @@ impl Default for CommitOptions {
     }
 }
 
+/// The clients a commit will create, frozen from a plan's selection.
+#[derive(Debug, Clone, Default)]
+pub struct CommitJob {
+    clients: Vec<(u64, NewClient)>,
+    skipped: Vec<Skipped>,
+}
+
+impl CommitJob {
+    pub fn len(&self) -> usize {
+        self.clients.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.clients.is_empty()
+    }
+}
+
+/// A commit that stopped on an error, with what it had written before.
+#[derive(Debug)]
+pub struct CommitFailed {
+    /// Whole batches written before the failure.
+    pub partial: ImportReport,
+    pub error: Error,
+}
+
 /// Writes the selected contacts to the store, one transaction per batch.
 ///
 /// `cancel` is checked between batches, so a cancelled commit has written whole batches only
-/// and a later commit of the same plan finishes the job without duplicates.
+/// and a later commit of the same plan finishes the job without duplicates. `progress(done,
+/// total)` is called before the first batch and after each one.
 pub fn commit(
     store: &Store,
     plan: &ImportPlan,
     options: CommitOptions,
-    progress: &mut dyn FnMut(u64, u64) -> Result<()>,
+    progress: &mut dyn FnMut(u64, u64),
     cancel: &AtomicBool,
 ) -> Result<ImportReport> {
-    let (clients, skipped) = plan.selected_clients();
+    run_commit(store, plan.prepare_commit(), options, progress, cancel).map_err(|f| f.error)
+}
+
+/// [`commit`] for a job prepared earlier with [`ImportPlan::prepare_commit`]. On a storage
+/// error the batches already written are still reported.
+pub fn run_commit(
+    store: &Store,
+    job: CommitJob,
+    options: CommitOptions,
+    progress: &mut dyn FnMut(u64, u64),
+    cancel: &AtomicBool,
+) -> std::result::Result<ImportReport, Box<CommitFailed>> {
+    let CommitJob { clients, skipped } = job;
     let total = clients.len() as u64;
     let mut report = ImportReport {
         skipped,
         ..Default::default()
     };
     let mut done = 0u64;
-    progress(0, total)?;
+    progress(0, total);
     for chunk in clients.chunks(options.batch_size.max(1)) {
         if cancel.load(Ordering::SeqCst) {
             report.cancelled = true;
@@ -508,7 +560,16 @@ pub fn commit(
             break;
         }
         let batch: Vec<NewClient> = chunk.iter().map(|(_, c)| c.clone()).collect();
-        let outcomes = store.insert_batch(&batch)?;
+        let outcomes = match store.insert_batch(&batch) {
+            Ok(o) => o,
+            Err(error) => {
+                tracing::warn!(done, total, error = %error, "import stopped by a storage error");
+                return Err(Box::new(CommitFailed {
+                    partial: report,
+                    error,
+                }));
+            }
+        };
         for ((index, _), outcome) in chunk.iter().zip(outcomes) {
             match outcome {
                 Inserted::Created(client_id) => report.created.push(Imported {
@@ -522,7 +583,7 @@ pub fn commit(
             }
         }
         done += chunk.len() as u64;
-        progress(done, total)?;
+        progress(done, total);
     }
     tracing::info!(
         created = report.created.len(),
@@ -558,9 +619,7 @@ mod tests {
         ImportPlan::build(contacts, clients, PreviewOptions::default(), &mut |_, _| {})
     }
 
-    fn no_progress(_: u64, _: u64) -> Result<()> {
-        Ok(())
-    }
+    fn no_progress(_: u64, _: u64) {}
 
     #[test]
     fn statuses_cover_every_case() {
@@ -670,10 +729,7 @@ mod tests {
             &store,
             &p,
             CommitOptions { batch_size: 500 },
-            &mut |d, t| {
-                calls.push((d, t));
-                Ok(())
-            },
+            &mut |d, t| calls.push((d, t)),
             &AtomicBool::new(false),
         )
         .unwrap();
@@ -723,7 +779,6 @@ mod tests {
                 if done >= 30 {
                     cancel.store(true, Ordering::SeqCst);
                 }
-                Ok(())
             },
             &cancel,
         )
@@ -731,6 +786,17 @@ mod tests {
         assert!(report.cancelled);
         assert_eq!(report.created.len(), 30);
         assert_eq!(store.client_count().unwrap(), 30);
+        let mut resumed = p.clone();
+        resumed.apply_report(&report);
+        assert_eq!(resumed.summary().selected, 70);
+        assert_eq!(
+            resumed.row(0).unwrap().status,
+            ContactStatus::ExistingClient
+        );
+        assert_eq!(
+            resumed.row(0).unwrap().client_id,
+            Some(report.created[0].client_id)
+        );
         let report = commit(
             &store,
             &p,
@@ -744,8 +810,10 @@ mod tests {
     }
 
     #[test]
-    fn progress_error_aborts_after_whole_batches() {
-        let store = Store::open_in_memory().unwrap();
+    fn storage_failure_reports_the_batches_already_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.db");
+        let store = Store::open(&path).unwrap();
         let contacts: Vec<_> = (0..10)
             .map(|i| {
                 contact(
@@ -756,21 +824,28 @@ mod tests {
             .collect();
         let mut p = plan(&contacts, &ClientIndex::new());
         p.select_all();
-        let err = commit(
+        // Another process breaks the database after the first batch.
+        let other = rusqlite::Connection::open(&path).unwrap();
+        let result = run_commit(
             &store,
-            &p,
+            p.prepare_commit(),
             CommitOptions { batch_size: 4 },
-            &mut |d, _| {
-                if d >= 4 {
-                    Err(Error::Cancelled)
-                } else {
-                    Ok(())
+            &mut |done, _| {
+                if done == 4 {
+                    other
+                        .execute_batch("DROP TABLE phonebook_links; DROP TABLE clients;")
+                        .unwrap();
                 }
             },
             &AtomicBool::new(false),
         );
-        assert!(matches!(err, Err(Error::Cancelled)));
-        assert_eq!(store.client_count().unwrap(), 4);
+        let failed = result.unwrap_err();
+        assert_eq!(failed.partial.created.len(), 4);
+        assert!(
+            failed.error.to_string().contains("clients"),
+            "{}",
+            failed.error
+        );
     }
 
     #[test]

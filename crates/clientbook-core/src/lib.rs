@@ -10,6 +10,7 @@ pub mod error;
 pub mod export;
 pub mod import;
 pub mod name;
+pub mod permission;
 pub mod phone;
 pub mod rights;
 pub mod store;

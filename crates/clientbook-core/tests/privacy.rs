@@ -55,7 +55,7 @@ fn trace_output_carries_no_personal_data() {
             &store,
             &plan,
             CommitOptions::default(),
-            &mut |_, _| Ok(()),
+            &mut |_, _| {},
             &AtomicBool::new(false),
         )
         .unwrap();

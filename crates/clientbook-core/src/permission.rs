@@ -1,0 +1,122 @@
+//! The device's contacts permission, and what the screen should do about it.
+//!
+//! Both platforms' states live here so Android and iOS make the same decision, including the
+//! two that apps get wrong most: Android's "denied twice" (the system dialog no longer shows,
+//! only Settings helps) and iOS 18's `limited` (only contacts the user picked are visible).
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum ContactsPermission {
+    AndroidGranted,
+    /// Denied, and the system dialog may be shown again.
+    AndroidDenied,
+    /// Denied with "don't ask again" (or twice on Android 11+): only Settings can grant it.
+    AndroidPermanentlyDenied,
+    IosNotDetermined,
+    /// Parental controls or device management: the user cannot change it.
+    IosRestricted,
+    IosDenied,
+    IosAuthorized,
+    /// iOS 18+: only the contacts the user picked are visible.
+    IosLimited,
+}
+
+/// The next step for the screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum PermissionAction {
+    /// Read the phonebook.
+    Proceed,
+    /// Read what is visible, and offer the system picker to share more contacts.
+    ProceedLimited,
+    /// Show the system permission dialog.
+    RequestPermission,
+    /// The dialog will not appear again: explain and open the app's system settings.
+    OpenSettings,
+    /// Nobody on this device can grant it: explain, offer nothing.
+    Unavailable,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct PermissionAdvice {
+    pub action: PermissionAction,
+    /// What to tell staff, in plain words.
+    pub explanation: String,
+}
+
+impl ContactsPermission {
+    /// Whether contacts may be read now (possibly only some of them).
+    pub fn can_read(self) -> bool {
+        matches!(
+            self,
+            ContactsPermission::AndroidGranted
+                | ContactsPermission::IosAuthorized
+                | ContactsPermission::IosLimited
+        )
+    }
+
+    pub fn advice(self) -> PermissionAdvice {
+        use ContactsPermission as P;
+        let (action, explanation) = match self {
+            P::AndroidGranted | P::IosAuthorized => (PermissionAction::Proceed, "Contacts access is granted."),
+            P::IosLimited => (
+                PermissionAction::ProceedLimited,
+                "You shared only some contacts with the app. Only those can be imported; tap \"Choose more contacts\" to add others.",
+            ),
+            P::AndroidDenied | P::IosNotDetermined => (
+                PermissionAction::RequestPermission,
+                "To import clients from your phonebook, allow the app to access your contacts.",
+            ),
+            P::AndroidPermanentlyDenied | P::IosDenied => (
+                PermissionAction::OpenSettings,
+                "Contacts access is turned off for this app. Turn it on in the phone's Settings, then come back.",
+            ),
+            P::IosRestricted => (
+                PermissionAction::Unavailable,
+                "Contacts access is restricted on this device (for example by parental controls or your company's device management), so the phonebook cannot be used.",
+            ),
+        };
+        PermissionAdvice {
+            action,
+            explanation: explanation.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_state_has_a_distinct_next_step() {
+        use ContactsPermission as P;
+        let cases = [
+            (P::AndroidGranted, PermissionAction::Proceed, true),
+            (P::AndroidDenied, PermissionAction::RequestPermission, false),
+            (
+                P::AndroidPermanentlyDenied,
+                PermissionAction::OpenSettings,
+                false,
+            ),
+            (
+                P::IosNotDetermined,
+                PermissionAction::RequestPermission,
+                false,
+            ),
+            (P::IosRestricted, PermissionAction::Unavailable, false),
+            (P::IosDenied, PermissionAction::OpenSettings, false),
+            (P::IosAuthorized, PermissionAction::Proceed, true),
+            (P::IosLimited, PermissionAction::ProceedLimited, true),
+        ];
+        for (state, action, readable) in cases {
+            assert_eq!(state.advice().action, action, "{state:?}");
+            assert_eq!(state.can_read(), readable, "{state:?}");
+            assert!(!state.advice().explanation.is_empty());
+        }
+    }
+}

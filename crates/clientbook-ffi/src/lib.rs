@@ -1,0 +1,124 @@
+//! The uniffi surface of the Clientbook core: screen-shaped objects so the Android and iOS
+//! shells hold no logic. Records and enums are the core's own (derived behind its `uniffi`
+//! feature); this crate adds the objects, the callback traits and the one public error.
+//!
+//! Threads: every object is `Send + Sync`. A shell may commit on a background thread while
+//! the UI thread pages through rows; the plan is behind a mutex that a commit holds only
+//! for the moments it reads the selection and records the result, never while writing.
+
+mod error;
+mod session;
+
+pub use error::ClientbookError;
+pub use session::{ClientDatabase, ExportSession, ImportProgress, ImportSession};
+
+use clientbook_core::permission::{ContactsPermission, PermissionAdvice};
+use clientbook_core::rights::{Action, Rights};
+
+uniffi::setup_scaffolding!();
+
+/// Location settings that shape what staff see.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct LocationSettings {
+    /// ISO country code used to read numbers without a country code, e.g. "RU".
+    #[uniffi(default = "RU")]
+    pub region: String,
+    /// The location hides the "Last Name" field; lists show first names only.
+    #[uniffi(default = false)]
+    pub last_name_hidden: bool,
+    /// Clients per database transaction during import.
+    #[uniffi(default = 500)]
+    pub batch_size: u32,
+}
+
+/// What the screen should do for this permission state.
+#[uniffi::export]
+pub fn contacts_permission_advice(state: ContactsPermission) -> PermissionAdvice {
+    state.advice()
+}
+
+/// Checks rights for an action; the error names every missing right and where it is granted.
+#[uniffi::export]
+pub fn check_rights(rights: Rights, action: Action) -> Result<(), ClientbookError> {
+    rights
+        .check(action)
+        .map_err(|m| clientbook_core::Error::MissingRights(m).into())
+}
+
+/// Reads the `clients` group of Altegio's `GET /user/permissions/{location_id}` response.
+#[uniffi::export]
+pub fn rights_from_permissions_json(clients_group_json: String) -> Result<Rights, ClientbookError> {
+    let value: serde_json::Value =
+        serde_json::from_str(&clients_group_json).map_err(|e| ClientbookError::BadInput {
+            reason: format!("permissions are not valid JSON: {e}"),
+        })?;
+    Ok(Rights::from_permissions_json(&value))
+}
+
+/// Rights granted to nobody, and to everybody: handy defaults for a shell before sign-in.
+#[uniffi::export]
+pub fn no_rights() -> Rights {
+    Rights::none()
+}
+
+#[uniffi::export]
+pub fn full_rights() -> Rights {
+    Rights::full()
+}
+
+/// Normalises one number with the location's region (for a shell writing Android's
+/// `NORMALIZED_NUMBER` itself, so it does not depend on the device's country).
+#[uniffi::export]
+pub fn normalize_phone(
+    raw: String,
+    region: String,
+) -> Result<clientbook_core::phone::Phone, ClientbookError> {
+    let region = clientbook_core::phone::Region::parse(&region)?;
+    Ok(clientbook_core::phone::normalize(
+        &raw,
+        clientbook_core::phone::PhoneLabel::Other,
+        region,
+    ))
+}
+
+/// A card of a vCard file that could not be read.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct CardProblem {
+    /// Position of the card in the file, from 0.
+    pub index: u64,
+    /// Line of the problem, from 1.
+    pub line: u64,
+    pub reason: String,
+}
+
+/// The contacts of a vCard file (a `.vcf` shared from another phone or a messenger).
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct VcardContents {
+    pub contacts: Vec<clientbook_core::contact::PhonebookContact>,
+    /// Cards that could not be read; the others are in `contacts`.
+    pub problems: Vec<CardProblem>,
+}
+
+/// Reads vCard 2.1, 3.0 or 4.0. Never fails: unreadable cards are listed in `problems`.
+#[uniffi::export]
+pub fn read_vcard(data: Vec<u8>) -> VcardContents {
+    let parsed = clientbook_core::vcard::parse(&data);
+    VcardContents {
+        contacts: parsed.cards.into_iter().map(|c| c.contact).collect(),
+        problems: parsed
+            .errors
+            .into_iter()
+            .map(|e| CardProblem {
+                index: e.index as u64,
+                line: e.line as u64,
+                reason: e.reason,
+            })
+            .collect(),
+    }
+}
+
+/// Writes contacts as vCard 3.0, for sharing as a file.
+#[uniffi::export]
+pub fn write_vcard(contacts: Vec<clientbook_core::contact::PhonebookContact>) -> String {
+    clientbook_core::vcard::write(&contacts)
+}

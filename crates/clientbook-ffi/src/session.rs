@@ -1,0 +1,337 @@
+//! The objects a screen holds: the client database, an import session, an export session.
+
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use clientbook_core::contact::PhonebookContact;
+use clientbook_core::export::{ContactToWrite, ExportPlan, ExportRow, ExportSummary};
+use clientbook_core::import::{
+    self, CommitOptions, ImportPlan, ImportReport, PreviewOptions, PreviewRow, Summary,
+};
+use clientbook_core::permission::ContactsPermission;
+use clientbook_core::phone::Region;
+use clientbook_core::rights::{Action, Rights};
+use clientbook_core::store::{Client, Store};
+
+use crate::error::{ClientbookError, Result};
+use crate::LocationSettings;
+
+/// Which long job a progress report belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum ProgressStage {
+    /// Matching the phonebook against the client database (building the preview).
+    Matching,
+    /// Writing the selected contacts as clients.
+    Importing,
+}
+
+/// Implemented by the shell to show progress. Called on the thread that runs the job;
+/// an exception thrown here stops the job after the current batch.
+#[uniffi::export(foreign)]
+pub trait ImportProgress: Send + Sync {
+    fn on_progress(&self, stage: ProgressStage, done: u64, total: u64) -> Result<()>;
+}
+
+/// A phonebook contact the shell has just written, with the id the platform gave it.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct WrittenContact {
+    pub client_id: i64,
+    pub platform_id: String,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic inside a method cannot leave a plan half-updated in a way that matters more
+    // than losing the session, so keep serving it.
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn require_contacts(permission: ContactsPermission) -> Result<()> {
+    if permission.can_read() {
+        Ok(())
+    } else {
+        Err(ClientbookError::ContactsPermissionNotGranted {
+            explanation: permission.advice().explanation,
+        })
+    }
+}
+
+fn check(rights: &Rights, action: Action) -> Result<()> {
+    rights
+        .check(action)
+        .map_err(|m| clientbook_core::Error::MissingRights(m).into())
+}
+
+/// The local client database file (the embedded default, and the mirror of the salon's
+/// remote database).
+#[derive(uniffi::Object)]
+pub struct ClientDatabase {
+    store: Store,
+}
+
+#[uniffi::export]
+impl ClientDatabase {
+    /// Opens or creates the database at `path`. A file from a newer app version or a damaged
+    /// file is refused untouched.
+    #[uniffi::constructor]
+    pub fn open(path: String) -> Result<Arc<Self>> {
+        Ok(Arc::new(ClientDatabase {
+            store: Store::open(path)?,
+        }))
+    }
+
+    /// A database that lives only as long as this object.
+    #[uniffi::constructor]
+    pub fn in_memory() -> Result<Arc<Self>> {
+        Ok(Arc::new(ClientDatabase {
+            store: Store::open_in_memory()?,
+        }))
+    }
+
+    pub fn client_count(&self) -> Result<u64> {
+        Ok(self.store.client_count()?)
+    }
+
+    /// The clients the user may see, numbers masked without the phones-and-emails right.
+    pub fn clients(&self, rights: Rights) -> Result<Vec<Client>> {
+        check(&rights, Action::Import)?;
+        Ok(self
+            .store
+            .clients()?
+            .into_iter()
+            .map(|c| c.as_seen_by(&rights))
+            .collect())
+    }
+}
+
+/// The import screen: preview rows, selection, and the commit.
+#[derive(uniffi::Object)]
+pub struct ImportSession {
+    db: Arc<ClientDatabase>,
+    plan: Mutex<ImportPlan>,
+    options: CommitOptions,
+    cancel: AtomicBool,
+    /// One commit at a time per session.
+    committing: Mutex<()>,
+}
+
+#[uniffi::export]
+impl ImportSession {
+    /// Builds the preview of `contacts` against the client database. Refuses without the
+    /// import right or without contacts permission, before looking at any contact.
+    #[uniffi::constructor]
+    pub fn new(
+        db: Arc<ClientDatabase>,
+        contacts: Vec<PhonebookContact>,
+        rights: Rights,
+        permission: ContactsPermission,
+        settings: LocationSettings,
+        progress: Option<Arc<dyn ImportProgress>>,
+    ) -> Result<Arc<Self>> {
+        check(&rights, Action::Import)?;
+        require_contacts(permission)?;
+        let region = Region::parse(&settings.region)?;
+        let index = db.store.client_index()?;
+        let options = PreviewOptions {
+            region,
+            last_name_hidden: settings.last_name_hidden,
+        };
+        let mut callback_error = None;
+        let plan = ImportPlan::build(&contacts, &index, options, &mut |done, total| {
+            if let (Some(p), None) = (&progress, &callback_error) {
+                if let Err(e) = p.on_progress(ProgressStage::Matching, done, total) {
+                    callback_error = Some(e);
+                }
+            }
+        });
+        if let Some(e) = callback_error {
+            return Err(e);
+        }
+        Ok(Arc::new(ImportSession {
+            db,
+            plan: Mutex::new(plan),
+            options: CommitOptions {
+                batch_size: settings.batch_size.max(1) as usize,
+            },
+            cancel: AtomicBool::new(false),
+            committing: Mutex::new(()),
+        }))
+    }
+
+    pub fn row_count(&self) -> u64 {
+        lock(&self.plan).len() as u64
+    }
+
+    /// Rows `offset..offset+limit`; fewer at the end.
+    pub fn rows(&self, offset: u64, limit: u64) -> Vec<PreviewRow> {
+        lock(&self.plan).page(offset, limit).to_vec()
+    }
+
+    /// The rows with these indexes, in the given order (for a filtered list).
+    pub fn rows_at(&self, indexes: Vec<u64>) -> Result<Vec<PreviewRow>> {
+        let plan = lock(&self.plan);
+        indexes
+            .into_iter()
+            .map(|i| Ok(plan.row(i)?.clone()))
+            .collect()
+    }
+
+    /// Indexes of the contacts matching `query` by name or number.
+    pub fn filter(&self, query: String) -> Vec<u64> {
+        lock(&self.plan).filter(&query)
+    }
+
+    pub fn summary(&self) -> Summary {
+        lock(&self.plan).summary()
+    }
+
+    /// Selects every contact that can be imported; returns how many.
+    pub fn select_all(&self) -> u64 {
+        lock(&self.plan).select_all()
+    }
+
+    pub fn select_none(&self) {
+        lock(&self.plan).select_none()
+    }
+
+    /// Flips one contact; returns whether it is now selected.
+    pub fn toggle(&self, index: u64) -> Result<bool> {
+        Ok(lock(&self.plan).toggle(index)?)
+    }
+
+    pub fn set_selected(&self, index: u64, selected: bool) -> Result<()> {
+        Ok(lock(&self.plan).set_selected(index, selected)?)
+    }
+
+    /// Picks which of the contact's numbers to import (`phone` indexes its `phones`).
+    pub fn choose_number(&self, index: u64, phone: u32) -> Result<()> {
+        Ok(lock(&self.plan).choose_number(index, phone)?)
+    }
+
+    /// Writes the selected contacts, one transaction per batch, reporting progress after
+    /// each. Call it off the UI thread. After a cancel or an error, calling it again sends
+    /// only what is left; nothing is ever created twice.
+    pub fn commit(&self, progress: Option<Arc<dyn ImportProgress>>) -> Result<ImportReport> {
+        let _one_at_a_time = lock(&self.committing);
+        self.cancel.store(false, Ordering::SeqCst);
+        let job = lock(&self.plan).prepare_commit();
+        let mut callback_error = None;
+        let result = import::run_commit(
+            &self.db.store,
+            job,
+            self.options,
+            &mut |done, total| {
+                if let (Some(p), None) = (&progress, &callback_error) {
+                    if let Err(e) = p.on_progress(ProgressStage::Importing, done, total) {
+                        callback_error = Some(e);
+                        // Stop at the next batch boundary; what was written stays recorded.
+                        self.cancel.store(true, Ordering::SeqCst);
+                    }
+                }
+            },
+            &self.cancel,
+        );
+        let (report, error) = match result {
+            Ok(report) => (report, callback_error),
+            Err(failed) => (failed.partial, Some(failed.error.into())),
+        };
+        lock(&self.plan).apply_report(&report);
+        match error {
+            Some(e) => Err(e),
+            None => Ok(report),
+        }
+    }
+
+    /// Asks a running commit to stop after the batch it is writing. Safe from any thread.
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::SeqCst);
+    }
+}
+
+/// The export screen: clients not yet in the phonebook, selection, and what to write.
+#[derive(uniffi::Object)]
+pub struct ExportSession {
+    db: Arc<ClientDatabase>,
+    plan: Mutex<ExportPlan>,
+}
+
+#[uniffi::export]
+impl ExportSession {
+    /// Refuses without all three export rights (naming each missing one) or without
+    /// contacts permission. `device_contacts` are the contacts already on the device, read
+    /// with their platform ids, so clients already there are not written again.
+    #[uniffi::constructor]
+    pub fn new(
+        db: Arc<ClientDatabase>,
+        device_contacts: Vec<PhonebookContact>,
+        rights: Rights,
+        permission: ContactsPermission,
+        settings: LocationSettings,
+    ) -> Result<Arc<Self>> {
+        check(&rights, Action::Export)?;
+        require_contacts(permission)?;
+        let region = Region::parse(&settings.region)?;
+        let present: HashSet<String> = device_contacts
+            .iter()
+            .map(|c| c.platform_id.clone())
+            .filter(|id| !id.is_empty())
+            .collect();
+        let linked = db.store.linked_clients(&present)?;
+        let plan = ExportPlan::build(
+            &rights,
+            db.store.clients()?,
+            &device_contacts,
+            &linked,
+            region,
+            settings.last_name_hidden,
+        )?;
+        Ok(Arc::new(ExportSession {
+            db,
+            plan: Mutex::new(plan),
+        }))
+    }
+
+    pub fn row_count(&self) -> u64 {
+        lock(&self.plan).rows().len() as u64
+    }
+
+    pub fn rows(&self, offset: u64, limit: u64) -> Vec<ExportRow> {
+        lock(&self.plan).page(offset, limit).to_vec()
+    }
+
+    pub fn summary(&self) -> ExportSummary {
+        lock(&self.plan).summary()
+    }
+
+    pub fn select_all(&self) -> u64 {
+        lock(&self.plan).select_all()
+    }
+
+    pub fn select_none(&self) {
+        lock(&self.plan).select_none()
+    }
+
+    pub fn toggle(&self, client_id: i64) -> Result<bool> {
+        Ok(lock(&self.plan).toggle(client_id)?)
+    }
+
+    pub fn set_selected(&self, client_id: i64, selected: bool) -> Result<()> {
+        Ok(lock(&self.plan).set_selected(client_id, selected)?)
+    }
+
+    /// The selected clients as structured contacts for the platform's contacts API.
+    pub fn contacts_to_write(&self) -> Vec<ContactToWrite> {
+        lock(&self.plan).contacts_to_write()
+    }
+
+    /// Records the platform ids the shell assigned, so exporting again writes nothing new.
+    pub fn confirm_written(&self, written: Vec<WrittenContact>) -> Result<()> {
+        let links: Vec<(i64, String)> = written
+            .iter()
+            .map(|w| (w.client_id, w.platform_id.clone()))
+            .collect();
+        self.db.store.link_to_phonebook(&links)?;
+        lock(&self.plan).mark_written(&written.iter().map(|w| w.client_id).collect());
+        Ok(())
+    }
+}
