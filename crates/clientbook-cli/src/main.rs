@@ -6,7 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 
+mod http;
+
 use clap::{Parser, Subcommand};
+use clientbook_core::altegio::{AltegioClient, Credentials, Politeness};
 use clientbook_core::contact::PhonebookContact;
 use clientbook_core::export::{ExportPlan, ExportRow};
 use clientbook_core::import::{
@@ -15,6 +18,7 @@ use clientbook_core::import::{
 use clientbook_core::phone::{self, Region};
 use clientbook_core::rights::{Action, Rights};
 use clientbook_core::store::Store;
+use clientbook_core::sync;
 use clientbook_core::vcard::{self, CardError};
 use clientbook_core::Error;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -41,6 +45,15 @@ struct Cli {
     /// The location hides the "Last Name" field: lists show first names only.
     #[arg(long, global = true)]
     last_name_hidden: bool,
+    /// Work against the salon's Altegio database at this API address (e.g.
+    /// https://api.alteg.io) instead of the local one. Tokens come from ALTEGIO_PARTNER_TOKEN
+    /// and ALTEGIO_USER_TOKEN; rights and the surname setting come from the server. The --db
+    /// file then holds the mirror and the import journal.
+    #[arg(long, global = true, requires = "location")]
+    altegio: Option<String>,
+    /// The Altegio location (branch) id, with --altegio.
+    #[arg(long, global = true)]
+    location: Option<i64>,
     #[command(subcommand)]
     command: Command,
 }
@@ -101,6 +114,7 @@ fn main() -> ExitCode {
             ExitCode::from(match e {
                 Error::BadInput(_) => 2,
                 Error::MissingRights(_) => 3,
+                Error::Remote(_) => 4,
                 _ => 1,
             })
         }
@@ -127,11 +141,76 @@ fn open_store(path: Option<PathBuf>) -> Result<Store, Error> {
     Store::open(path)
 }
 
+/// Where clients live: the local database, or a salon's Altegio location mirrored locally.
+enum Target {
+    Local {
+        rights: Rights,
+        last_name_hidden: bool,
+    },
+    Remote {
+        api: Box<AltegioClient>,
+        context: sync::RemoteContext,
+    },
+}
+
+impl Target {
+    fn rights(&self) -> &Rights {
+        match self {
+            Target::Local { rights, .. } => rights,
+            Target::Remote { context, .. } => &context.rights,
+        }
+    }
+
+    fn last_name_hidden(&self) -> bool {
+        match self {
+            Target::Local {
+                last_name_hidden, ..
+            } => *last_name_hidden,
+            Target::Remote { context, .. } => context.last_name_hidden,
+        }
+    }
+}
+
+fn secret(name: &str) -> Result<String, Error> {
+    std::env::var(name)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .ok_or_else(|| {
+            Error::BadInput(format!(
+                "{name} is not set; --altegio needs the partner and user tokens in the environment"
+            ))
+        })
+}
+
 fn run(cli: Cli) -> Result<(), Error> {
     let region = Region::parse(&cli.region)?;
-    let rights = match &cli.rights {
-        Some(list) => Rights::parse_list(list)?,
-        None => Rights::full(),
+    let target = match (&cli.altegio, cli.location) {
+        (Some(url), Some(location)) => {
+            let credentials = Credentials::new(
+                secret("ALTEGIO_PARTNER_TOKEN")?,
+                secret("ALTEGIO_USER_TOKEN")?,
+            );
+            let api = AltegioClient::new(
+                url,
+                location,
+                credentials,
+                Box::new(http::UreqTransport::new()),
+                Politeness::default(),
+            );
+            let mut context = sync::connect(&api)?;
+            context.last_name_hidden |= cli.last_name_hidden;
+            Target::Remote {
+                api: Box::new(api),
+                context,
+            }
+        }
+        _ => Target::Local {
+            rights: match &cli.rights {
+                Some(list) => Rights::parse_list(list)?,
+                None => Rights::full(),
+            },
+            last_name_hidden: cli.last_name_hidden,
+        },
     };
     match cli.command {
         Command::Import {
@@ -141,13 +220,15 @@ fn run(cli: Cli) -> Result<(), Error> {
             dry_run,
             json,
         } => {
-            rights.check(Action::Import)?;
+            target.rights().check(Action::Import)?;
             let store = open_store(cli.db)?;
             let options = PreviewOptions {
                 region,
-                last_name_hidden: cli.last_name_hidden,
+                last_name_hidden: target.last_name_hidden(),
             };
-            import_cmd(&store, &file, options, &select, &numbers, dry_run, json)
+            import_cmd(
+                &store, &target, &file, options, &select, &numbers, dry_run, json,
+            )
         }
         Command::Export {
             out,
@@ -155,13 +236,12 @@ fn run(cli: Cli) -> Result<(), Error> {
             select,
             json,
         } => {
-            rights.check(Action::Export)?;
+            target.rights().check(Action::Export)?;
             let store = open_store(cli.db)?;
             export_cmd(
                 &store,
-                &rights,
+                &target,
                 region,
-                cli.last_name_hidden,
                 &out,
                 phonebook.as_deref(),
                 &select,
@@ -169,9 +249,9 @@ fn run(cli: Cli) -> Result<(), Error> {
             )
         }
         Command::Clients { json } => {
-            rights.check(Action::Import)?;
+            target.rights().check(Action::Import)?;
             let store = open_store(cli.db)?;
-            clients_cmd(&store, &rights, cli.last_name_hidden, json)
+            clients_cmd(&store, &target, region, json)
         }
     }
 }
@@ -208,6 +288,9 @@ fn parse_list(list: &str, what: &str) -> Result<Vec<i64>, Error> {
         .collect()
 }
 
+/// Clients per bulk request to Altegio.
+const REMOTE_BATCH: usize = 100;
+
 #[derive(Serialize)]
 struct ImportOutput<'a> {
     contacts: &'a [PreviewRow],
@@ -219,8 +302,10 @@ struct ImportOutput<'a> {
     report: Option<&'a ImportReport>,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn import_cmd(
     store: &Store,
+    target: &Target,
     file: &Path,
     options: PreviewOptions,
     select: &str,
@@ -243,10 +328,22 @@ fn import_cmd(
     // staff pass to --select match what the file and the error list say.
     let bar = progress_bar(parsed.cards.len() as u64, "reading");
     let numbered = parsed.cards.iter().map(|c| (c.index as u64, &c.contact));
-    let mut plan =
-        ImportPlan::build_numbered(numbered, &store.client_index()?, options, &mut |done, _| {
-            bar.set_position(done)
-        });
+    let index = match target {
+        Target::Local { .. } => store.client_index()?,
+        Target::Remote { api, .. } => {
+            sync::refresh_mirror(
+                store,
+                api,
+                options.region,
+                sync::RefreshMode::NewOnly,
+                &mut |_, _| {},
+            )?;
+            store.mirror_index(api.location_id())?
+        }
+    };
+    let mut plan = ImportPlan::build_numbered(numbered, &index, options, &mut |done, _| {
+        bar.set_position(done)
+    });
     bar.finish_and_clear();
     for spec in numbers {
         let (contact, index) = spec
@@ -278,13 +375,26 @@ fn import_cmd(
         None
     } else {
         let bar = progress_bar(plan.summary().selected, "importing");
-        let result = import::run_commit(
-            store,
-            plan.prepare_commit(),
-            CommitOptions::default(),
-            &mut |done, _| bar.set_position(done),
-            &AtomicBool::new(false),
-        );
+        let cancel = AtomicBool::new(false);
+        let mut progress = |done, _| bar.set_position(done);
+        let result = match target {
+            Target::Local { .. } => import::run_commit(
+                store,
+                plan.prepare_commit(),
+                CommitOptions::default(),
+                &mut progress,
+                &cancel,
+            ),
+            Target::Remote { api, .. } => sync::commit_remote(
+                store,
+                api,
+                options.region,
+                plan.prepare_commit(),
+                REMOTE_BATCH,
+                &mut progress,
+                &cancel,
+            ),
+        };
         bar.finish_and_clear();
         let mut report = result.map_err(|failed| {
             eprintln!(
@@ -389,12 +499,10 @@ struct ExportOutput<'a> {
     out: String,
 }
 
-#[allow(clippy::too_many_arguments)]
 fn export_cmd(
     store: &Store,
-    rights: &Rights,
+    target: &Target,
     region: Region,
-    last_name_hidden: bool,
     out: &Path,
     phonebook: Option<&Path>,
     select: &str,
@@ -423,14 +531,21 @@ fn export_cmd(
         .map(|c| c.platform_id.clone())
         .filter(|id| !id.is_empty())
         .collect();
-    let linked = store.linked_clients(&present)?;
+    let (clients, linked) = match target {
+        Target::Local { .. } => (store.clients()?, store.linked_clients(&present)?),
+        // Remote clients are matched by number only: the links table keys local clients.
+        Target::Remote { api, .. } => {
+            sync::refresh_mirror(store, api, region, sync::RefreshMode::Full, &mut |_, _| {})?;
+            (store.mirror_clients(api.location_id())?, Default::default())
+        }
+    };
     let mut plan = ExportPlan::build(
-        rights,
-        store.clients()?,
+        target.rights(),
+        clients,
         &existing,
         &linked,
         region,
-        last_name_hidden,
+        target.last_name_hidden(),
     )?;
     if select.trim() == "all" {
         plan.select_all();
@@ -459,7 +574,9 @@ fn export_cmd(
             .zip(&to_write)
             .map(|(c, w)| (w.client_id, c.platform_id.clone()))
             .collect();
-        store.link_to_phonebook(&links)?;
+        if let Target::Local { .. } = target {
+            store.link_to_phonebook(&links)?;
+        }
         plan.mark_written(&to_write.iter().map(|w| w.client_id).collect());
     }
     if json {
@@ -503,14 +620,16 @@ struct ClientOut {
     email: Option<String>,
 }
 
-fn clients_cmd(
-    store: &Store,
-    rights: &Rights,
-    last_name_hidden: bool,
-    json: bool,
-) -> Result<(), Error> {
-    let clients: Vec<ClientOut> = store
-        .clients()?
+fn clients_cmd(store: &Store, target: &Target, region: Region, json: bool) -> Result<(), Error> {
+    let (rights, last_name_hidden) = (target.rights(), target.last_name_hidden());
+    let all = match target {
+        Target::Local { .. } => store.clients()?,
+        Target::Remote { api, .. } => {
+            sync::refresh_mirror(store, api, region, sync::RefreshMode::Full, &mut |_, _| {})?;
+            store.mirror_clients(api.location_id())?
+        }
+    };
+    let clients: Vec<ClientOut> = all
         .into_iter()
         .map(|c| c.as_seen_by(rights))
         .map(|c| {

@@ -43,8 +43,33 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    #[error("{0}")]
+    Remote(#[from] RemoteError),
+
     #[error("cancelled")]
     Cancelled,
+}
+
+/// What went wrong talking to the salon's client database.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RemoteError {
+    #[error("the sign-in has expired or the token is wrong; sign in again")]
+    Unauthorized,
+    #[error("access denied: the user's rights changed; sign in again or ask an administrator")]
+    Forbidden,
+    #[error("the location's licence has expired: {detail}")]
+    Licence { detail: String },
+    #[error("not found: {detail}")]
+    NotFound { detail: String },
+    #[error("the server refused the request ({status}): {detail}")]
+    Rejected { status: u16, detail: String },
+    #[error("the client database did not answer correctly: {detail}")]
+    Protocol { detail: String },
+    #[error("the client database cannot be reached: {detail}")]
+    Unavailable { detail: String },
+    /// A write whose result never arrived: it may or may not have happened.
+    #[error("no answer to a write ({detail}); it will be checked before anything is sent again")]
+    OutcomeUnknown { detail: String },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -499,8 +499,8 @@ impl Default for CommitOptions {
 /// The clients a commit will create, frozen from a plan's selection.
 #[derive(Debug, Clone, Default)]
 pub struct CommitJob {
-    clients: Vec<(u64, NewClient)>,
-    skipped: Vec<Skipped>,
+    pub(crate) clients: Vec<(u64, NewClient)>,
+    pub(crate) skipped: Vec<Skipped>,
 }
 
 impl CommitJob {

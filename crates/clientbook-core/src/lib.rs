@@ -5,6 +5,7 @@
 //! return plain values; only `store` does I/O. The FFI crate and the CLI are thin layers on
 //! top. See ARCHITECTURE.md at the repository root.
 
+pub mod altegio;
 pub mod contact;
 pub mod error;
 pub mod export;
@@ -14,9 +15,10 @@ pub mod permission;
 pub mod phone;
 pub mod rights;
 pub mod store;
+pub mod sync;
 pub mod vcard;
 
-pub use error::{Error, Result};
+pub use error::{Error, RemoteError, Result};
 
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!();

@@ -14,7 +14,10 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 
 /// Migrations in order; the schema version is the number applied.
-const MIGRATIONS: &[&str] = &[include_str!("../sql/001_clients.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../sql/001_clients.sql"),
+    include_str!("../sql/002_altegio_mirror.sql"),
+];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -302,6 +305,313 @@ impl Store {
             }
         }
         Ok(out)
+    }
+}
+
+/// A remote client as the mirror keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MirrorClient {
+    pub remote_id: i64,
+    pub name: String,
+    pub surname: Option<String>,
+    pub middle_name: Option<String>,
+    pub phone: Option<String>,
+    /// `None` when the number is masked or does not parse.
+    pub phone_key: Option<String>,
+    pub email: Option<String>,
+}
+
+/// State of one journalled client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JournalState {
+    /// Not yet confirmed by the server. `attempts > 0` means it may have been created.
+    Pending {
+        attempts: u32,
+    },
+    Done {
+        remote_id: i64,
+        created: bool,
+    },
+    Failed {
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JournalEntry {
+    pub phone_key: String,
+    pub payload: String,
+    pub state: JournalState,
+}
+
+impl Store {
+    /// Inserts or updates mirrored clients, in one transaction.
+    pub fn mirror_upsert(&self, location: i64, clients: &[MirrorClient]) -> Result<()> {
+        let mut conn = self.lock();
+        let tx = conn.transaction().map_err(|e| self.sql(e))?;
+        {
+            let mut stmt = tx
+                .prepare_cached(
+                    "INSERT INTO mirror_clients (location_id, remote_id, name, surname, middle_name, phone, phone_key, email)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                     ON CONFLICT (location_id, remote_id) DO UPDATE SET name = excluded.name, surname = excluded.surname,
+                       middle_name = excluded.middle_name, phone = excluded.phone, phone_key = excluded.phone_key,
+                       email = excluded.email, synced_at = excluded.synced_at",
+                )
+                .map_err(|e| self.sql(e))?;
+            for c in clients {
+                stmt.execute(params![
+                    location,
+                    c.remote_id,
+                    c.name,
+                    c.surname,
+                    c.middle_name,
+                    c.phone,
+                    c.phone_key,
+                    c.email
+                ])
+                .map_err(|e| self.sql(e))?;
+            }
+        }
+        tx.commit().map_err(|e| self.sql(e))
+    }
+
+    pub fn mirror_ids(&self, location: i64) -> Result<HashSet<i64>> {
+        let conn = self.lock();
+        let mut stmt = conn
+            .prepare_cached("SELECT remote_id FROM mirror_clients WHERE location_id = ?1")
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([location], |r| r.get(0))
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<HashSet<i64>>>()
+            .map_err(|e| self.sql(e))
+    }
+
+    /// Phone key → remote id; the oldest client wins when the remote base has duplicates.
+    pub fn mirror_index(&self, location: i64) -> Result<ClientIndex> {
+        let conn = self.lock();
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT phone_key, min(remote_id) FROM mirror_clients
+                 WHERE location_id = ?1 AND phone_key IS NOT NULL GROUP BY phone_key",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([location], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<ClientIndex>>()
+            .map_err(|e| self.sql(e))
+    }
+
+    /// Mirrored clients as `Client`s (id = remote id), for export. Clients without a usable
+    /// number are left out: there is nothing to write to a phonebook.
+    pub fn mirror_clients(&self, location: i64) -> Result<Vec<Client>> {
+        let conn = self.lock();
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT remote_id, name, surname, middle_name, phone_key, email FROM mirror_clients
+                 WHERE location_id = ?1 AND phone_key IS NOT NULL ORDER BY remote_id",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([location], |r| {
+                let key: String = r.get(4)?;
+                let (phone, ext) = match key.split_once(";ext=") {
+                    Some((p, x)) => (p.to_string(), Some(x.to_string())),
+                    None => (key, None),
+                };
+                Ok(Client {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    surname: r.get(2)?,
+                    middle_name: r.get(3)?,
+                    phone,
+                    phone_extension: ext,
+                    email: r.get(5)?,
+                })
+            })
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.sql(e))
+    }
+
+    /// Drops mirrored clients the server no longer has (after a complete, stable refresh).
+    pub fn mirror_retain(&self, location: i64, seen: &HashSet<i64>) -> Result<u64> {
+        let stale: Vec<i64> = self
+            .mirror_ids(location)?
+            .difference(seen)
+            .copied()
+            .collect();
+        let mut conn = self.lock();
+        let tx = conn.transaction().map_err(|e| self.sql(e))?;
+        {
+            let mut stmt = tx
+                .prepare_cached(
+                    "DELETE FROM mirror_clients WHERE location_id = ?1 AND remote_id = ?2",
+                )
+                .map_err(|e| self.sql(e))?;
+            for id in &stale {
+                stmt.execute(params![location, id])
+                    .map_err(|e| self.sql(e))?;
+            }
+        }
+        tx.commit().map_err(|e| self.sql(e))?;
+        Ok(stale.len() as u64)
+    }
+
+    /// Journals clients about to be created. Existing entries are kept, except that a
+    /// `failed` one is given another chance.
+    pub fn journal_add(&self, location: i64, entries: &[(String, String)]) -> Result<()> {
+        let mut conn = self.lock();
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| self.sql(e))?;
+        {
+            let mut stmt = tx
+                .prepare_cached(
+                    "INSERT INTO import_journal (location_id, phone_key, payload, state) VALUES (?1, ?2, ?3, 'pending')
+                     ON CONFLICT (location_id, phone_key) DO UPDATE SET state = 'pending', error = NULL, payload = excluded.payload
+                     WHERE import_journal.state = 'failed'",
+                )
+                .map_err(|e| self.sql(e))?;
+            for (key, payload) in entries {
+                stmt.execute(params![location, key, payload])
+                    .map_err(|e| self.sql(e))?;
+            }
+        }
+        tx.commit().map_err(|e| self.sql(e))
+    }
+
+    /// Journal entries for these keys.
+    pub fn journal_entries(&self, location: i64, keys: &[String]) -> Result<Vec<JournalEntry>> {
+        let conn = self.lock();
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT phone_key, payload, state, attempts, remote_id, outcome, error FROM import_journal
+                 WHERE location_id = ?1 AND phone_key = ?2",
+            )
+            .map_err(|e| self.sql(e))?;
+        let mut out = Vec::with_capacity(keys.len());
+        for key in keys {
+            let entry = stmt
+                .query_row(params![location, key], |r| {
+                    let state: String = r.get(2)?;
+                    let state = match state.as_str() {
+                        "done" => JournalState::Done {
+                            remote_id: r.get::<_, Option<i64>>(4)?.unwrap_or_default(),
+                            created: r.get::<_, Option<String>>(5)?.as_deref() == Some("created"),
+                        },
+                        "failed" => JournalState::Failed {
+                            reason: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+                        },
+                        _ => JournalState::Pending {
+                            attempts: r.get::<_, i64>(3)?.max(0) as u32,
+                        },
+                    };
+                    Ok(JournalEntry {
+                        phone_key: r.get(0)?,
+                        payload: r.get(1)?,
+                        state,
+                    })
+                })
+                .optional()
+                .map_err(|e| self.sql(e))?;
+            out.extend(entry);
+        }
+        Ok(out)
+    }
+
+    /// Counts a send attempt for these keys, committed before the request goes out.
+    pub fn journal_attempt(&self, location: i64, keys: &[String]) -> Result<()> {
+        let mut conn = self.lock();
+        let tx = conn.transaction().map_err(|e| self.sql(e))?;
+        {
+            let mut stmt = tx
+                .prepare_cached(
+                    "UPDATE import_journal SET attempts = attempts + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+                     WHERE location_id = ?1 AND phone_key = ?2",
+                )
+                .map_err(|e| self.sql(e))?;
+            for key in keys {
+                stmt.execute(params![location, key])
+                    .map_err(|e| self.sql(e))?;
+            }
+        }
+        tx.commit().map_err(|e| self.sql(e))
+    }
+
+    /// Settles journal entries; a client confirmed on the server enters the mirror in the
+    /// same transaction, so the next preview already shows it as existing.
+    pub fn journal_settle(
+        &self,
+        location: i64,
+        settled: &[(String, JournalState, Option<MirrorClient>)],
+    ) -> Result<()> {
+        let mut conn = self.lock();
+        let tx = conn.transaction().map_err(|e| self.sql(e))?;
+        {
+            let mut update = tx
+                .prepare_cached(
+                    "UPDATE import_journal SET state = ?3, remote_id = ?4, outcome = ?5, error = ?6,
+                       updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+                     WHERE location_id = ?1 AND phone_key = ?2",
+                )
+                .map_err(|e| self.sql(e))?;
+            let mut mirror = tx
+                .prepare_cached(
+                    "INSERT OR REPLACE INTO mirror_clients (location_id, remote_id, name, surname, middle_name, phone, phone_key, email)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                )
+                .map_err(|e| self.sql(e))?;
+            for (key, state, client) in settled {
+                let (st, id, outcome, error) = match state {
+                    JournalState::Pending { .. } => ("pending", None, None, None),
+                    JournalState::Done { remote_id, created } => (
+                        "done",
+                        Some(*remote_id),
+                        Some(if *created { "created" } else { "existing" }),
+                        None,
+                    ),
+                    JournalState::Failed { reason } => {
+                        ("failed", None, None, Some(reason.as_str()))
+                    }
+                };
+                update
+                    .execute(params![location, key, st, id, outcome, error])
+                    .map_err(|e| self.sql(e))?;
+                if let Some(c) = client {
+                    mirror
+                        .execute(params![
+                            location,
+                            c.remote_id,
+                            c.name,
+                            c.surname,
+                            c.middle_name,
+                            c.phone,
+                            c.phone_key,
+                            c.email
+                        ])
+                        .map_err(|e| self.sql(e))?;
+                }
+            }
+        }
+        tx.commit().map_err(|e| self.sql(e))
+    }
+
+    /// Keys still pending at a location (sent or not), oldest first.
+    pub fn journal_pending_keys(&self, location: i64) -> Result<Vec<String>> {
+        let conn = self.lock();
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT phone_key FROM import_journal WHERE location_id = ?1 AND state = 'pending' ORDER BY updated_at, phone_key",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([location], |r| r.get(0))
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<Vec<String>>>()
+            .map_err(|e| self.sql(e))
     }
 }
 

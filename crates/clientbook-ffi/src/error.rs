@@ -2,7 +2,7 @@
 //! everything else about the core's internal error stays behind this line.
 
 use clientbook_core::rights::{Action, Right};
-use clientbook_core::Error;
+use clientbook_core::{Error, RemoteError};
 
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum ClientbookError {
@@ -30,6 +30,19 @@ pub enum ClientbookError {
     #[error("{reason}")]
     Network { reason: String },
 
+    /// The user token is wrong or expired: show the sign-in screen.
+    #[error("{explanation}")]
+    SignInRequired { explanation: String },
+
+    /// The server now denies access: the user's rights changed. Sign in again or ask an
+    /// administrator.
+    #[error("{explanation}")]
+    RightsChanged { explanation: String },
+
+    /// The location's licence has expired: only the salon owner can renew it.
+    #[error("{explanation}")]
+    LicenceExpired { explanation: String },
+
     /// The operation was cancelled; whole batches only were written.
     #[error("cancelled")]
     Cancelled,
@@ -49,6 +62,17 @@ impl From<Error> for ClientbookError {
             },
             Error::BadInput(reason) => ClientbookError::BadInput { reason },
             Error::Cancelled => ClientbookError::Cancelled,
+            Error::Remote(r) => {
+                let explanation = r.to_string();
+                match r {
+                    RemoteError::Unauthorized => ClientbookError::SignInRequired { explanation },
+                    RemoteError::Forbidden => ClientbookError::RightsChanged { explanation },
+                    RemoteError::Licence { .. } => ClientbookError::LicenceExpired { explanation },
+                    _ => ClientbookError::Network {
+                        reason: explanation,
+                    },
+                }
+            }
             other @ (Error::NewerSchema { .. }
             | Error::Corrupt { .. }
             | Error::Locked { .. }

@@ -7,9 +7,11 @@
 //! for the moments it reads the selection and records the result, never while writing.
 
 mod error;
+mod remote;
 mod session;
 
 pub use error::ClientbookError;
+pub use remote::{AltegioConnection, HttpTransport, RefreshSummary, RemoteInfo};
 pub use session::{ClientDatabase, ExportSession, ImportProgress, ImportSession};
 
 use clientbook_core::permission::{ContactsPermission, PermissionAdvice};

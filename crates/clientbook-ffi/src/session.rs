@@ -13,8 +13,10 @@ use clientbook_core::permission::ContactsPermission;
 use clientbook_core::phone::Region;
 use clientbook_core::rights::{Action, Rights};
 use clientbook_core::store::{Client, Store};
+use clientbook_core::sync;
 
 use crate::error::{ClientbookError, Result};
+use crate::remote::AltegioConnection;
 use crate::LocationSettings;
 
 /// Which long job a progress report belongs to.
@@ -69,6 +71,12 @@ pub struct ClientDatabase {
     store: Store,
 }
 
+impl ClientDatabase {
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+}
+
 #[uniffi::export]
 impl ClientDatabase {
     /// Opens or creates the database at `path`. A file from a newer app version or a damaged
@@ -104,15 +112,56 @@ impl ClientDatabase {
     }
 }
 
+/// Clients per bulk request to Altegio, whatever the local batch size.
+const REMOTE_BATCH_MAX: usize = 100;
+
+/// Where a session's clients live.
+enum Target {
+    Local(Arc<ClientDatabase>),
+    Remote(Arc<AltegioConnection>),
+}
+
 /// The import screen: preview rows, selection, and the commit.
 #[derive(uniffi::Object)]
 pub struct ImportSession {
-    db: Arc<ClientDatabase>,
+    target: Target,
     plan: Mutex<ImportPlan>,
     options: CommitOptions,
     cancel: AtomicBool,
     /// One commit at a time per session.
     committing: Mutex<()>,
+}
+
+impl ImportSession {
+    fn build(
+        target: Target,
+        contacts: &[PhonebookContact],
+        index: &clientbook_core::store::ClientIndex,
+        options: PreviewOptions,
+        settings: &LocationSettings,
+        progress: Option<Arc<dyn ImportProgress>>,
+    ) -> Result<Arc<Self>> {
+        let mut callback_error = None;
+        let plan = ImportPlan::build(contacts, index, options, &mut |done, total| {
+            if let (Some(p), None) = (&progress, &callback_error) {
+                if let Err(e) = p.on_progress(ProgressStage::Matching, done, total) {
+                    callback_error = Some(e);
+                }
+            }
+        });
+        if let Some(e) = callback_error {
+            return Err(e);
+        }
+        Ok(Arc::new(ImportSession {
+            target,
+            plan: Mutex::new(plan),
+            options: CommitOptions {
+                batch_size: settings.batch_size.max(1) as usize,
+            },
+            cancel: AtomicBool::new(false),
+            committing: Mutex::new(()),
+        }))
+    }
 }
 
 #[uniffi::export]
@@ -136,26 +185,43 @@ impl ImportSession {
             region,
             last_name_hidden: settings.last_name_hidden,
         };
-        let mut callback_error = None;
-        let plan = ImportPlan::build(&contacts, &index, options, &mut |done, total| {
-            if let (Some(p), None) = (&progress, &callback_error) {
-                if let Err(e) = p.on_progress(ProgressStage::Matching, done, total) {
-                    callback_error = Some(e);
-                }
-            }
-        });
-        if let Some(e) = callback_error {
-            return Err(e);
-        }
-        Ok(Arc::new(ImportSession {
-            db,
-            plan: Mutex::new(plan),
-            options: CommitOptions {
-                batch_size: settings.batch_size.max(1) as usize,
-            },
-            cancel: AtomicBool::new(false),
-            committing: Mutex::new(()),
-        }))
+        Self::build(
+            Target::Local(db),
+            &contacts,
+            &index,
+            options,
+            &settings,
+            progress,
+        )
+    }
+
+    /// The same screen against the salon's Altegio database: rights and the surname setting
+    /// come from the server, matching reads the refreshed local mirror, and the commit goes
+    /// through the journal, so it survives lost answers and restarts without duplicates.
+    #[uniffi::constructor]
+    pub fn for_altegio(
+        connection: Arc<AltegioConnection>,
+        contacts: Vec<PhonebookContact>,
+        permission: ContactsPermission,
+        settings: LocationSettings,
+        progress: Option<Arc<dyn ImportProgress>>,
+    ) -> Result<Arc<Self>> {
+        require_contacts(permission)?;
+        connection.api.reset_cancel();
+        let (index, context) =
+            sync::match_index(connection.db.store(), &connection.api, connection.region)?;
+        let options = PreviewOptions {
+            region: connection.region,
+            last_name_hidden: context.last_name_hidden || settings.last_name_hidden,
+        };
+        Self::build(
+            Target::Remote(connection),
+            &contacts,
+            &index,
+            options,
+            &settings,
+            progress,
+        )
     }
 
     pub fn row_count(&self) -> u64 {
@@ -216,21 +282,32 @@ impl ImportSession {
         self.cancel.store(false, Ordering::SeqCst);
         let job = lock(&self.plan).prepare_commit();
         let mut callback_error = None;
-        let result = import::run_commit(
-            &self.db.store,
-            job,
-            self.options,
-            &mut |done, total| {
-                if let (Some(p), None) = (&progress, &callback_error) {
-                    if let Err(e) = p.on_progress(ProgressStage::Importing, done, total) {
-                        callback_error = Some(e);
-                        // Stop at the next batch boundary; what was written stays recorded.
-                        self.cancel.store(true, Ordering::SeqCst);
-                    }
+        let mut on_progress = |done, total| {
+            if let (Some(p), None) = (&progress, &callback_error) {
+                if let Err(e) = p.on_progress(ProgressStage::Importing, done, total) {
+                    callback_error = Some(e);
+                    // Stop at the next batch boundary; what was written stays recorded.
+                    self.cancel.store(true, Ordering::SeqCst);
                 }
-            },
-            &self.cancel,
-        );
+            }
+        };
+        let result = match &self.target {
+            Target::Local(db) => {
+                import::run_commit(&db.store, job, self.options, &mut on_progress, &self.cancel)
+            }
+            Target::Remote(c) => {
+                c.api.reset_cancel();
+                sync::commit_remote(
+                    c.db.store(),
+                    &c.api,
+                    c.region,
+                    job,
+                    self.options.batch_size.min(REMOTE_BATCH_MAX),
+                    &mut on_progress,
+                    &self.cancel,
+                )
+            }
+        };
         let (report, error) = match result {
             Ok(report) => (report, callback_error),
             Err(failed) => (failed.partial, Some(failed.error.into())),
@@ -245,13 +322,17 @@ impl ImportSession {
     /// Asks a running commit to stop after the batch it is writing. Safe from any thread.
     pub fn cancel(&self) {
         self.cancel.store(true, Ordering::SeqCst);
+        if let Target::Remote(c) = &self.target {
+            c.api.cancel();
+        }
     }
 }
 
 /// The export screen: clients not yet in the phonebook, selection, and what to write.
 #[derive(uniffi::Object)]
 pub struct ExportSession {
-    db: Arc<ClientDatabase>,
+    /// Where written contacts are linked to clients; remote clients are matched by number.
+    links: Option<Arc<ClientDatabase>>,
     plan: Mutex<ExportPlan>,
 }
 
@@ -286,7 +367,42 @@ impl ExportSession {
             settings.last_name_hidden,
         )?;
         Ok(Arc::new(ExportSession {
-            db,
+            links: Some(db),
+            plan: Mutex::new(plan),
+        }))
+    }
+
+    /// Export from the salon's Altegio database: rights from the server (all three export
+    /// rights), clients from the freshly refreshed mirror.
+    #[uniffi::constructor]
+    pub fn for_altegio(
+        connection: Arc<AltegioConnection>,
+        device_contacts: Vec<PhonebookContact>,
+        permission: ContactsPermission,
+        settings: LocationSettings,
+    ) -> Result<Arc<Self>> {
+        require_contacts(permission)?;
+        connection.api.reset_cancel();
+        let context = sync::connect(&connection.api)?;
+        check(&context.rights, Action::Export)?;
+        let store = connection.db.store();
+        sync::refresh_mirror(
+            store,
+            &connection.api,
+            connection.region,
+            sync::RefreshMode::Full,
+            &mut |_, _| {},
+        )?;
+        let plan = ExportPlan::build(
+            &context.rights,
+            store.mirror_clients(connection.api.location_id())?,
+            &device_contacts,
+            &HashSet::new(),
+            connection.region,
+            context.last_name_hidden || settings.last_name_hidden,
+        )?;
+        Ok(Arc::new(ExportSession {
+            links: None,
             plan: Mutex::new(plan),
         }))
     }
@@ -330,7 +446,9 @@ impl ExportSession {
             .iter()
             .map(|w| (w.client_id, w.platform_id.clone()))
             .collect();
-        self.db.store.link_to_phonebook(&links)?;
+        if let Some(db) = &self.links {
+            db.store.link_to_phonebook(&links)?;
+        }
         lock(&self.plan).mark_written(&written.iter().map(|w| w.client_id).collect());
         Ok(())
     }

@@ -1,0 +1,685 @@
+//! The Altegio REST API v1, as far as clients and rights go.
+//!
+//! The core builds requests and reads responses; it never opens a socket. A [`Transport`]
+//! does that: on a phone the shell's own HTTP stack (TLS, proxies, certificate pinning stay
+//! the platform's), in the command-line tool a Rust client. Every request passes a
+//! client-side limiter at Altegio's published limits and is retried with jittered backoff
+//! when that is safe. Tokens live only in memory and in the `Authorization` header.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::error::{Error, RemoteError, Result};
+use crate::rights::Rights;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct HttpHeader {
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct HttpRequest {
+    /// `GET` or `POST`.
+    pub method: String,
+    pub url: String,
+    pub headers: Vec<HttpHeader>,
+    /// JSON body for `POST`.
+    pub body: Option<String>,
+    /// Give up waiting for the response after this long.
+    pub timeout_ms: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct HttpResponse {
+    pub status: u16,
+    pub headers: Vec<HttpHeader>,
+    pub body: String,
+}
+
+impl HttpResponse {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case(name))
+            .map(|h| h.value.as_str())
+    }
+}
+
+/// The request may or may not have reached the server (timeout, reset, DNS, TLS).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransportError(pub String);
+
+/// Sends one HTTP request. Implemented by the shells (through the FFI) and by the CLI.
+pub trait Transport: Send + Sync {
+    fn send(&self, request: HttpRequest) -> std::result::Result<HttpResponse, TransportError>;
+}
+
+/// Partner and user tokens. `Debug` never prints them, and nothing in the core stores them.
+#[derive(Clone)]
+pub struct Credentials {
+    partner_token: String,
+    user_token: String,
+}
+
+impl Credentials {
+    pub fn new(partner_token: impl Into<String>, user_token: impl Into<String>) -> Self {
+        Credentials {
+            partner_token: partner_token.into(),
+            user_token: user_token.into(),
+        }
+    }
+
+    fn header(&self) -> String {
+        format!("Bearer {}, User {}", self.partner_token, self.user_token)
+    }
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Credentials(<redacted>)")
+    }
+}
+
+/// Limits and retry tuning. The default is Altegio's published limit (5 requests a second,
+/// 200 a minute); tests against the local server raise it so they finish quickly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Politeness {
+    pub per_second: u32,
+    pub per_minute: u32,
+    /// Attempts for one request before giving up, the first included.
+    pub max_attempts: u32,
+    pub base_backoff: Duration,
+    pub max_backoff: Duration,
+    pub timeout: Duration,
+}
+
+impl Default for Politeness {
+    fn default() -> Self {
+        Politeness {
+            per_second: 5,
+            per_minute: 200,
+            max_attempts: 6,
+            base_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(30),
+            timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Sliding-window limiter: how long to wait before the next request may go.
+#[derive(Debug)]
+pub struct Limiter {
+    per_second: u32,
+    per_minute: u32,
+    sent: VecDeque<Instant>,
+}
+
+impl Limiter {
+    pub fn new(per_second: u32, per_minute: u32) -> Self {
+        Limiter {
+            per_second: per_second.max(1),
+            per_minute: per_minute.max(1),
+            sent: VecDeque::new(),
+        }
+    }
+
+    /// The wait needed at `now`; zero when a request may go. Pure, so it tests without sleeping.
+    pub fn delay(&mut self, now: Instant) -> Duration {
+        while self
+            .sent
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(60))
+        {
+            self.sent.pop_front();
+        }
+        let mut wait = Duration::ZERO;
+        if self.sent.len() >= self.per_minute as usize {
+            let oldest = self.sent[self.sent.len() - self.per_minute as usize];
+            wait = wait.max(Duration::from_secs(60).saturating_sub(now.duration_since(oldest)));
+        }
+        let in_last_second = self
+            .sent
+            .iter()
+            .rev()
+            .take_while(|t| now.duration_since(**t) < Duration::from_secs(1))
+            .count();
+        if in_last_second >= self.per_second as usize {
+            let oldest = self.sent[self.sent.len() - self.per_second as usize];
+            wait = wait.max(Duration::from_secs(1).saturating_sub(now.duration_since(oldest)));
+        }
+        wait
+    }
+
+    pub fn record(&mut self, at: Instant) {
+        self.sent.push_back(at);
+    }
+}
+
+/// Backoff before attempt `attempt` (1 = first retry): exponential, capped, full jitter,
+/// and never shorter than the server's `Retry-After`.
+pub fn backoff(
+    policy: &Politeness,
+    attempt: u32,
+    retry_after: Option<Duration>,
+    jitter: f64,
+) -> Duration {
+    let exp = policy
+        .base_backoff
+        .saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
+    let capped = exp.min(policy.max_backoff);
+    let jittered = capped.mul_f64(jitter.clamp(0.0, 1.0));
+    match retry_after {
+        Some(ra) => jittered.max(ra.min(policy.max_backoff.max(ra))),
+        None => jittered,
+    }
+}
+
+fn retry_after(resp: &HttpResponse) -> Option<Duration> {
+    resp.header("Retry-After")?
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .map(Duration::from_secs)
+}
+
+/// A client as the remote database returns it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteClient {
+    pub id: i64,
+    pub name: String,
+    pub surname: Option<String>,
+    pub middle_name: Option<String>,
+    /// As returned: digits, `+digits`, or masked with `*` without the phones right.
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+/// One page of `clients/search`.
+#[derive(Debug, Clone)]
+pub struct SearchPage {
+    pub clients: Vec<RemoteClient>,
+    pub total_count: u64,
+}
+
+/// A client to create remotely.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemoteNewClient {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub surname: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub middle_name: Option<String>,
+    /// E.164 digits without `+`, as Altegio stores them.
+    pub phone: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+/// A bulk-create response row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BulkRow {
+    pub id: Option<i64>,
+    pub phone: Option<String>,
+    pub name: Option<String>,
+    /// The server's reason, for rejected rows.
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct BulkResult {
+    pub created: Vec<BulkRow>,
+    pub errors: Vec<BulkRow>,
+}
+
+/// Sort order for client search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    OldestFirst,
+    NewestFirst,
+}
+
+/// A user's session with one Altegio location.
+pub struct AltegioClient {
+    base_url: String,
+    location_id: i64,
+    credentials: Credentials,
+    transport: Box<dyn Transport>,
+    policy: Politeness,
+    limiter: Mutex<Limiter>,
+    jitter_state: Mutex<u64>,
+    cancel: AtomicBool,
+}
+
+impl std::fmt::Debug for AltegioClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AltegioClient")
+            .field("location_id", &self.location_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a request may do when its outcome is unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Idempotence {
+    /// Reads: retry on anything transient.
+    Safe,
+    /// Writes: retry only when the server said it did nothing (429); anything else is
+    /// reported as an unknown outcome for the caller to reconcile.
+    Write,
+}
+
+impl AltegioClient {
+    /// `base_url` is the API root such as `https://api.alteg.io/api/v1` (a bare host gets
+    /// `/api/v1` added).
+    pub fn new(
+        base_url: &str,
+        location_id: i64,
+        credentials: Credentials,
+        transport: Box<dyn Transport>,
+        policy: Politeness,
+    ) -> Self {
+        let mut base = base_url.trim_end_matches('/').to_string();
+        if !base.contains("/api/") {
+            base.push_str("/api/v1");
+        }
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0x9E37_79B9_7F4A_7C15)
+            | 1;
+        AltegioClient {
+            base_url: base,
+            location_id,
+            credentials,
+            transport,
+            limiter: Mutex::new(Limiter::new(policy.per_second, policy.per_minute)),
+            policy,
+            jitter_state: Mutex::new(seed),
+            cancel: AtomicBool::new(false),
+        }
+    }
+
+    pub fn location_id(&self) -> i64 {
+        self.location_id
+    }
+
+    /// Stops waiting in backoff or the limiter; the request in flight finishes.
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::SeqCst);
+    }
+
+    pub fn reset_cancel(&self) {
+        self.cancel.store(false, Ordering::SeqCst);
+    }
+
+    fn jitter(&self) -> f64 {
+        // xorshift64: spreads retries of many phones apart; not for anything secret.
+        let mut s = self.jitter_state.lock().unwrap_or_else(|p| p.into_inner());
+        *s ^= *s << 13;
+        *s ^= *s >> 7;
+        *s ^= *s << 17;
+        (*s >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn sleep(&self, total: Duration) -> Result<()> {
+        let end = Instant::now() + total;
+        loop {
+            if self.cancel.load(Ordering::SeqCst) {
+                return Err(Error::Cancelled);
+            }
+            let now = Instant::now();
+            if now >= end {
+                return Ok(());
+            }
+            std::thread::sleep((end - now).min(Duration::from_millis(50)));
+        }
+    }
+
+    fn wait_for_slot(&self) -> Result<()> {
+        loop {
+            let wait = {
+                let mut limiter = self.limiter.lock().unwrap_or_else(|p| p.into_inner());
+                let now = Instant::now();
+                let wait = limiter.delay(now);
+                if wait.is_zero() {
+                    limiter.record(now);
+                }
+                wait
+            };
+            if wait.is_zero() {
+                return Ok(());
+            }
+            self.sleep(wait)?;
+        }
+    }
+
+    fn request(&self, method: &str, path: &str, body: Option<Value>) -> HttpRequest {
+        HttpRequest {
+            method: method.to_string(),
+            url: format!("{}{}", self.base_url, path),
+            headers: vec![
+                HttpHeader {
+                    name: "Accept".into(),
+                    value: "application/vnd.api.v2+json".into(),
+                },
+                HttpHeader {
+                    name: "Content-Type".into(),
+                    value: "application/json".into(),
+                },
+                HttpHeader {
+                    name: "Authorization".into(),
+                    value: self.credentials.header(),
+                },
+            ],
+            body: body.map(|b| b.to_string()),
+            timeout_ms: self.policy.timeout.as_millis().min(u32::MAX as u128) as u32,
+        }
+    }
+
+    /// Sends with limiter and retries; returns the envelope's `data` and `meta`.
+    fn call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+        kind: Idempotence,
+    ) -> Result<(Value, Value)> {
+        let endpoint = path.split('/').nth(1).unwrap_or("").to_string();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            self.wait_for_slot()?;
+            let outcome = self
+                .transport
+                .send(self.request(method, path, body.clone()));
+            let (transient, after) = match outcome {
+                Err(TransportError(detail)) => {
+                    tracing::debug!(%endpoint, attempt, "transport failure");
+                    if kind == Idempotence::Write {
+                        return Err(RemoteError::OutcomeUnknown { detail }.into());
+                    }
+                    (detail, None)
+                }
+                Ok(resp) => match resp.status {
+                    200..=299 => match parse_envelope(&resp.body) {
+                        Ok(v) => return Ok(v),
+                        Err(detail) => {
+                            tracing::debug!(%endpoint, attempt, "malformed response");
+                            if kind == Idempotence::Write {
+                                return Err(RemoteError::OutcomeUnknown { detail }.into());
+                            }
+                            (detail, None)
+                        }
+                    },
+                    401 => return Err(RemoteError::Unauthorized.into()),
+                    402 => {
+                        return Err(RemoteError::Licence {
+                            detail: server_message(&resp.body),
+                        }
+                        .into())
+                    }
+                    403 => return Err(RemoteError::Forbidden.into()),
+                    404 => {
+                        return Err(RemoteError::NotFound {
+                            detail: server_message(&resp.body),
+                        }
+                        .into())
+                    }
+                    429 => (
+                        format!("rate limited ({})", resp.status),
+                        retry_after(&resp),
+                    ),
+                    500..=599 => {
+                        tracing::debug!(%endpoint, attempt, status = resp.status, "server error");
+                        if kind == Idempotence::Write {
+                            return Err(RemoteError::OutcomeUnknown {
+                                detail: format!("server error {}", resp.status),
+                            }
+                            .into());
+                        }
+                        (format!("server error {}", resp.status), retry_after(&resp))
+                    }
+                    other => {
+                        return Err(RemoteError::Rejected {
+                            status: other,
+                            detail: server_message(&resp.body),
+                        }
+                        .into())
+                    }
+                },
+            };
+            if attempt >= self.policy.max_attempts {
+                return Err(RemoteError::Unavailable { detail: transient }.into());
+            }
+            let wait = backoff(&self.policy, attempt, after, self.jitter());
+            tracing::debug!(%endpoint, attempt, wait_ms = wait.as_millis() as u64, "retrying");
+            self.sleep(wait)?;
+        }
+    }
+
+    /// The user's client rights at this location.
+    pub fn rights(&self) -> Result<Rights> {
+        let (data, _) = self.call(
+            "GET",
+            &format!("/user/permissions/{}", self.location_id),
+            None,
+            Idempotence::Safe,
+        )?;
+        let clients = data.get("clients").cloned().unwrap_or(Value::Null);
+        Ok(Rights::from_permissions_json(&clients))
+    }
+
+    /// Whether the location shows the surname field: `Some(false)` hides it, `None` when the
+    /// API does not say (the flag is undocumented; unknown is not "disabled").
+    pub fn surname_field_enabled(&self) -> Result<Option<bool>> {
+        let (data, _) = self.call(
+            "GET",
+            &format!("/company/{}?my=1", self.location_id),
+            None,
+            Idempotence::Safe,
+        )?;
+        Ok(data
+            .get("is_surname_field_enabled")
+            .and_then(|v| v.as_bool().or_else(|| v.as_i64().map(|n| n != 0))))
+    }
+
+    /// One page of clients, 1-based.
+    pub fn search(&self, page: u32, page_size: u32, order: Order) -> Result<SearchPage> {
+        let body = json!({
+            "page": page,
+            "page_size": page_size,
+            "fields": ["id", "name", "surname", "middle_name", "phone", "email"],
+            "order_by": "id",
+            "order_by_direction": match order { Order::OldestFirst => "ASC", Order::NewestFirst => "DESC" },
+        });
+        let (data, meta) = self.call(
+            "POST",
+            &format!("/company/{}/clients/search", self.location_id),
+            Some(body),
+            Idempotence::Safe,
+        )?;
+        let rows = data.as_array().ok_or_else(|| RemoteError::Protocol {
+            detail: "clients/search: data is not a list".into(),
+        })?;
+        let clients = rows.iter().filter_map(remote_client).collect();
+        let total_count = meta.get("total_count").and_then(Value::as_u64).unwrap_or(0);
+        Ok(SearchPage {
+            clients,
+            total_count,
+        })
+    }
+
+    /// Creates clients in one request. Rows the server rejects come back in `errors`.
+    /// A lost response is `RemoteError::OutcomeUnknown`: the caller must reconcile.
+    pub fn bulk_create(&self, clients: &[RemoteNewClient]) -> Result<BulkResult> {
+        let body = serde_json::to_value(clients).map_err(|e| Error::BadInput(e.to_string()))?;
+        let (data, _) = self.call(
+            "POST",
+            &format!("/clients/{}/bulk", self.location_id),
+            Some(body),
+            Idempotence::Write,
+        )?;
+        let rows = |key: &str| -> Vec<BulkRow> {
+            data.get(key)
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .map(|r| BulkRow {
+                            id: r.get("id").and_then(Value::as_i64),
+                            phone: text_or_number(r.get("phone")),
+                            name: r.get("name").and_then(Value::as_str).map(str::to_string),
+                            error: r.get("error").and_then(Value::as_str).map(str::to_string),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        Ok(BulkResult {
+            created: rows("created"),
+            errors: rows("errors"),
+        })
+    }
+}
+
+fn text_or_number(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn remote_client(v: &Value) -> Option<RemoteClient> {
+    let text = |k: &str| {
+        v.get(k)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    Some(RemoteClient {
+        id: v.get("id")?.as_i64()?,
+        name: text("name").unwrap_or_default(),
+        surname: text("surname"),
+        middle_name: text("middle_name").or_else(|| text("patronymic")),
+        phone: text_or_number(v.get("phone")),
+        email: text("email"),
+    })
+}
+
+/// `{"success": true, "data": …, "meta": …}` → (data, meta).
+fn parse_envelope(body: &str) -> std::result::Result<(Value, Value), String> {
+    let v: Value = serde_json::from_str(body).map_err(|e| format!("response is not JSON ({e})"))?;
+    if v.get("success").and_then(Value::as_bool) != Some(true) {
+        return Err(format!("request failed: {}", server_message(body)));
+    }
+    let data = v
+        .get("data")
+        .cloned()
+        .filter(|d| !d.is_null())
+        .ok_or("response has no data")?;
+    Ok((data, v.get("meta").cloned().unwrap_or(Value::Null)))
+}
+
+/// The server's `meta.message`, which never carries client data for these endpoints.
+fn server_message(body: &str) -> String {
+    serde_json::from_str::<Value>(body)
+        .ok()
+        .and_then(|v| {
+            v.pointer("/meta/message")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| "no details".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limiter_holds_five_a_second_and_two_hundred_a_minute() {
+        let mut l = Limiter::new(5, 200);
+        let t0 = Instant::now();
+        for _ in 0..5 {
+            assert_eq!(l.delay(t0), Duration::ZERO);
+            l.record(t0);
+        }
+        assert_eq!(l.delay(t0), Duration::from_secs(1));
+        assert_eq!(
+            l.delay(t0 + Duration::from_millis(400)),
+            Duration::from_millis(600)
+        );
+        assert_eq!(l.delay(t0 + Duration::from_secs(1)), Duration::ZERO);
+        // 200 spread over 40 seconds: the 201st waits until the first leaves the window.
+        let mut l = Limiter::new(5, 200);
+        for i in 0..200u64 {
+            let at = t0 + Duration::from_millis(i * 200);
+            assert_eq!(l.delay(at), Duration::ZERO, "request {i}");
+            l.record(at);
+        }
+        let at = t0 + Duration::from_secs(40);
+        assert_eq!(l.delay(at), Duration::from_secs(20));
+        assert_eq!(l.delay(t0 + Duration::from_secs(60)), Duration::ZERO);
+    }
+
+    #[test]
+    fn backoff_grows_caps_jitters_and_honours_retry_after() {
+        let p = Politeness {
+            base_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(2),
+            ..Default::default()
+        };
+        assert_eq!(backoff(&p, 1, None, 1.0), Duration::from_millis(100));
+        assert_eq!(backoff(&p, 3, None, 1.0), Duration::from_millis(400));
+        assert_eq!(backoff(&p, 10, None, 1.0), Duration::from_secs(2));
+        assert_eq!(backoff(&p, 3, None, 0.5), Duration::from_millis(200));
+        assert_eq!(
+            backoff(&p, 1, Some(Duration::from_secs(5)), 0.1),
+            Duration::from_secs(5)
+        );
+    }
+
+    #[test]
+    fn envelope_parsing() {
+        let (data, meta) =
+            parse_envelope(r#"{"success":true,"data":[{"id":1}],"meta":{"total_count":1}}"#)
+                .unwrap();
+        assert_eq!(data[0]["id"], 1);
+        assert_eq!(meta["total_count"], 1);
+        assert!(parse_envelope("{not json").is_err());
+        assert!(parse_envelope(
+            r#"{"success":false,"data":null,"meta":{"message":"Access denied."}}"#
+        )
+        .unwrap_err()
+        .contains("Access denied."));
+        assert!(parse_envelope(r#"{"success":true,"data":null,"meta":[]}"#).is_err());
+    }
+
+    #[test]
+    fn credentials_never_print() {
+        let c = Credentials::new("partner-secret", "user-secret");
+        assert_eq!(format!("{c:?}"), "Credentials(<redacted>)");
+        assert_eq!(c.header(), "Bearer partner-secret, User user-secret");
+    }
+
+    #[test]
+    fn remote_clients_accept_numbers_and_strings() {
+        let c = remote_client(
+            &json!({"id": 5, "name": "Anna", "phone": 79161234567u64, "patronymic": "S"}),
+        )
+        .unwrap();
+        assert_eq!(c.phone.as_deref(), Some("79161234567"));
+        assert_eq!(c.middle_name.as_deref(), Some("S"));
+        assert!(remote_client(&json!({"name": "no id"})).is_none());
+    }
+}

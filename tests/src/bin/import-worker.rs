@@ -1,0 +1,59 @@
+//! A remote import in its own process, for the kill test: `import-worker DB URL COUNT`.
+//! Prints `committing` when the writes start. Exits 0 when every contact is confirmed, 3
+//! when some are left for another run.
+
+use std::sync::atomic::AtomicBool;
+
+use clientbook_core::phone::Region;
+use clientbook_core::store::Store;
+use clientbook_core::sync;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let (Some(db), Some(url), Some(count)) = (
+        args.get(1),
+        args.get(2),
+        args.get(3).and_then(|c| c.parse().ok()),
+    ) else {
+        eprintln!("usage: import-worker DB URL COUNT");
+        std::process::exit(2);
+    };
+    let store = Store::open(db).unwrap_or_else(|e| {
+        eprintln!("import-worker: {e}");
+        std::process::exit(1)
+    });
+    let api = clientbook_e2e::client(
+        url,
+        4242,
+        "partner-token",
+        "user-token",
+        clientbook_e2e::fast(),
+    );
+    let contacts = clientbook_e2e::phonebook(count);
+    let region = Region::default();
+    let result = sync::import_preview(&store, &api, region, &contacts, &mut |_, _| {}).and_then(
+        |mut plan| {
+            plan.select_all();
+            // Tells the kill test the preview is done and writes are about to start.
+            println!("committing");
+            sync::commit_remote(
+                &store,
+                &api,
+                region,
+                plan.prepare_commit(),
+                20,
+                &mut |_, _| {},
+                &AtomicBool::new(false),
+            )
+            .map_err(|f| f.error)
+        },
+    );
+    match result {
+        Ok(report) if report.skipped.is_empty() => std::process::exit(0),
+        Ok(_) => std::process::exit(3),
+        Err(e) => {
+            eprintln!("import-worker: {e}");
+            std::process::exit(1)
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! Shared pieces of the end-to-end tests: deterministic phonebooks and a fast politeness
+//! setting for a server on loopback.
+
+use std::time::Duration;
+
+use clientbook_core::altegio::{AltegioClient, Credentials, Politeness};
+use clientbook_core::contact::{PhonebookContact, RawPhone};
+use clientbook_core::phone::PhoneLabel;
+
+/// `count` people with distinct valid Russian mobiles in mixed spellings.
+pub fn phonebook(count: usize) -> Vec<PhonebookContact> {
+    (0..count)
+        .map(|i| {
+            let d = format!("{i:07}");
+            let number = match i % 3 {
+                0 => format!("+7 916 {d}"),
+                1 => format!("8 (916) {}-{}-{}", &d[..3], &d[3..5], &d[5..]),
+                _ => format!("8916{d}"),
+            };
+            PhonebookContact {
+                platform_id: format!("c{i}"),
+                given_name: Some(format!("Client{i}")),
+                family_name: Some(format!("Family{i}")),
+                phones: vec![RawPhone {
+                    number,
+                    label: PhoneLabel::Mobile,
+                }],
+                ..Default::default()
+            }
+        })
+        .collect()
+}
+
+/// The digits Altegio stores for `phonebook(..)[i]`.
+pub fn phone_digits(i: usize) -> String {
+    format!("7916{i:07}")
+}
+
+/// Limits far above Altegio's, backoff in milliseconds: the local server is the only peer.
+pub fn fast() -> Politeness {
+    Politeness {
+        per_second: 10_000,
+        per_minute: 1_000_000,
+        max_attempts: 8,
+        base_backoff: Duration::from_millis(2),
+        max_backoff: Duration::from_millis(40),
+        timeout: Duration::from_millis(400),
+    }
+}
+
+pub fn client(
+    url: &str,
+    location: i64,
+    partner: &str,
+    user: &str,
+    policy: Politeness,
+) -> AltegioClient {
+    AltegioClient::new(
+        url,
+        location,
+        Credentials::new(partner, user),
+        Box::new(altegio_testserver::LoopbackTransport),
+        policy,
+    )
+}

@@ -1,0 +1,379 @@
+//! The core against the local Altegio server: rights, the mirror, imports, and the errors
+//! that must stop an import cleanly.
+
+use std::collections::HashSet;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use altegio_testserver::{Config, Faults, TestServer};
+use clientbook_core::altegio::Politeness;
+use clientbook_core::import::ContactStatus;
+use clientbook_core::phone::Region;
+use clientbook_core::rights::{Action, Right};
+use clientbook_core::store::Store;
+use clientbook_core::sync::{self, RefreshMode};
+use clientbook_core::{Error, RemoteError};
+use clientbook_e2e::{client, fast, phone_digits, phonebook};
+
+fn api(server: &TestServer) -> clientbook_core::altegio::AltegioClient {
+    client(&server.url(), 4242, "partner-token", "user-token", fast())
+}
+
+fn import_all(
+    store: &Store,
+    server: &TestServer,
+    count: usize,
+) -> clientbook_core::import::ImportReport {
+    let api = api(server);
+    let mut plan = sync::import_preview(
+        store,
+        &api,
+        Region::default(),
+        &phonebook(count),
+        &mut |_, _| {},
+    )
+    .unwrap();
+    plan.select_all();
+    sync::commit_remote(
+        store,
+        &api,
+        Region::default(),
+        plan.prepare_commit(),
+        100,
+        &mut |_, _| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap_or_else(|f| panic!("{}", f.error))
+}
+
+#[test]
+fn mirror_pages_through_the_whole_base_and_prunes_deleted_clients() {
+    let server = TestServer::start(Config::default());
+    server.seed((0..450).map(|i| (format!("S{i}"), format!("7903{i:07}"))));
+    let store = Store::open_in_memory().unwrap();
+    let api = api(&server);
+    let mut seen = Vec::new();
+    let r = sync::refresh_mirror(
+        &store,
+        &api,
+        Region::default(),
+        RefreshMode::Full,
+        &mut |d, t| seen.push((d, t)),
+    )
+    .unwrap();
+    assert_eq!(
+        (r.pages, r.fetched, r.total, r.complete),
+        (3, 450, 450, true)
+    );
+    assert_eq!(seen.last(), Some(&(450, 450)));
+    assert_eq!(store.mirror_index(4242).unwrap().len(), 450);
+    assert_eq!(
+        store
+            .mirror_index(4242)
+            .unwrap()
+            .get("+79030000007")
+            .copied(),
+        Some(1007)
+    );
+
+    server.seed([("New".to_string(), "79161112233".to_string())]);
+    let r = sync::refresh_mirror(
+        &store,
+        &api,
+        Region::default(),
+        RefreshMode::NewOnly,
+        &mut |_, _| {},
+    )
+    .unwrap();
+    assert_eq!((r.pages, r.fetched), (1, 1), "only the newest page is read");
+
+    server.delete(1003);
+    let r = sync::refresh_mirror(
+        &store,
+        &api,
+        Region::default(),
+        RefreshMode::Full,
+        &mut |_, _| {},
+    )
+    .unwrap();
+    assert_eq!(r.removed, 1);
+    assert!(!store.mirror_ids(4242).unwrap().contains(&1003));
+}
+
+#[test]
+fn import_through_the_server_and_again_creates_nothing() {
+    let server = TestServer::start(Config::default());
+    server.seed([("Already".to_string(), phone_digits(3))]);
+    let store = Store::open_in_memory().unwrap();
+    let first = import_all(&store, &server, 250);
+    assert_eq!(first.created.len(), 249);
+    assert!(first.skipped.is_empty());
+    assert_eq!(server.clients().len(), 250);
+    let created = server
+        .clients()
+        .into_iter()
+        .find(|c| c.phone == phone_digits(10))
+        .unwrap();
+    assert_eq!(
+        (created.name.as_str(), created.surname.as_deref()),
+        ("Client10", Some("Family10"))
+    );
+
+    let api = api(&server);
+    let plan = sync::import_preview(
+        &store,
+        &api,
+        Region::default(),
+        &phonebook(250),
+        &mut |_, _| {},
+    )
+    .unwrap();
+    assert_eq!(plan.summary().existing_client, 250);
+    assert_eq!(plan.row(3).unwrap().status, ContactStatus::ExistingClient);
+    let again = import_all(&store, &server, 250);
+    assert!(again.created.is_empty());
+    assert_eq!(server.clients().len(), 250);
+    assert_eq!(
+        server.stats().duplicate_rejections,
+        0,
+        "the mirror kept duplicates from being sent at all"
+    );
+}
+
+#[test]
+fn a_number_added_elsewhere_since_the_preview_counts_as_existing() {
+    let server = TestServer::start(Config::default());
+    let store = Store::open_in_memory().unwrap();
+    let api = api(&server);
+    let mut plan = sync::import_preview(
+        &store,
+        &api,
+        Region::default(),
+        &phonebook(20),
+        &mut |_, _| {},
+    )
+    .unwrap();
+    plan.select_all();
+    // Another device adds client 5 after our preview.
+    server.seed([("Other device".to_string(), phone_digits(5))]);
+    let report = sync::commit_remote(
+        &store,
+        &api,
+        Region::default(),
+        plan.prepare_commit(),
+        100,
+        &mut |_, _| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    assert_eq!(report.created.len(), 19);
+    assert_eq!(report.already_there.len(), 1);
+    assert_eq!(report.already_there[0].index, 5);
+    assert_eq!(server.clients().len(), 20);
+}
+
+#[test]
+fn rights_and_surname_setting_come_from_the_server() {
+    let server = TestServer::start(Config {
+        rights: serde_json::json!({"clients_access": true, "clients_phones_email_access": false, "excel_access": 1, "get_visit_master_id": 7}),
+        surname_field_enabled: Some(false),
+        ..Config::default()
+    });
+    let ctx = sync::connect(&api(&server)).unwrap();
+    assert!(ctx.last_name_hidden);
+    assert!(ctx.rights.check(Action::Import).is_ok());
+    assert_eq!(
+        ctx.rights.check(Action::Export).unwrap_err().missing,
+        vec![Right::ShowPhonesAndEmails, Right::ShowClientsOfAllEmployees]
+    );
+    // Without the phones right numbers come back masked: they never match anything.
+    server.seed([("Masked".to_string(), phone_digits(1))]);
+    let store = Store::open_in_memory().unwrap();
+    sync::refresh_mirror(
+        &store,
+        &api(&server),
+        Region::default(),
+        RefreshMode::Full,
+        &mut |_, _| {},
+    )
+    .unwrap();
+    assert!(store.mirror_index(4242).unwrap().is_empty());
+    assert_eq!(store.mirror_ids(4242).unwrap().len(), 1);
+}
+
+#[test]
+fn wrong_token_and_licence_errors_stop_with_nothing_written() {
+    let server = TestServer::start(Config::default());
+    let store = Store::open_in_memory().unwrap();
+    let wrong = client(&server.url(), 4242, "partner-token", "expired", fast());
+    let err = sync::import_preview(
+        &store,
+        &wrong,
+        Region::default(),
+        &phonebook(3),
+        &mut |_, _| {},
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, Error::Remote(RemoteError::Unauthorized)),
+        "{err}"
+    );
+
+    // A valid preview, then the licence runs out before the commit.
+    let api = api(&server);
+    let mut plan = sync::import_preview(
+        &store,
+        &api,
+        Region::default(),
+        &phonebook(30),
+        &mut |_, _| {},
+    )
+    .unwrap();
+    plan.select_all();
+    server.update_config(|c| c.licence_expired = true);
+    let failed = sync::commit_remote(
+        &store,
+        &api,
+        Region::default(),
+        plan.prepare_commit(),
+        10,
+        &mut |_, _| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(failed.error, Error::Remote(RemoteError::Licence { .. })),
+        "{}",
+        failed.error
+    );
+    assert!(failed.error.to_string().contains("renew the license"));
+    assert!(failed.partial.created.is_empty());
+    assert!(server.clients().is_empty());
+    // Renewed: the same commit completes, once.
+    server.update_config(|c| c.licence_expired = false);
+    let report = sync::commit_remote(
+        &store,
+        &api,
+        Region::default(),
+        plan.prepare_commit(),
+        10,
+        &mut |_, _| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    assert_eq!(report.created.len(), 30);
+    assert_eq!(server.clients().len(), 30);
+}
+
+#[test]
+fn malformed_json_and_server_errors_are_absorbed_by_retries() {
+    let server = TestServer::start(Config::default());
+    server.seed((0..600).map(|i| (format!("S{i}"), format!("7903{i:07}"))));
+    server.set_faults(Faults {
+        seed: 7,
+        malformed: 0.3,
+        server_error: 0.2,
+        ..Faults::default()
+    });
+    let store = Store::open_in_memory().unwrap();
+    let r = sync::refresh_mirror(
+        &store,
+        &api(&server),
+        Region::default(),
+        RefreshMode::Full,
+        &mut |_, _| {},
+    )
+    .unwrap();
+    assert_eq!(store.mirror_ids(4242).unwrap().len(), 600);
+    assert!(r.complete);
+    let stats = server.stats();
+    assert!(
+        stats.malformed + stats.server_errors > 0,
+        "faults were injected: {stats:?}"
+    );
+}
+
+#[test]
+fn a_server_that_never_recovers_gives_a_typed_error() {
+    let server = TestServer::start(Config::default());
+    server.set_faults(Faults {
+        seed: 1,
+        server_error: 1.0,
+        ..Faults::default()
+    });
+    let store = Store::open_in_memory().unwrap();
+    let policy = Politeness {
+        max_attempts: 3,
+        ..fast()
+    };
+    let api = client(&server.url(), 4242, "partner-token", "user-token", policy);
+    let err = sync::refresh_mirror(
+        &store,
+        &api,
+        Region::default(),
+        RefreshMode::Full,
+        &mut |_, _| {},
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, Error::Remote(RemoteError::Unavailable { .. })),
+        "{err}"
+    );
+    assert_eq!(server.stats().requests, 3);
+}
+
+#[test]
+fn a_base_that_grows_while_paging_loses_nobody() {
+    let server = TestServer::start(Config {
+        grow_between_pages: true,
+        ..Config::default()
+    });
+    server.seed((0..500).map(|i| (format!("S{i}"), format!("7903{i:07}"))));
+    let store = Store::open_in_memory().unwrap();
+    let r = sync::refresh_mirror(
+        &store,
+        &api(&server),
+        Region::default(),
+        RefreshMode::Full,
+        &mut |_, _| {},
+    )
+    .unwrap();
+    let mirrored = store.mirror_ids(4242).unwrap();
+    let original: HashSet<i64> = (1000..1500).collect();
+    assert!(
+        original.is_subset(&mirrored),
+        "every client that existed throughout is mirrored"
+    );
+    assert!(
+        !r.complete,
+        "a base that never stops changing is not pruned"
+    );
+}
+
+#[test]
+fn the_client_side_limiter_keeps_under_the_server_limit() {
+    // The server enforces 20/s; the client is told 10/s. Not one request may be refused.
+    let server = TestServer::start(Config {
+        rate_limit: Some((20, 1000)),
+        ..Config::default()
+    });
+    server.seed((0..2000).map(|i| (format!("S{i}"), format!("7903{i:07}"))));
+    let store = Store::open_in_memory().unwrap();
+    let policy = Politeness {
+        per_second: 10,
+        per_minute: 1000,
+        ..fast()
+    };
+    let api = client(&server.url(), 4242, "partner-token", "user-token", policy);
+    sync::refresh_mirror(
+        &store,
+        &api,
+        Region::default(),
+        RefreshMode::Full,
+        &mut |_, _| {},
+    )
+    .unwrap();
+    assert_eq!(store.mirror_ids(4242).unwrap().len(), 2000);
+    assert_eq!(server.stats().rate_limited, 0);
+    let _ = Duration::ZERO;
+}
