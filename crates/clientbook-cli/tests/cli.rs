@@ -387,3 +387,44 @@ fn sample_phonebook_imports_and_reimports_cleanly() {
         importable
     );
 }
+
+#[test]
+fn two_processes_importing_into_one_database_create_each_client_once() {
+    let env = Env::new();
+    let f = sample();
+    let f = f.to_str().unwrap();
+    let preview = env.json(&["import", f, "--dry-run", "--json"]);
+    let importable = preview["summary"]["new"].as_u64().unwrap()
+        + preview["summary"]["needs_choice"].as_u64().unwrap();
+    let spawn = || {
+        Command::new(env!("CARGO_BIN_EXE_clientbook"))
+            .arg("--db")
+            .arg(env.path("clients.db"))
+            .args(["import", f, "--json"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    let created = |o: &Output| -> u64 {
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["report"]["created"].as_array().unwrap().len() as u64
+    };
+    assert_eq!(
+        created(&a) + created(&b),
+        importable,
+        "together they created each client once"
+    );
+    let clients = env.json(&["clients", "--json"]);
+    let phones: std::collections::HashSet<&str> = clients
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["phone"].as_str().unwrap())
+        .collect();
+    assert_eq!(clients.as_array().unwrap().len() as u64, importable);
+    assert_eq!(phones.len() as u64, importable);
+}
