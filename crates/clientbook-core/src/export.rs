@@ -195,7 +195,16 @@ impl ExportPlan {
                     given_name: Some(r.name.clone()),
                     middle_name: r.middle_name.clone(),
                     family_name: r.surname.clone(),
-                    display_name: None,
+                    // Written with the structured fields so Android does not re-split it;
+                    // the full name, whatever the location shows in its own lists.
+                    display_name: Some(
+                        crate::name::ClientName {
+                            name: r.name.clone(),
+                            surname: r.surname.clone(),
+                            middle_name: None,
+                        }
+                        .display_name(false),
+                    ),
                     organization: None,
                     nickname: None,
                     phones: vec![RawPhone {
@@ -304,6 +313,7 @@ mod tests {
         assert_eq!(out[0].client_id, 2);
         assert_eq!(out[0].contact.given_name.as_deref(), Some("N2"));
         assert_eq!(out[0].contact.family_name.as_deref(), Some("S"));
+        assert_eq!(out[0].contact.display_name.as_deref(), Some("N2 S"));
         plan.mark_written(&HashSet::from([2]));
         assert_eq!(plan.select_all(), 0);
         assert!(plan.contacts_to_write().is_empty());

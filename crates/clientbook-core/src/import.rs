@@ -483,6 +483,20 @@ pub struct ImportReport {
     pub cancelled: bool,
 }
 
+impl ImportReport {
+    /// Counts only: which contacts were involved stays out of the logs.
+    pub(crate) fn log(&self, target: &str) {
+        tracing::info!(
+            target_db = target,
+            created = self.created.len(),
+            already_there = self.already_there.len(),
+            skipped = self.skipped.len(),
+            cancelled = self.cancelled,
+            "import committed"
+        );
+    }
+}
+
 /// Commit tuning.
 #[derive(Debug, Clone, Copy)]
 pub struct CommitOptions {
@@ -585,13 +599,7 @@ pub fn run_commit(
         done += chunk.len() as u64;
         progress(done, total);
     }
-    tracing::info!(
-        created = report.created.len(),
-        already_there = report.already_there.len(),
-        skipped = report.skipped.len(),
-        cancelled = report.cancelled,
-        "import committed"
-    );
+    report.log("local");
     Ok(report)
 }
 

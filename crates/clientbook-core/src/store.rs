@@ -350,27 +350,8 @@ impl Store {
         let mut conn = self.lock();
         let tx = conn.transaction().map_err(|e| self.sql(e))?;
         {
-            let mut stmt = tx
-                .prepare_cached(
-                    "INSERT INTO mirror_clients (location_id, remote_id, name, surname, middle_name, phone, phone_key, email)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-                     ON CONFLICT (location_id, remote_id) DO UPDATE SET name = excluded.name, surname = excluded.surname,
-                       middle_name = excluded.middle_name, phone = excluded.phone, phone_key = excluded.phone_key,
-                       email = excluded.email, synced_at = excluded.synced_at",
-                )
-                .map_err(|e| self.sql(e))?;
             for c in clients {
-                stmt.execute(params![
-                    location,
-                    c.remote_id,
-                    c.name,
-                    c.surname,
-                    c.middle_name,
-                    c.phone,
-                    c.phone_key,
-                    c.email
-                ])
-                .map_err(|e| self.sql(e))?;
+                upsert_mirror(&tx, location, c).map_err(|e| self.sql(e))?;
             }
         }
         tx.commit().map_err(|e| self.sql(e))
@@ -558,12 +539,6 @@ impl Store {
                      WHERE location_id = ?1 AND phone_key = ?2",
                 )
                 .map_err(|e| self.sql(e))?;
-            let mut mirror = tx
-                .prepare_cached(
-                    "INSERT OR REPLACE INTO mirror_clients (location_id, remote_id, name, surname, middle_name, phone, phone_key, email)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                )
-                .map_err(|e| self.sql(e))?;
             for (key, state, client) in settled {
                 let (st, id, outcome, error) = match state {
                     JournalState::Pending { .. } => ("pending", None, None, None),
@@ -581,38 +556,29 @@ impl Store {
                     .execute(params![location, key, st, id, outcome, error])
                     .map_err(|e| self.sql(e))?;
                 if let Some(c) = client {
-                    mirror
-                        .execute(params![
-                            location,
-                            c.remote_id,
-                            c.name,
-                            c.surname,
-                            c.middle_name,
-                            c.phone,
-                            c.phone_key,
-                            c.email
-                        ])
-                        .map_err(|e| self.sql(e))?;
+                    upsert_mirror(&tx, location, c).map_err(|e| self.sql(e))?;
                 }
             }
         }
         tx.commit().map_err(|e| self.sql(e))
     }
+}
 
-    /// Keys still pending at a location (sent or not), oldest first.
-    pub fn journal_pending_keys(&self, location: i64) -> Result<Vec<String>> {
-        let conn = self.lock();
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT phone_key FROM import_journal WHERE location_id = ?1 AND state = 'pending' ORDER BY updated_at, phone_key",
-            )
-            .map_err(|e| self.sql(e))?;
-        let rows = stmt
-            .query_map([location], |r| r.get(0))
-            .map_err(|e| self.sql(e))?;
-        rows.collect::<rusqlite::Result<Vec<String>>>()
-            .map_err(|e| self.sql(e))
-    }
+/// Inserts or refreshes one mirrored client inside the caller's transaction.
+fn upsert_mirror(
+    tx: &rusqlite::Transaction<'_>,
+    location: i64,
+    c: &MirrorClient,
+) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO mirror_clients (location_id, remote_id, name, surname, middle_name, phone, phone_key, email)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (location_id, remote_id) DO UPDATE SET name = excluded.name, surname = excluded.surname,
+           middle_name = excluded.middle_name, phone = excluded.phone, phone_key = excluded.phone_key,
+           email = excluded.email, synced_at = excluded.synced_at",
+    )?
+    .execute(params![location, c.remote_id, c.name, c.surname, c.middle_name, c.phone, c.phone_key, c.email])?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -431,13 +431,7 @@ pub fn commit_remote(
     };
     match run() {
         Ok(()) => {
-            tracing::info!(
-                created = report.created.len(),
-                already_there = report.already_there.len(),
-                skipped = report.skipped.len(),
-                cancelled = report.cancelled,
-                "remote import committed"
-            );
+            report.log("altegio");
             Ok(report)
         }
         Err(error) => Err(fail(report, error)),

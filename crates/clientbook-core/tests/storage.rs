@@ -114,7 +114,7 @@ fn a_full_disk_stops_the_import_at_a_batch_boundary_and_loses_nothing() {
     }
     let written = failed.partial.created.len();
     assert!(
-        written > 0 && written % 100 == 0,
+        written > 0 && written.is_multiple_of(100),
         "whole batches only: {written}"
     );
     drop(store);
@@ -185,7 +185,7 @@ fn a_failed_migration_leaves_the_old_database_as_it_was() {
         .unwrap();
     assert_eq!(mirror, 0, "no half-applied step");
     assert_eq!(count_and_unique(&db), (5, 5));
-    assert!(SCHEMA_VERSION >= 2);
+    const { assert!(SCHEMA_VERSION >= 2) };
 }
 
 #[test]
