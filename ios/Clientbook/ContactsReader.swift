@@ -1,0 +1,102 @@
+import Contacts
+import Clientbook
+
+/// Reads the device phonebook into the core's `PhonebookContact` records. It copies fields
+/// and nothing else: cleaning names, parsing numbers, collapsing repeated numbers and choosing
+/// one are the core's job.
+///
+/// One `enumerateContacts` pass with only the keys the core uses (no images, no notes), so a
+/// large phonebook streams through without holding every `CNContact` at once.
+struct ContactsReader: Sendable {
+    /// Progress every this many contacts: often enough to move a counter, rare enough to be free.
+    static let progressEvery = 500
+
+    /// Blocking: call it off the main thread. `progress` gets the number of contacts read so
+    /// far, on the calling thread. Throws `CancellationError` when the surrounding task is
+    /// cancelled, and the framework's error (e.g. `CNError.authorizationDenied`) otherwise.
+    func readAll(progress: @escaping (Int) -> Void) throws -> [PhonebookContact] {
+        let store = CNContactStore()
+        let request = CNContactFetchRequest(keysToFetch: Self.keys)
+        // Linked cards (iCloud + Exchange, say) come as one person with the unified identifier.
+        request.unifyResults = true
+        var contacts: [PhonebookContact] = []
+        var cancelled = false
+        try store.enumerateContacts(with: request) { contact, stop in
+            if Task.isCancelled {
+                cancelled = true
+                stop.pointee = true
+                return
+            }
+            contacts.append(Self.record(contact))
+            if contacts.count % Self.progressEvery == 0 {
+                progress(contacts.count)
+            }
+        }
+        if cancelled {
+            throw CancellationError()
+        }
+        progress(contacts.count)
+        return contacts
+    }
+
+    /// Exactly the keys `record` reads; reading any other key would throw
+    /// `CNContactPropertyNotFetchedException`.
+    private static let keys: [CNKeyDescriptor] = [
+        CNContactIdentifierKey as CNKeyDescriptor,
+        CNContactGivenNameKey as CNKeyDescriptor,
+        CNContactMiddleNameKey as CNKeyDescriptor,
+        CNContactFamilyNameKey as CNKeyDescriptor,
+        CNContactNicknameKey as CNKeyDescriptor,
+        CNContactOrganizationNameKey as CNKeyDescriptor,
+        CNContactPhoneNumbersKey as CNKeyDescriptor,
+        CNContactEmailAddressesKey as CNKeyDescriptor,
+        CNContactFormatter.descriptorForRequiredKeys(for: .fullName),
+    ]
+
+    static func record(_ contact: CNContact) -> PhonebookContact {
+        PhonebookContact(
+            platformId: contact.identifier,
+            givenName: nonEmpty(contact.givenName),
+            middleName: nonEmpty(contact.middleName),
+            familyName: nonEmpty(contact.familyName),
+            // The whole name as the user's locale writes it; the core prefers the separate parts.
+            displayName: CNContactFormatter.string(from: contact, style: .fullName).flatMap(nonEmpty),
+            organization: nonEmpty(contact.organizationName),
+            nickname: nonEmpty(contact.nickname),
+            phones: contact.phoneNumbers.compactMap { labeled in
+                nonEmpty(labeled.value.stringValue).map { RawPhone(number: $0, label: phoneLabel(labeled.label)) }
+            },
+            emails: contact.emailAddresses.compactMap { nonEmpty($0.value as String) }
+        )
+    }
+
+    /// The label constants onto the core's kinds. Raw label values (`_$!<Mobile>!$_`) are
+    /// compared, never localized text; custom and unknown labels are "other".
+    static func phoneLabel(_ label: String?) -> PhoneLabel {
+        guard let label else { return .other }
+        switch label {
+        case CNLabelPhoneNumberMobile, CNLabelPhoneNumberiPhone:
+            return .mobile
+        case CNLabelPhoneNumberMain, companyMainLabel:
+            return .main
+        case CNLabelWork:
+            return .work
+        case CNLabelHome:
+            return .home
+        case CNLabelPhoneNumberHomeFax, CNLabelPhoneNumberWorkFax, CNLabelPhoneNumberOtherFax:
+            return .fax
+        case CNLabelPhoneNumberPager:
+            return .pager
+        default:
+            return .other
+        }
+    }
+
+    /// Synced from Exchange/Google; Contacts has no constant for it.
+    private static let companyMainLabel = "_$!<CompanyMain>!$_"
+
+    /// Contacts stores a missing field as "", the core as nil.
+    private static func nonEmpty(_ value: String) -> String? {
+        value.isEmpty ? nil : value
+    }
+}
