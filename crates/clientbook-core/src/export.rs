@@ -119,9 +119,40 @@ impl ExportPlan {
     }
 
     pub fn page(&self, offset: u64, limit: u64) -> &[ExportRow] {
-        let start = (offset as usize).min(self.rows.len());
-        let end = start.saturating_add(limit as usize).min(self.rows.len());
-        &self.rows[start..end]
+        crate::import::page(&self.rows, offset, limit)
+    }
+
+    /// Ids of the clients whose name or number contains `query`, as the import list filters.
+    pub fn filter(&self, query: &str) -> Vec<i64> {
+        let query = crate::import::TextQuery::new(query);
+        self.rows
+            .iter()
+            .filter(|r| {
+                let names = [
+                    Some(r.display_name.as_str()),
+                    Some(r.name.as_str()),
+                    r.surname.as_deref(),
+                ];
+                query.matches(names.into_iter().flatten(), [r.phone.as_str()])
+            })
+            .map(|r| r.client_id)
+            .collect()
+    }
+
+    /// The rows of these clients, in the order given.
+    pub fn rows_for(&self, client_ids: &[i64]) -> Result<Vec<ExportRow>> {
+        client_ids
+            .iter()
+            .map(|id| {
+                self.rows
+                    .iter()
+                    .find(|r| r.client_id == *id)
+                    .cloned()
+                    .ok_or_else(|| {
+                        Error::BadInput(format!("there is no client {id} in this export"))
+                    })
+            })
+            .collect()
     }
 
     pub fn summary(&self) -> ExportSummary {
@@ -314,6 +345,17 @@ mod tests {
         assert_eq!(out[0].contact.given_name.as_deref(), Some("N2"));
         assert_eq!(out[0].contact.family_name.as_deref(), Some("S"));
         assert_eq!(out[0].contact.display_name.as_deref(), Some("N2 S"));
+        assert_eq!(plan.filter("n2"), vec![2]);
+        assert_eq!(plan.filter("0000003"), vec![3]);
+        assert_eq!(
+            plan.rows_for(&[3, 1])
+                .unwrap()
+                .iter()
+                .map(|r| r.client_id)
+                .collect::<Vec<_>>(),
+            vec![3, 1]
+        );
+        assert!(plan.rows_for(&[99]).is_err());
         plan.mark_written(&HashSet::from([2]));
         assert_eq!(plan.select_all(), 0);
         assert!(plan.contacts_to_write().is_empty());

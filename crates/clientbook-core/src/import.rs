@@ -200,9 +200,7 @@ impl ImportPlan {
 
     /// A page of rows, so a screen never copies the whole phonebook per redraw.
     pub fn page(&self, offset: u64, limit: u64) -> &[PreviewRow] {
-        let start = (offset as usize).min(self.rows.len());
-        let end = start.saturating_add(limit as usize).min(self.rows.len());
-        &self.rows[start..end]
+        page(&self.rows, offset, limit)
     }
 
     fn position(&self, index: u64) -> Result<usize> {
@@ -232,26 +230,22 @@ impl ImportPlan {
     /// Indexes of rows whose name, organisation or number contains `query`
     /// (case-insensitive; digits match any spelling of the number).
     pub fn filter(&self, query: &str) -> Vec<u64> {
-        let needle = query.trim().to_lowercase();
-        let digits: String = needle.chars().filter(char::is_ascii_digit).collect();
+        let query = TextQuery::new(query);
         self.rows
             .iter()
             .filter(|row| {
-                needle.is_empty()
-                    || row.display_name.to_lowercase().contains(&needle)
-                    || [&row.name, &row.surname, &row.middle_name].iter().any(|f| {
-                        f.as_deref()
-                            .is_some_and(|f| f.to_lowercase().contains(&needle))
-                    })
-                    || (!digits.is_empty()
-                        && row.phones.iter().any(|p| {
-                            p.e164.as_deref().is_some_and(|e| e.contains(&digits))
-                                || p.raw
-                                    .chars()
-                                    .filter(char::is_ascii_digit)
-                                    .collect::<String>()
-                                    .contains(&digits)
-                        }))
+                let names = [
+                    Some(row.display_name.as_str()),
+                    row.name.as_deref(),
+                    row.surname.as_deref(),
+                    row.middle_name.as_deref(),
+                ];
+                let numbers = row
+                    .phones
+                    .iter()
+                    .flat_map(|p| [p.e164.as_deref(), Some(p.raw.as_str())])
+                    .flatten();
+                query.matches(names.into_iter().flatten(), numbers)
             })
             .map(|row| row.index)
             .collect()
@@ -364,6 +358,51 @@ impl ImportPlan {
 
     pub fn last_name_hidden(&self) -> bool {
         self.last_name_hidden
+    }
+}
+
+/// Rows `offset..offset + limit` of a list, fewer at its end, none past it.
+pub(crate) fn page<T>(rows: &[T], offset: u64, limit: u64) -> &[T] {
+    let start = usize::try_from(offset)
+        .unwrap_or(usize::MAX)
+        .min(rows.len());
+    let end = start
+        .saturating_add(usize::try_from(limit).unwrap_or(usize::MAX))
+        .min(rows.len());
+    &rows[start..end]
+}
+
+/// A search box's text: case-insensitive on names; its digits match any spelling of a number.
+pub(crate) struct TextQuery {
+    needle: String,
+    digits: String,
+}
+
+impl TextQuery {
+    pub(crate) fn new(query: &str) -> Self {
+        let needle = query.trim().to_lowercase();
+        let digits = needle.chars().filter(char::is_ascii_digit).collect();
+        TextQuery { needle, digits }
+    }
+
+    pub(crate) fn matches<'a>(
+        &self,
+        names: impl IntoIterator<Item = &'a str>,
+        numbers: impl IntoIterator<Item = &'a str>,
+    ) -> bool {
+        if self.needle.is_empty() {
+            return true;
+        }
+        names
+            .into_iter()
+            .any(|n| n.to_lowercase().contains(&self.needle))
+            || (!self.digits.is_empty()
+                && numbers.into_iter().any(|n| {
+                    n.chars()
+                        .filter(char::is_ascii_digit)
+                        .collect::<String>()
+                        .contains(&self.digits)
+                }))
     }
 }
 

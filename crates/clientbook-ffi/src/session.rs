@@ -415,6 +415,16 @@ impl ExportSession {
         lock(&self.plan).page(offset, limit).to_vec()
     }
 
+    /// Ids of the clients matching `query` by name or number.
+    pub fn filter(&self, query: String) -> Vec<i64> {
+        lock(&self.plan).filter(&query)
+    }
+
+    /// The rows of these clients, in the order given (for a filtered list).
+    pub fn rows_for(&self, client_ids: Vec<i64>) -> Result<Vec<ExportRow>> {
+        Ok(lock(&self.plan).rows_for(&client_ids)?)
+    }
+
     pub fn summary(&self) -> ExportSummary {
         lock(&self.plan).summary()
     }
