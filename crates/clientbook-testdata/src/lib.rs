@@ -1013,11 +1013,14 @@ pub mod files {
         for line in reader.lines() {
             let line = line?;
             if !line.trim().is_empty() {
-                out.push(serde_json::from_str(&line).map_err(other)?);
+                let mut c: PhonebookContact = serde_json::from_str(&line).map_err(other)?;
+                // Exact sizes, as uniffi lifts lists from Kotlin or Swift: serde's growing
+                // Vecs would otherwise add slack to the peak-RSS measurement.
+                c.phones.shrink_to_fit();
+                c.emails.shrink_to_fit();
+                out.push(c);
             }
         }
-        // Exact size, as uniffi lifts a list from Kotlin or Swift: a doubling Vec's slack
-        // would otherwise count in the peak-RSS measurement.
         out.shrink_to_fit();
         Ok(out)
     }
