@@ -338,7 +338,7 @@ fn import_cmd(
                 sync::RefreshMode::NewOnly,
                 &mut |_, _| {},
             )?;
-            store.mirror_index(api.location_id())?
+            std::sync::Arc::new(store.mirror_index(api.location_id())?)
         }
     };
     let mut plan = ImportPlan::build_numbered(numbered, &index, options, &mut |done, _| {

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::contact::PhonebookContact;
 use crate::error::{Error, Result};
+use crate::name::{ClientName, NameProblem};
 use crate::phone::{self, Phone, Region};
 use crate::store::{ClientIndex, Inserted, NewClient, Store};
 
@@ -164,21 +165,49 @@ impl ImportPlan {
         options: PreviewOptions,
         progress: &mut dyn FnMut(u64, u64),
     ) -> ImportPlan {
-        let total = contacts.len() as u64;
-        let mut rows: Vec<PreviewRow> = Vec::with_capacity(contacts.len());
-        // Number key → first importable contact holding it.
-        let mut seen: HashMap<String, u64> = HashMap::with_capacity(contacts.len());
-        for (i, (index, contact)) in contacts.enumerate() {
+        let items: Vec<(u64, &PhonebookContact)> = contacts.collect();
+        let understood = understand_all(items, progress, |(index, c)| {
+            (index, Understood::of(c, options))
+        });
+        Self::match_all(understood, clients, options)
+    }
+
+    /// Like [`ImportPlan::build`], taking the contacts: each is dropped as soon as its row
+    /// is built, so a 100,000-contact phonebook is not held twice (the FFI path).
+    pub fn build_owned(
+        contacts: Vec<PhonebookContact>,
+        clients: &ClientIndex,
+        options: PreviewOptions,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> ImportPlan {
+        let items: Vec<(u64, PhonebookContact)> = contacts
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| (i as u64, c))
+            .collect();
+        let understood = understand_all(items, progress, |(index, c)| {
+            (index, Understood::of_owned(c, options))
+        });
+        Self::match_all(understood, clients, options)
+    }
+
+    /// The ordered part: which contact came first decides who is the duplicate.
+    fn match_all(
+        understood: Vec<(u64, Understood)>,
+        clients: &ClientIndex,
+        options: PreviewOptions,
+    ) -> ImportPlan {
+        let total = understood.len();
+        let mut rows: Vec<PreviewRow> = Vec::with_capacity(total);
+        // Number key → first named contact holding it.
+        let mut seen: HashMap<String, u64> = HashMap::with_capacity(total);
+        for (index, contact) in understood {
             debug_assert!(
                 rows.last().is_none_or(|r| r.index < index),
                 "contact numbers must ascend"
             );
             rows.push(preview_row(index, contact, clients, &mut seen, options));
-            if (i + 1) % PREVIEW_PROGRESS_EVERY == 0 {
-                progress((i + 1) as u64, total);
-            }
         }
-        progress(total, total);
         tracing::debug!(contacts = total, "import preview built");
         ImportPlan {
             rows,
@@ -412,21 +441,133 @@ fn no_such_contact(index: u64, len: usize) -> Error {
     ))
 }
 
+/// A contact read and understood on its own: numbers parsed and collapsed, name resolved.
+/// Independent of every other contact, so this part runs on every core.
+struct Understood {
+    platform_id: String,
+    phones: Vec<Phone>,
+    name: std::result::Result<ClientName, NameProblem>,
+    email: Option<String>,
+}
+
+impl Understood {
+    fn of(contact: &PhonebookContact, options: PreviewOptions) -> Understood {
+        Understood {
+            platform_id: contact.platform_id.clone(),
+            phones: phone::collapse(
+                contact
+                    .phones
+                    .iter()
+                    .map(|p| phone::normalize(&p.number, p.label, options.region))
+                    .collect(),
+            ),
+            name: contact.name_fields().to_client_name(),
+            email: contact.first_email(),
+        }
+    }
+
+    fn of_owned(contact: PhonebookContact, options: PreviewOptions) -> Understood {
+        let understood = Understood::of(&contact, options);
+        Understood {
+            platform_id: contact.platform_id,
+            ..understood
+        }
+    }
+}
+
+/// Below this many contacts threads cost more than they save.
+const PARALLEL_FROM: usize = 2_000;
+
+/// Runs `understand` over `items` on all cores, keeping their order. Progress is reported
+/// from the calling thread (a shell's callback may not be thread-safe), at every multiple of
+/// [`PREVIEW_PROGRESS_EVERY`] and at the end.
+fn understand_all<T: Send, U: Send>(
+    items: Vec<T>,
+    progress: &mut dyn FnMut(u64, u64),
+    understand: impl Fn(T) -> U + Sync,
+) -> Vec<U> {
+    let total = items.len();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let mut reported = 0;
+    let mut report = |now: usize, progress: &mut dyn FnMut(u64, u64)| {
+        while reported + PREVIEW_PROGRESS_EVERY <= now {
+            reported += PREVIEW_PROGRESS_EVERY;
+            progress(reported as u64, total as u64);
+        }
+    };
+    let out = if threads < 2 || total < PARALLEL_FROM {
+        items
+            .into_iter()
+            .enumerate()
+            .map(|(i, item)| {
+                let u = understand(item);
+                report(i + 1, progress);
+                u
+            })
+            .collect()
+    } else {
+        // Split from the back so every chunk is moved out, not copied.
+        let size = total.div_ceil(threads);
+        let mut items = items;
+        let mut chunks = Vec::with_capacity(threads);
+        while !items.is_empty() {
+            let at = items.len().saturating_sub(size);
+            chunks.push(items.split_off(at));
+        }
+        chunks.reverse();
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = chunks
+                .into_iter()
+                .map(|chunk| {
+                    let (understand, done) = (&understand, &done);
+                    scope.spawn(move || {
+                        chunk
+                            .into_iter()
+                            .map(|item| {
+                                let u = understand(item);
+                                done.fetch_add(1, Ordering::Relaxed);
+                                u
+                            })
+                            .collect::<Vec<U>>()
+                    })
+                })
+                .collect();
+            while workers.iter().any(|w| !w.is_finished()) {
+                report(done.load(Ordering::Relaxed), progress);
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            workers
+                .into_iter()
+                .flat_map(|w| {
+                    w.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        })
+    };
+    report(total, progress);
+    if reported < total || total == 0 {
+        progress(total as u64, total as u64);
+    }
+    out
+}
+
 fn preview_row(
     index: u64,
-    contact: &PhonebookContact,
+    contact: Understood,
     clients: &ClientIndex,
     seen: &mut HashMap<String, u64>,
     options: PreviewOptions,
 ) -> PreviewRow {
-    let phones = phone::collapse(
-        contact
-            .phones
-            .iter()
-            .map(|p| phone::normalize(&p.number, p.label, options.region))
-            .collect(),
-    );
-    let name = contact.name_fields().to_client_name();
+    let Understood {
+        platform_id,
+        phones,
+        name,
+        email,
+    } = contact;
     let chosen = phone::default_choice(&phones);
     let keys: Vec<String> = phones.iter().filter_map(Phone::key).collect();
     let existing = keys.iter().find_map(|k| clients.get(k).copied());
@@ -471,7 +612,7 @@ fn preview_row(
     };
     PreviewRow {
         index,
-        platform_id: contact.platform_id.clone(),
+        platform_id,
         name,
         surname,
         middle_name,
@@ -489,7 +630,7 @@ fn preview_row(
         } else {
             None
         },
-        email: contact.first_email(),
+        email,
         problem,
         selected: false,
     }
@@ -722,6 +863,43 @@ mod tests {
             (s.new, s.existing_client, s.needs_choice, s.total),
             (2, 1, 1, 8)
         );
+    }
+
+    #[test]
+    fn a_large_preview_built_on_all_cores_keeps_order_and_first_come_duplicates() {
+        // 6,000 contacts: the last 1,000 repeat numbers of the first 1,000, across the
+        // chunks the worker threads get.
+        let contacts: Vec<_> = (0..6_000)
+            .map(|i| {
+                contact(
+                    &format!("C{i}"),
+                    &[(&format!("+7 916 {:07}", i % 5_000), PhoneLabel::Mobile)],
+                )
+            })
+            .collect();
+        let mut events = Vec::new();
+        let p = ImportPlan::build_owned(
+            contacts.clone(),
+            &ClientIndex::new(),
+            PreviewOptions::default(),
+            &mut |d, t| events.push((d, t)),
+        );
+        assert_eq!(
+            events,
+            (1..=6).map(|k| (k * 1000, 6000)).collect::<Vec<_>>()
+        );
+        for (i, row) in p.rows().iter().enumerate() {
+            assert_eq!(row.index, i as u64);
+            assert_eq!(row.name.as_deref(), Some(format!("C{i}").as_str()));
+            if i >= 5_000 {
+                assert_eq!(row.status, ContactStatus::DuplicateInPhonebook);
+                assert_eq!(row.duplicate_of, Some(i as u64 - 5_000));
+            } else {
+                assert_eq!(row.status, ContactStatus::New);
+            }
+        }
+        let borrowed = plan(&contacts, &ClientIndex::new());
+        assert_eq!(borrowed.rows(), p.rows(), "owned and borrowed builds agree");
     }
 
     #[test]

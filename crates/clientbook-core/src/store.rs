@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
@@ -80,6 +80,9 @@ pub type ClientIndex = HashMap<String, i64>;
 pub struct Store {
     path: PathBuf,
     conn: Mutex<Connection>,
+    /// The phone index as of a `PRAGMA data_version`: a screen opened again (or a second
+    /// session) skips re-reading 100,000 clients unless someone wrote in between.
+    index_cache: Mutex<Option<(i64, Arc<ClientIndex>)>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -123,6 +126,7 @@ impl Store {
         let store = Store {
             path,
             conn: Mutex::new(conn),
+            index_cache: Mutex::new(None),
         };
         store.migrate(version)?;
         Ok(store)
@@ -135,6 +139,7 @@ impl Store {
         let store = Store {
             path: PathBuf::from(":memory:"),
             conn: Mutex::new(conn),
+            index_cache: Mutex::new(None),
         };
         store.migrate(0)?;
         Ok(store)
@@ -174,8 +179,18 @@ impl Store {
     }
 
     /// Every client's phone key, for matching in memory.
-    pub fn client_index(&self) -> Result<ClientIndex> {
+    pub fn client_index(&self) -> Result<Arc<ClientIndex>> {
         let conn = self.lock();
+        // Changes when another connection commits; our own writes clear the cache instead.
+        let version: i64 = conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))
+            .map_err(|e| self.sql(e))?;
+        let mut cache = self.index_cache.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((cached_at, index)) = cache.as_ref() {
+            if *cached_at == version {
+                return Ok(index.clone());
+            }
+        }
         let mut stmt = conn
             .prepare_cached("SELECT phone_key, id FROM clients")
             .map_err(|e| self.sql(e))?;
@@ -187,6 +202,8 @@ impl Store {
             let (key, id) = row.map_err(|e| self.sql(e))?;
             index.insert(key, id);
         }
+        let index = Arc::new(index);
+        *cache = Some((version, index.clone()));
         Ok(index)
     }
 
@@ -225,6 +242,7 @@ impl Store {
     /// this hold even against another process importing at the same time.
     pub fn insert_batch(&self, batch: &[NewClient]) -> Result<Vec<Inserted>> {
         let mut conn = self.lock();
+        *self.index_cache.lock().unwrap_or_else(|p| p.into_inner()) = None;
         let tx = conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(|e| self.sql(e))?;
@@ -621,6 +639,28 @@ mod tests {
                 _ => None,
             }
         );
+    }
+
+    #[test]
+    fn phone_index_is_cached_until_anyone_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("clients.db");
+        let store = Store::open(&path).unwrap();
+        store.insert_batch(&[new("A", "+79160000001")]).unwrap();
+        let first = store.client_index().unwrap();
+        assert!(
+            Arc::ptr_eq(&first, &store.client_index().unwrap()),
+            "unchanged: served from the cache"
+        );
+        store.insert_batch(&[new("B", "+79160000002")]).unwrap();
+        let second = store.client_index().unwrap();
+        assert_eq!(second.len(), 2, "our own write clears the cache");
+        // Another process writes: data_version moves and the index is read again.
+        let other = Connection::open(&path).unwrap();
+        other
+            .execute("INSERT INTO clients (name, phone, phone_key) VALUES ('C', '+79160000003', '+79160000003')", [])
+            .unwrap();
+        assert_eq!(store.client_index().unwrap().len(), 3);
     }
 
     #[test]

@@ -135,14 +135,14 @@ pub struct ImportSession {
 impl ImportSession {
     fn build(
         target: Target,
-        contacts: &[PhonebookContact],
+        contacts: Vec<PhonebookContact>,
         index: &clientbook_core::store::ClientIndex,
         options: PreviewOptions,
         settings: &LocationSettings,
         progress: Option<Arc<dyn ImportProgress>>,
     ) -> Result<Arc<Self>> {
         let mut callback_error = None;
-        let plan = ImportPlan::build(contacts, index, options, &mut |done, total| {
+        let plan = ImportPlan::build_owned(contacts, index, options, &mut |done, total| {
             if let (Some(p), None) = (&progress, &callback_error) {
                 if let Err(e) = p.on_progress(ProgressStage::Matching, done, total) {
                     callback_error = Some(e);
@@ -187,7 +187,7 @@ impl ImportSession {
         };
         Self::build(
             Target::Local(db),
-            &contacts,
+            contacts,
             &index,
             options,
             &settings,
@@ -216,7 +216,7 @@ impl ImportSession {
         };
         Self::build(
             Target::Remote(connection),
-            &contacts,
+            contacts,
             &index,
             options,
             &settings,
