@@ -58,24 +58,28 @@ impl std::fmt::Display for NameProblem {
 /// Cleans one name field: NFC, no control or invisible characters, single spaces.
 /// Joiners (ZWJ/ZWNJ) and variation selectors stay: emoji sequences and Persian or Indic
 /// spelling depend on them.
+///
+/// Invisible characters go before composing: a mark they stood between ("e", U+200B, U+0301)
+/// then composes with its letter ("é"), so cleaning twice gives what cleaning once gave.
 pub fn clean(raw: &str) -> Option<String> {
-    let mut out = String::with_capacity(raw.len());
+    let mut kept = String::with_capacity(raw.len());
     let mut pending_space = false;
-    for c in raw.nfc() {
+    for c in raw.chars() {
         if c.is_whitespace() {
-            pending_space = !out.is_empty();
+            pending_space = !kept.is_empty();
             continue;
         }
         if is_dropped(c) {
             continue;
         }
         if pending_space {
-            out.push(' ');
+            kept.push(' ');
             pending_space = false;
         }
-        out.push(c);
+        kept.push(c);
     }
-    (!out.is_empty()).then_some(out)
+    // Composition neither makes nor removes spaces, controls or invisible characters.
+    (!kept.is_empty()).then(|| kept.nfc().collect())
 }
 
 fn is_dropped(c: char) -> bool {
@@ -218,6 +222,22 @@ mod tests {
         assert_eq!(clean("a\u{0000}b\u{202E}c").as_deref(), Some("abc"));
         assert_eq!(clean("段小涛").as_deref(), Some("段小涛"));
         assert_eq!(clean("\u{200B}\n"), None);
+    }
+
+    #[test]
+    fn a_mark_behind_a_dropped_character_composes_and_cleaning_is_idempotent() {
+        // Found by the `name` fuzz target: NFC before dropping U+200B left "e\u{301}", which a
+        // second cleaning composed to "é".
+        for raw in [
+            "e\u{200B}\u{0301}",
+            "e\u{202E}\u{0301}x",
+            "A\u{FEFF}\u{030A} b",
+        ] {
+            let once = clean(raw).unwrap();
+            assert_eq!(clean(&once).as_deref(), Some(once.as_str()), "{raw:?}");
+        }
+        assert_eq!(clean("e\u{200B}\u{0301}").as_deref(), Some("\u{e9}"));
+        assert_eq!(clean("A\u{FEFF}\u{030A} b").as_deref(), Some("\u{c5} b"));
     }
 
     #[test]

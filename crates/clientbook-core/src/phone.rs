@@ -5,6 +5,8 @@
 //! different extension is a different line, and because the Altegio database itself is keyed
 //! on the number. Parsing always uses the salon's region so `8 916…` and `+7 916…` meet.
 
+use std::collections::HashMap;
+
 use rlibphonenumber::{PhoneNumberFormat, PHONE_NUMBER_UTIL};
 use serde::{Deserialize, Serialize};
 
@@ -162,6 +164,70 @@ pub fn normalize(raw: &str, label: PhoneLabel, region: Region) -> Phone {
 }
 
 fn parse_valid(text: &str, region: Region) -> Result<(String, Option<String>), String> {
+    if let Some(found) = parse_plus7_fast(text, region) {
+        return Ok(found);
+    }
+    parse_valid_full(text, region)
+}
+
+/// The spellings most numbers in a Russian or Kazakh phonebook have: `+7` and ten digits,
+/// `8` or `7` and ten digits, or the ten digits alone, with only spaces, dashes, dots or
+/// brackets between (`8 (916) 123-45-67`, `+7 916 1234567`, `89161234567`). For these
+/// libphonenumber's parse (half the cost of a number: its extraction, prefix and country
+/// regexes) comes down to "country code 7, these ten digits", so the number is built
+/// directly and libphonenumber still decides validity against its metadata. Anything else
+/// (other characters, other lengths, `8 10` international dialling, a leading zero), or an
+/// invalid result, returns `None` and takes the full parse, so problems are always worded by
+/// it. `tests::fast_path_agrees_with_full_parse` checks the two against each other.
+fn parse_plus7_fast(text: &str, region: Region) -> Option<(String, Option<String>)> {
+    if !matches!(region.0, PnRegion::RU | PnRegion::KZ) {
+        return None;
+    }
+    let (plus, body) = match text.strip_prefix('+') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let mut digits = [0u8; 11];
+    let mut len = 0;
+    for b in body.bytes() {
+        match b {
+            b'0'..=b'9' if len < digits.len() => {
+                digits[len] = b;
+                len += 1;
+            }
+            b' ' | b'-' | b'(' | b')' | b'.' => {}
+            _ => return None,
+        }
+    }
+    let nsn = match (plus, len, digits[0]) {
+        (true, 11, b'7') => &digits[1..11],
+        // Russia's metadata reads a leading country code without `+` off a too-long number;
+        // Kazakhstan's does not, so there `7 916…` stays with the full parse.
+        (false, 11, b'7') if region.0 == PnRegion::RU => &digits[1..11],
+        // `8` is the national prefix, but `8 10` starts an international number.
+        (false, 11, b'8') if &digits[1..3] != b"10" => &digits[1..11],
+        (false, 10, first) if first != b'7' && first != b'8' => &digits[..10],
+        _ => return None,
+    };
+    if nsn[0] == b'0' {
+        return None;
+    }
+    // Ten ASCII digits: always valid UTF-8 and always fit a u64.
+    let nsn = std::str::from_utf8(nsn).ok()?;
+    let number = rlibphonenumber::PhoneNumber {
+        country_code: 7,
+        national_number: nsn.parse().ok()?,
+        ..Default::default()
+    };
+    number.is_valid().then(|| {
+        let mut e164 = String::with_capacity(12);
+        e164.push_str("+7");
+        e164.push_str(nsn);
+        (e164, None)
+    })
+}
+
+fn parse_valid_full(text: &str, region: Region) -> Result<(String, Option<String>), String> {
     let first = parse_once(text, region);
     if first.is_ok() {
         return first;
@@ -199,13 +265,25 @@ fn parse_once(text: &str, region: Region) -> Result<(String, Option<String>), St
 /// Collapses numbers that are equal after normalisation (messengers repeat the same number
 /// under several rows), keeping the first spelling and the best label. Invalid numbers are
 /// kept once per raw spelling so they can be reported.
+///
+/// A contact's handful of numbers is compared pairwise; past [`COLLAPSE_SCAN_MAX`] numbers a
+/// hash map keeps it linear, so a damaged card with thousands of numbers costs no more per
+/// number than a normal one.
 pub fn collapse(phones: Vec<Phone>) -> Vec<Phone> {
+    if phones.len() > COLLAPSE_SCAN_MAX {
+        collapse_hashed(phones)
+    } else {
+        collapse_scanned(phones)
+    }
+}
+
+/// [`collapse`] by pairwise comparison: no allocation beyond the result, for short lists.
+fn collapse_scanned(phones: Vec<Phone>) -> Vec<Phone> {
     let mut out: Vec<Phone> = Vec::with_capacity(phones.len());
     for phone in phones {
-        let existing = match phone.key() {
-            Some(key) => out
-                .iter_mut()
-                .find(|p| p.key().as_deref() == Some(key.as_str())),
+        // Same key as `Phone::key` compares, without building the key strings.
+        let existing = match phone.e164 {
+            Some(_) => out.iter_mut().find(|p| same_key(p, &phone)),
             None => out
                 .iter_mut()
                 .find(|p| !p.valid && p.raw.trim() == phone.raw.trim()),
@@ -220,6 +298,80 @@ pub fn collapse(phones: Vec<Phone>) -> Vec<Phone> {
         }
     }
     out
+}
+
+/// Longest list [`collapse`] compares pairwise.
+const COLLAPSE_SCAN_MAX: usize = 16;
+
+/// What makes two numbers one in [`collapse`], borrowed from the number.
+#[derive(PartialEq, Eq, Hash)]
+enum SameAs<'a> {
+    /// E.164 and extension, as `Phone::key`.
+    Key(&'a str, Option<&'a str>),
+    /// An invalid number's trimmed spelling.
+    Invalid(&'a str),
+}
+
+impl Phone {
+    /// What this number looks for among the numbers kept before it in [`collapse`].
+    fn same_as(&self) -> SameAs<'_> {
+        match &self.e164 {
+            Some(e164) => SameAs::Key(e164, self.extension.as_deref().filter(|e| !e.is_empty())),
+            None => SameAs::Invalid(self.raw.trim()),
+        }
+    }
+}
+
+/// [`collapse`] for long lists, in one pass over a hash map: the same result as
+/// [`collapse_scanned`] (`tests::collapse_is_the_same_long_or_short` checks).
+fn collapse_hashed(phones: Vec<Phone>) -> Vec<Phone> {
+    // For each number, the first one it is the same as (itself when it is the first).
+    let mut first_of: HashMap<SameAs<'_>, usize> = HashMap::with_capacity(phones.len());
+    let first: Vec<usize> = phones
+        .iter()
+        .enumerate()
+        .map(|(i, phone)| match first_of.get(&phone.same_as()) {
+            Some(&f) => f,
+            None => {
+                // What later numbers find this one by: its key, and an invalid number also
+                // its spelling.
+                if let Some(e164) = &phone.e164 {
+                    let ext = phone.extension.as_deref().filter(|e| !e.is_empty());
+                    first_of.entry(SameAs::Key(e164, ext)).or_insert(i);
+                }
+                if !phone.valid {
+                    first_of
+                        .entry(SameAs::Invalid(phone.raw.trim()))
+                        .or_insert(i);
+                }
+                i
+            }
+        })
+        .collect();
+    drop(first_of);
+    let mut out: Vec<Phone> = Vec::with_capacity(phones.len());
+    // Position in `out` of each number that was kept.
+    let mut kept_at = vec![0; phones.len()];
+    for (i, phone) in phones.into_iter().enumerate() {
+        if first[i] == i {
+            kept_at[i] = out.len();
+            out.push(phone);
+        } else {
+            let kept = &mut out[kept_at[first[i]]];
+            if phone.label.rank() < kept.label.rank() {
+                kept.label = phone.label;
+            }
+        }
+    }
+    out
+}
+
+/// `a.key() == b.key()` for numbers that have a key.
+fn same_key(a: &Phone, b: &Phone) -> bool {
+    fn ext(p: &Phone) -> Option<&str> {
+        p.extension.as_deref().filter(|e| !e.is_empty())
+    }
+    a.e164.is_some() && a.e164 == b.e164 && ext(a) == ext(b)
 }
 
 /// The default number to import: the best-ranked valid one, first in file order on a tie.
@@ -323,6 +475,39 @@ mod tests {
     }
 
     #[test]
+    fn collapse_is_the_same_long_or_short() {
+        // Past COLLAPSE_SCAN_MAX numbers collapse goes through a hash map; both ways must give
+        // the same numbers, in the same order, with the same labels.
+        let labels = [
+            PhoneLabel::Other,
+            PhoneLabel::Home,
+            PhoneLabel::Mobile,
+            PhoneLabel::Work,
+            PhoneLabel::Fax,
+        ];
+        let mut phones: Vec<Phone> = (0..60)
+            .map(|i| {
+                let raw = match i % 6 {
+                    0 => format!("+7 916 000-00-{:02}", i % 7),
+                    1 => format!("8 916 00000{:02}", i % 7),
+                    2 => format!("+7 495 123-45-67 доб. {}", i % 3),
+                    3 => format!("bad {}", i % 4),
+                    4 => format!("  bad {} ", i % 4),
+                    _ => "+".to_string(),
+                };
+                normalize(&raw, labels[i % labels.len()], Region::default())
+            })
+            .collect();
+        // A record from outside (the FFI) may be inconsistent; it must not change the result
+        // either.
+        phones[7].valid = false;
+        assert!(phones.len() > COLLAPSE_SCAN_MAX);
+        let hashed = collapse(phones.clone());
+        assert_eq!(hashed, collapse_scanned(phones));
+        assert!(hashed.len() < 20, "{}", hashed.len());
+    }
+
+    #[test]
     fn default_prefers_mobile_then_main_work_home_other() {
         let mk = |raw: &str, label| normalize(raw, label, Region::default());
         let phones = vec![
@@ -360,6 +545,81 @@ mod tests {
         );
         assert_eq!(PhoneLabel::from_type_names(["voice"]), PhoneLabel::Other);
         assert_eq!(PhoneLabel::from_type_names(["PREF"]), PhoneLabel::Main);
+    }
+
+    #[test]
+    fn fast_path_agrees_with_full_parse() {
+        // Every shape the fast path accepts, with every leading digit, in both regions that
+        // use +7; whenever it answers, the full parse must give the same number.
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        let prefixes = [
+            "+7", "+7 ", "+7 (", "+(7) ", "+ 7", "8", "8 ", "8 (", "8-", "7", "7 ", "", "(",
+        ];
+        let seps = ["", " ", "-", ".", ") ", "("];
+        let (mut answered, mut cases) = (0, 0);
+        for region in [Region::default(), Region::parse("KZ").unwrap()] {
+            for _ in 0..20_000 {
+                let prefix = prefixes[next(prefixes.len() as u64) as usize];
+                let count = 9 + next(4) as usize;
+                let mut text = prefix.to_string();
+                for i in 0..count {
+                    // Bias towards real leading digits so valid numbers are common.
+                    let d = if i == 0 && next(2) == 0 { 9 } else { next(10) };
+                    text.push(char::from(b'0' + d as u8));
+                    if next(4) == 0 {
+                        text.push_str(seps[next(seps.len() as u64) as usize]);
+                    }
+                }
+                cases += 1;
+                if let Some(fast) = parse_plus7_fast(&text, region) {
+                    answered += 1;
+                    assert_eq!(
+                        Ok(fast),
+                        parse_valid_full(&text, region),
+                        "{text:?} in {}",
+                        region.code()
+                    );
+                }
+            }
+            for raw in [
+                "8 (916) 123-45-67",
+                "+7 916 1234567",
+                "89161234567",
+                "79161234567",
+                "9161234567",
+                "8-800-555-35-35",
+                "8 701 123 4567",
+                "+7 727 250 12 34",
+                "4951234567",
+            ] {
+                let fast = parse_plus7_fast(raw, region);
+                let kz_reads_it_otherwise = region.code() == "KZ" && raw.starts_with('7');
+                assert!(
+                    fast.is_some() || kz_reads_it_otherwise,
+                    "{raw} should take the fast path"
+                );
+                if let Some(fast) = fast {
+                    assert_eq!(Ok(fast), parse_valid_full(raw, region), "{raw}");
+                }
+            }
+        }
+        assert!(answered * 10 > cases, "{answered} of {cases}");
+        // Other regions and other shapes always take the full parse.
+        let gb = Region::parse("GB").unwrap();
+        assert_eq!(parse_plus7_fast("+7 916 1234567", gb), None);
+        for raw in [
+            "8 10 375 29 123 45 67",
+            "+7 495 123-45-67 доб. 123",
+            "00 7 916 1234567",
+        ] {
+            assert_eq!(parse_plus7_fast(raw, Region::default()), None, "{raw}");
+        }
     }
 
     #[test]

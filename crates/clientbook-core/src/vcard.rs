@@ -6,6 +6,7 @@
 //! card is reported with its line and never takes the rest of the file down with it.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use crate::contact::{PhonebookContact, RawPhone};
@@ -51,6 +52,46 @@ pub struct ParsedFile {
 struct Logical {
     line: usize,
     bytes: Vec<u8>,
+    /// Where the name and parameters end (the first `:`), once a joined piece has had one.
+    head_end: Option<usize>,
+    /// Whether the name and parameters say QUOTED-PRINTABLE.
+    quoted_printable: bool,
+}
+
+const QUOTED_PRINTABLE: &[u8] = b"QUOTED-PRINTABLE";
+
+impl Logical {
+    fn new(line: usize, raw: &[u8]) -> Logical {
+        let mut logical = Logical {
+            line,
+            bytes: Vec::with_capacity(raw.len()),
+            head_end: None,
+            quoted_printable: false,
+        };
+        logical.extend(raw);
+        logical
+    }
+
+    /// Appends a continuation. Only the newly added bytes are searched for the head's end and
+    /// the encoding, so a line folded a million times costs a million small steps, not a
+    /// million rescans of everything joined so far.
+    fn extend(&mut self, more: &[u8]) {
+        let start = self.bytes.len();
+        self.bytes.extend_from_slice(more);
+        if self.head_end.is_some() {
+            return;
+        }
+        let colon = more.iter().position(|b| *b == b':').map(|p| start + p);
+        let end = colon.unwrap_or(self.bytes.len());
+        // Back up so a keyword split across two pieces is still seen.
+        let from = start.saturating_sub(QUOTED_PRINTABLE.len() - 1).min(end);
+        if !self.quoted_printable {
+            self.quoted_printable = self.bytes[from..end]
+                .windows(QUOTED_PRINTABLE.len())
+                .any(|w| w.eq_ignore_ascii_case(QUOTED_PRINTABLE));
+        }
+        self.head_end = colon;
+    }
 }
 
 fn physical_lines(input: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
@@ -60,47 +101,60 @@ fn physical_lines(input: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
         .map(|(i, l)| (i + 1, l.strip_suffix(b"\r").unwrap_or(l)))
 }
 
-fn params_part(bytes: &[u8]) -> &[u8] {
-    match bytes.iter().position(|b| *b == b':') {
-        Some(p) => &bytes[..p],
-        None => bytes,
+fn is_card_boundary(raw: &[u8]) -> bool {
+    is_line(raw, b"BEGIN:VCARD") || is_line(raw, b"END:VCARD")
+}
+
+/// Joins physical lines into logical ones as they are read, so only one logical line is held
+/// at a time, never a second copy of the whole file.
+struct LogicalLines<'a, I: Iterator<Item = (usize, &'a [u8])>> {
+    physical: I,
+    pending: Option<Logical>,
+    qp_open: bool,
+}
+
+fn logical_lines(input: &[u8]) -> LogicalLines<'_, impl Iterator<Item = (usize, &[u8])>> {
+    LogicalLines {
+        physical: physical_lines(input),
+        pending: None,
+        qp_open: false,
     }
 }
 
-fn is_quoted_printable(bytes: &[u8]) -> bool {
-    let head = params_part(bytes).to_ascii_uppercase();
-    head.windows(16).any(|w| w == b"QUOTED-PRINTABLE")
-}
+impl<'a, I: Iterator<Item = (usize, &'a [u8])>> Iterator for LogicalLines<'a, I> {
+    type Item = Logical;
 
-fn logical_lines(input: &[u8]) -> Vec<Logical> {
-    let mut out: Vec<Logical> = Vec::new();
-    let mut qp_open = false;
-    for (line, raw) in physical_lines(input) {
-        if let Some(last) = out.last_mut() {
-            if qp_open {
-                // Quoted-printable soft break: the `=` goes, the next line continues the value.
-                last.bytes.pop();
-                last.bytes.extend_from_slice(raw);
-                qp_open = last.bytes.ends_with(b"=");
+    fn next(&mut self) -> Option<Logical> {
+        for (line, raw) in self.physical.by_ref() {
+            if let Some(last) = self.pending.as_mut() {
+                // A soft break never swallows the card's end: a value cut after its last `=`
+                // loses that `=`, not the card.
+                if self.qp_open && !is_card_boundary(raw) {
+                    // Quoted-printable soft break: the `=` goes, the next line continues the
+                    // value.
+                    last.bytes.pop();
+                    last.extend(raw);
+                    self.qp_open = last.bytes.ends_with(b"=");
+                    continue;
+                }
+                if matches!(raw.first(), Some(b' ' | b'\t')) {
+                    last.extend(&raw[1..]);
+                    self.qp_open = last.quoted_printable && last.bytes.ends_with(b"=");
+                    continue;
+                }
+            }
+            if raw.iter().all(|b| b.is_ascii_whitespace()) {
+                self.qp_open = false;
                 continue;
             }
-            if matches!(raw.first(), Some(b' ' | b'\t')) {
-                last.bytes.extend_from_slice(&raw[1..]);
-                qp_open = is_quoted_printable(&last.bytes) && last.bytes.ends_with(b"=");
-                continue;
+            let next = Logical::new(line, raw);
+            self.qp_open = next.quoted_printable && raw.ends_with(b"=");
+            if let Some(done) = self.pending.replace(next) {
+                return Some(done);
             }
         }
-        if raw.iter().all(|b| b.is_ascii_whitespace()) {
-            qp_open = false;
-            continue;
-        }
-        qp_open = is_quoted_printable(raw) && raw.ends_with(b"=");
-        out.push(Logical {
-            line,
-            bytes: raw.to_vec(),
-        });
+        self.pending.take()
     }
-    out
 }
 
 /// One parsed property line.
@@ -187,42 +241,63 @@ fn split_unquoted(s: &str, sep: char) -> Vec<String> {
     out
 }
 
-fn decode_qp(value: &[u8]) -> Result<Vec<u8>, String> {
+fn hex_byte(pair: &[u8]) -> Option<u8> {
+    let digit = |b: u8| (b as char).to_digit(16);
+    match pair {
+        [hi, lo] => Some((digit(*hi)? * 16 + digit(*lo)?) as u8),
+        _ => None,
+    }
+}
+
+/// Decodes quoted-printable leniently: every good escape is decoded, a broken one (`=ZZ`, `=D`
+/// cut short) is kept as written and a dangling `=` at the very end (a soft break with nothing
+/// after it) is dropped. Returns the bytes and, when something was broken, what.
+fn decode_qp(value: &[u8]) -> (Vec<u8>, Option<String>) {
     let mut out = Vec::with_capacity(value.len());
+    let mut problem = None;
     let mut i = 0;
     while i < value.len() {
-        if value[i] == b'=' {
-            let hex = value
-                .get(i + 1..i + 3)
-                .ok_or("quoted-printable escape cut short")?;
-            let text = std::str::from_utf8(hex).map_err(|_| "bad quoted-printable escape")?;
-            let byte = u8::from_str_radix(text, 16)
-                .map_err(|_| format!("bad quoted-printable escape ={text}"))?;
+        if value[i] != b'=' {
+            out.push(value[i]);
+            i += 1;
+            continue;
+        }
+        if let Some(byte) = value.get(i + 1..i + 3).and_then(hex_byte) {
             out.push(byte);
             i += 3;
+        } else if i + 1 == value.len() {
+            problem.get_or_insert_with(|| {
+                "quoted-printable soft break with nothing after it; dropped".to_string()
+            });
+            i += 1;
         } else {
-            out.push(value[i]);
+            problem.get_or_insert_with(|| {
+                if i + 3 > value.len() {
+                    "quoted-printable escape cut short; kept as written".to_string()
+                } else {
+                    "bad quoted-printable escape; kept as written".to_string()
+                }
+            });
+            out.push(b'=');
             i += 1;
         }
     }
-    Ok(out)
+    (out, problem)
 }
 
 /// Decodes the value bytes into text, honouring ENCODING and CHARSET.
 fn decode_value(prop: &Property<'_>, warnings: &mut Vec<String>, line: usize) -> Option<String> {
     let encoding = prop.param("ENCODING").map(str::to_ascii_uppercase);
     let bytes: Cow<'_, [u8]> = match encoding.as_deref() {
-        Some("QUOTED-PRINTABLE") => match decode_qp(prop.value) {
-            Ok(b) => Cow::Owned(b),
-            Err(reason) => {
-                // Keep what can be read: a broken escape is more likely a stray `=` than data.
-                warnings.push(format!(
-                    "line {line}: {} value: {reason}; read as plain text",
-                    prop.name
-                ));
-                Cow::Borrowed(prop.value)
+        Some("QUOTED-PRINTABLE") => {
+            // Keep what can be read: a broken escape is more likely a stray `=` than data, and
+            // the good escapes around it are still text.
+            let (bytes, problem) = decode_qp(prop.value);
+            if let Some(reason) = problem {
+                warnings.push(format!("line {line}: {} value: {reason}", prop.name));
             }
-        },
+            Cow::Owned(bytes)
+        }
         Some("B" | "BASE64") => return None,
         _ => Cow::Borrowed(prop.value),
     };
@@ -313,19 +388,34 @@ fn non_empty(s: &str) -> Option<String> {
     (!t.is_empty()).then(|| t.to_string())
 }
 
+/// Warnings kept per card; a card damaged on more lines than this gets one line saying how many
+/// more there were, so a file of junk lines cannot turn into a far larger list of warnings.
+pub const MAX_WARNINGS_PER_CARD: usize = 20;
+
 #[derive(Default)]
 struct CardBuilder {
     index: usize,
     line: usize,
     contact: PhonebookContact,
     warnings: Vec<String>,
-    /// Apple `itemN.X-ABLabel` labels by group, applied to that group's TEL at the end.
-    group_labels: Vec<(String, String)>,
+    /// Warnings past [`MAX_WARNINGS_PER_CARD`], counted only.
+    more_warnings: usize,
+    /// Apple `itemN.X-ABLabel` labels by group (the first one of each group), applied to that
+    /// group's TEL at the end.
+    group_labels: HashMap<String, String>,
     phone_groups: Vec<Option<String>>,
 }
 
 impl CardBuilder {
     fn apply(&mut self, logical: &Logical) {
+        self.apply_property(logical);
+        if self.warnings.len() > MAX_WARNINGS_PER_CARD {
+            self.more_warnings += self.warnings.len() - MAX_WARNINGS_PER_CARD;
+            self.warnings.truncate(MAX_WARNINGS_PER_CARD);
+        }
+    }
+
+    fn apply_property(&mut self, logical: &Logical) {
         let Some(prop) = parse_property(&logical.bytes) else {
             self.warnings.push(format!(
                 "line {}: not a vCard property (no name or no ':'); skipped",
@@ -375,7 +465,9 @@ impl CardBuilder {
             }
             "X-ABLABEL" => {
                 if let Some(g) = prop.group.clone() {
-                    self.group_labels.push((g, text_value(&text)));
+                    self.group_labels
+                        .entry(g)
+                        .or_insert_with(|| text_value(&text));
                 }
             }
             _ => {}
@@ -385,12 +477,18 @@ impl CardBuilder {
     fn finish(mut self) -> Card {
         for (phone, group) in self.contact.phones.iter_mut().zip(&self.phone_groups) {
             let Some(group) = group else { continue };
-            if let Some((_, label)) = self.group_labels.iter().find(|(g, _)| g == group) {
+            if let Some(label) = self.group_labels.get(group) {
                 let mapped = PhoneLabel::from_type_names([label.as_str()]);
                 if mapped != PhoneLabel::Other {
                     phone.label = mapped;
                 }
             }
+        }
+        if self.more_warnings > 0 {
+            self.warnings.push(format!(
+                "{} more damaged line(s) in this card not listed",
+                self.more_warnings
+            ));
         }
         Card {
             index: self.index,
@@ -406,14 +504,76 @@ fn is_line(bytes: &[u8], expected: &[u8]) -> bool {
     trimmed.len() == expected.len() && trimmed.eq_ignore_ascii_case(expected)
 }
 
+/// Lines outside any card, reported as one error per unbroken run so a file of junk cannot
+/// turn into a far larger list of errors.
+struct Stray {
+    index: usize,
+    first_line: usize,
+    last_line: usize,
+    lines: usize,
+    reason: &'static str,
+}
+
+impl Stray {
+    fn into_error(self) -> CardError {
+        let reason = if self.lines == 1 {
+            self.reason.to_string()
+        } else {
+            format!(
+                "{} lines outside any BEGIN:VCARD … END:VCARD block (lines {}–{})",
+                self.lines, self.first_line, self.last_line
+            )
+        };
+        CardError {
+            index: self.index,
+            line: self.first_line,
+            reason,
+        }
+    }
+}
+
 /// Reads every card in a file. Never fails: what cannot be read is in `errors`.
+///
+/// Memory: the file is read one logical line at a time; what is kept is the cards themselves,
+/// at most [`MAX_WARNINGS_PER_CARD`] warnings per card and one error per run of stray lines.
 pub fn parse(input: &[u8]) -> ParsedFile {
     let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
     let mut file = ParsedFile::default();
     let mut current: Option<CardBuilder> = None;
+    let mut stray: Option<Stray> = None;
     let mut next_index = 0;
     for logical in logical_lines(input) {
-        if is_line(&logical.bytes, b"BEGIN:VCARD") {
+        let begin = is_line(&logical.bytes, b"BEGIN:VCARD");
+        let end = !begin && is_line(&logical.bytes, b"END:VCARD");
+        if current.is_none() {
+            if begin {
+                if let Some(run) = stray.take() {
+                    file.errors.push(run.into_error());
+                }
+            } else {
+                match stray.as_mut() {
+                    Some(run) => {
+                        run.last_line = logical.line;
+                        run.lines += 1;
+                    }
+                    None => {
+                        stray = Some(Stray {
+                            index: next_index,
+                            first_line: logical.line,
+                            last_line: logical.line,
+                            lines: 1,
+                            reason: if end {
+                                "END:VCARD without a BEGIN:VCARD"
+                            } else {
+                                "text outside any BEGIN:VCARD … END:VCARD block"
+                            },
+                        })
+                    }
+                }
+                continue;
+            }
+        }
+        if begin {
             if let Some(open) = current.take() {
                 file.errors.push(CardError {
                     index: open.index,
@@ -432,25 +592,16 @@ pub fn parse(input: &[u8]) -> ParsedFile {
             next_index += 1;
             continue;
         }
-        if is_line(&logical.bytes, b"END:VCARD") {
-            match current.take() {
-                Some(card) => file.cards.push(card.finish()),
-                None => file.errors.push(CardError {
-                    index: next_index,
-                    line: logical.line,
-                    reason: "END:VCARD without a BEGIN:VCARD".into(),
-                }),
+        if end {
+            if let Some(card) = current.take() {
+                file.cards.push(card.finish());
             }
-            continue;
+        } else if let Some(card) = current.as_mut() {
+            card.apply(&logical);
         }
-        match current.as_mut() {
-            Some(card) => card.apply(&logical),
-            None => file.errors.push(CardError {
-                index: next_index,
-                line: logical.line,
-                reason: "text outside any BEGIN:VCARD … END:VCARD block".into(),
-            }),
-        }
+    }
+    if let Some(run) = stray {
+        file.errors.push(run.into_error());
     }
     if let Some(open) = current {
         file.errors.push(CardError {
@@ -480,6 +631,16 @@ fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+/// A TEL value: a phone number or `tel:` URI, not text, so it is written as it reads (`;ext=`
+/// stays a plain `;`). Only line breaks and other control characters, which would end the line,
+/// become spaces.
+fn phone_value(number: &str) -> String {
+    number
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 /// Folds to 75 octets per line as RFC 2426 asks, never inside a UTF-8 character.
@@ -538,7 +699,7 @@ pub fn write(contacts: &[PhonebookContact]) -> String {
         for p in &c.phones {
             push_folded(
                 &mut out,
-                &format!("TEL;TYPE={}:{}", tel_type(p.label), escape(&p.number)),
+                &format!("TEL;TYPE={}:{}", tel_type(p.label), phone_value(&p.number)),
             );
         }
         for e in &c.emails {
@@ -644,5 +805,97 @@ mod tests {
         let back = parse(text.as_bytes());
         assert!(back.errors.is_empty());
         assert_eq!(back.cards[0].contact, contact);
+    }
+
+    #[test]
+    fn a_tel_uri_with_an_extension_survives_write_and_read() {
+        // Found by the `vcard` fuzz target: TEL values were escaped as text, so `;ext=` came
+        // back as `\;ext=` and gained a backslash on every export of a re-imported card.
+        let text = "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Bob\r\nTEL;VALUE=uri:tel:+1-415-555-0134;ext=12\r\nEND:VCARD\r\n";
+        let once = parse(text.as_bytes()).cards[0].contact.clone();
+        assert_eq!(once.phones[0].number, "tel:+1-415-555-0134;ext=12");
+        let twice = parse(write(std::slice::from_ref(&once)).as_bytes()).cards[0]
+            .contact
+            .clone();
+        assert_eq!(twice, once);
+        let mut broken = once.clone();
+        broken.phones[0].number = "+7 916\r\nEND:VCARD\n123".into();
+        let back = parse(write(&[broken, once]).as_bytes());
+        assert!(back.errors.is_empty(), "{:?}", back.errors);
+        assert_eq!(
+            back.cards.len(),
+            2,
+            "a line break in a number cannot end the card"
+        );
+        assert_eq!(
+            back.cards[0].contact.phones[0].number,
+            "+7 916  END:VCARD 123"
+        );
+    }
+
+    #[test]
+    fn broken_quoted_printable_keeps_the_good_escapes() {
+        let text = "BEGIN:VCARD\r\nVERSION:2.1\r\n\
+                    N;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=D0=98=ZZ;=D0=90=D0=BD=D0=BD=D0=B0=D0;;;\r\n\
+                    TEL;CELL:+7 916 000 00 01\r\n\
+                    FN;ENCODING=QUOTED-PRINTABLE:Anna=\r\n\
+                    END:VCARD\r\n\
+                    BEGIN:VCARD\r\nFN:Next\r\nEND:VCARD\r\n";
+        let f = parse(text.as_bytes());
+        assert!(f.errors.is_empty(), "{:?}", f.errors);
+        assert_eq!(
+            f.cards.len(),
+            2,
+            "a soft break before END:VCARD does not eat the card"
+        );
+        let c = &f.cards[0].contact;
+        assert_eq!(c.family_name.as_deref(), Some("И=ZZ"));
+        // The cut `=D0` is not UTF-8: replaced, and reported.
+        assert_eq!(c.given_name.as_deref(), Some("Анна\u{FFFD}"));
+        assert_eq!(c.display_name.as_deref(), Some("Anna"));
+        let w = &f.cards[0].warnings;
+        assert_eq!(w.len(), 3, "{w:?}");
+        assert!(w[0].contains("bad quoted-printable escape"), "{w:?}");
+        assert!(w[1].contains("not valid UTF-8"), "{w:?}");
+        assert!(w[2].contains("soft break"), "{w:?}");
+        let (bytes, problem) = decode_qp(b"=D0=9");
+        assert_eq!(bytes, b"\xD0=9");
+        assert!(problem.unwrap().contains("cut short"));
+        // `u8::from_str_radix` took a sign: `=+1` is no escape.
+        assert_eq!(decode_qp(b"a=+1"), (b"a=+1".to_vec(), decode_qp(b"=+1").1));
+        assert!(decode_qp(b"=+1").1.is_some());
+    }
+
+    #[test]
+    fn junk_lines_give_one_error_per_run_and_capped_warnings() {
+        let mut text = String::from("junk\n".repeat(1000).as_str());
+        text.push_str("BEGIN:VCARD\nFN:Anna\n");
+        text.push_str(&"no colon\n".repeat(1000));
+        text.push_str("TEL:+7 916 000 00 01\nEND:VCARD\nEND:VCARD\n");
+        let f = parse(text.as_bytes());
+        assert_eq!(f.errors.len(), 2, "{:?}", f.errors);
+        assert_eq!((f.errors[0].index, f.errors[0].line), (0, 1));
+        assert!(f.errors[0].reason.contains("1000 lines"), "{}", f.errors[0]);
+        assert_eq!(f.errors[1].reason, "END:VCARD without a BEGIN:VCARD");
+        let card = &f.cards[0];
+        assert_eq!(card.contact.phones.len(), 1);
+        assert_eq!(card.warnings.len(), MAX_WARNINGS_PER_CARD + 1);
+        assert!(card.warnings[MAX_WARNINGS_PER_CARD].starts_with("980 more"));
+    }
+
+    #[test]
+    fn the_first_apple_label_of_a_group_wins() {
+        let text = "BEGIN:VCARD\nitem1.TEL:+7 916 000 00 01\nitem1.X-ABLabel:_$!<Home>!$_\nitem1.X-ABLabel:_$!<Mobile>!$_\nitem2.TEL:+7 916 000 00 02\nitem3.X-ABLabel:Mobile\nEND:VCARD\n";
+        let c = &parse(text.as_bytes()).cards[0].contact;
+        assert_eq!(c.phones[0].label, PhoneLabel::Home);
+        assert_eq!(c.phones[1].label, PhoneLabel::Other);
+    }
+
+    #[test]
+    fn quoted_printable_found_across_a_fold_in_the_parameters() {
+        let text =
+            "BEGIN:VCARD\nFN;ENCODING=QUOTED-\n PRINTABLE:=D0=90=D0=\n=BD=D0=BD=D0=B0\nEND:VCARD\n";
+        let f = parse(text.as_bytes());
+        assert_eq!(f.cards[0].contact.display_name.as_deref(), Some("Анна"));
     }
 }
