@@ -78,8 +78,15 @@ pub fn clean(raw: &str) -> Option<String> {
         }
         kept.push(c);
     }
-    // Composition neither makes nor removes spaces, controls or invisible characters.
-    (!kept.is_empty()).then(|| kept.nfc().collect())
+    if kept.is_empty() {
+        return None;
+    }
+    // Composition neither makes nor removes spaces, controls or invisible characters. Most
+    // names are NFC already; the quick check spares them a second copy.
+    match unicode_normalization::is_nfc_quick(kept.chars()) {
+        unicode_normalization::IsNormalized::Yes => Some(kept),
+        _ => Some(kept.nfc().collect()),
+    }
 }
 
 fn is_dropped(c: char) -> bool {
