@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use altegio_testserver::{Config, Faults, TestServer};
 use clientbook_e2e::phone_digits;
@@ -35,7 +35,9 @@ fn killed_twenty_times_then_finished_creates_each_client_once() {
             .spawn()
             .unwrap()
     };
-    // Deterministic kill points spread from "right after start" to "deep into the import".
+    // Deterministic kill points: after 0 to 5 settled batches plus 0 to 19 ms, so kills land
+    // before the first write, between batches and in the middle of a request, whatever the
+    // machine's speed.
     let mut rng = 0x5EED_u64;
     let mut killed = 0;
     let mut finished_early = 0;
@@ -47,20 +49,17 @@ fn killed_twenty_times_then_finished_creates_each_client_once() {
         rng ^= rng << 13;
         rng ^= rng >> 7;
         rng ^= rng << 17;
-        let after = Duration::from_millis(rng % 150);
+        let batches = rng % 6;
+        let extra = Duration::from_millis((rng >> 8) % 20);
         let mut child = run();
-        // Count from the start of the writes: the preview before them takes a while in a
-        // debug build, and killing it proves nothing.
-        let mut line = String::new();
-        let stdout = child.stdout.take().unwrap();
-        BufReader::new(stdout).read_line(&mut line).unwrap();
-        let started = Instant::now();
-        while started.elapsed() < after {
-            if child.try_wait().unwrap().is_some() {
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        // "committing", then `batches` batch lines; a closed pipe means the worker is done.
+        for _ in 0..=batches {
+            if lines.next().is_none() {
                 break;
             }
-            std::thread::sleep(Duration::from_millis(2));
         }
+        std::thread::sleep(extra);
         match child.try_wait().unwrap() {
             Some(_) => finished_early += 1,
             None => {

@@ -257,11 +257,12 @@ fn run(cli: Cli) -> Result<(), Error> {
 }
 
 fn read_vcard(path: &Path) -> Result<vcard::ParsedFile, Error> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+    let io = |source| Error::Io {
         context: format!("cannot read {}", path.display()),
         source,
-    })?;
-    Ok(vcard::parse(&bytes))
+    };
+    vcard::check_size(std::fs::metadata(path).map_err(io)?.len())?;
+    Ok(vcard::parse(&std::fs::read(path).map_err(io)?))
 }
 
 /// A progress bar on a terminal, nothing when output is piped.

@@ -583,9 +583,10 @@ fn preview_row(
             let reasons: Vec<String> = phones
                 .iter()
                 .filter_map(|p| {
-                    p.problem
-                        .as_ref()
-                        .map(|why| format!("{}: {why}", p.raw.trim()))
+                    p.problem.as_ref().map(|why| match p.raw.trim() {
+                        "" => format!("(empty number): {why}"),
+                        raw => format!("{raw}: {why}"),
+                    })
                 })
                 .collect();
             // The raw numbers are shown to staff on screen; they never go to logs.

@@ -392,6 +392,26 @@ fn non_empty(s: &str) -> Option<String> {
 /// more there were, so a file of junk lines cannot turn into a far larger list of warnings.
 pub const MAX_WARNINGS_PER_CARD: usize = 20;
 
+/// Numbers (and emails) read from one card. Real cards have a handful; a card past this is
+/// damaged or hostile, and its extra lines are skipped with a warning.
+pub const MAX_PHONES_PER_CARD: usize = 1_000;
+
+/// Largest file read: ten times a 50,000-contact phonebook. A larger one is refused before
+/// it is read, so memory stays bounded whatever the file.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Refuses a file over [`MAX_FILE_BYTES`] with a reason that says so.
+pub fn check_size(bytes: u64) -> crate::Result<()> {
+    if bytes > MAX_FILE_BYTES {
+        return Err(crate::Error::BadInput(format!(
+            "the phonebook file is {} MB; files up to {} MB are read",
+            bytes.div_ceil(1024 * 1024),
+            MAX_FILE_BYTES / (1024 * 1024)
+        )));
+    }
+    Ok(())
+}
+
 #[derive(Default)]
 struct CardBuilder {
     index: usize,
@@ -454,10 +474,19 @@ impl CardBuilder {
                         .push(format!("line {}: empty TEL skipped", logical.line));
                     return;
                 }
+                if c.phones.len() >= MAX_PHONES_PER_CARD {
+                    // Not a person's card any more; bounded so one card cannot eat the memory.
+                    self.warnings.push(format!(
+                        "line {}: more than {MAX_PHONES_PER_CARD} numbers on one card; the rest are skipped",
+                        logical.line
+                    ));
+                    return;
+                }
                 let label = PhoneLabel::from_type_names(prop.types());
                 c.phones.push(RawPhone { number, label });
                 self.phone_groups.push(prop.group.clone());
             }
+            "EMAIL" if c.emails.len() >= MAX_PHONES_PER_CARD => {}
             "EMAIL" => {
                 if let Some(e) = non_empty(&text_value(&text)) {
                     c.emails.push(e);
@@ -897,5 +926,23 @@ mod tests {
             "BEGIN:VCARD\nFN;ENCODING=QUOTED-\n PRINTABLE:=D0=90=D0=\n=BD=D0=BD=D0=B0\nEND:VCARD\n";
         let f = parse(text.as_bytes());
         assert_eq!(f.cards[0].contact.display_name.as_deref(), Some("Анна"));
+    }
+
+    #[test]
+    fn one_card_reads_at_most_a_thousand_numbers() {
+        let mut text = String::from("BEGIN:VCARD\r\nFN:Many\r\n");
+        for i in 0..1_005 {
+            text.push_str(&format!("TEL:+7916{i:07}\r\n"));
+        }
+        text.push_str("END:VCARD\r\n");
+        let f = parse(text.as_bytes());
+        assert_eq!(f.cards[0].contact.phones.len(), MAX_PHONES_PER_CARD);
+        assert!(f.cards[0]
+            .warnings
+            .iter()
+            .any(|w| w.contains("more than 1000 numbers")));
+        assert!(check_size(MAX_FILE_BYTES).is_ok());
+        let err = check_size(MAX_FILE_BYTES + 1).unwrap_err().to_string();
+        assert!(err.contains("up to 64 MB"), "{err}");
     }
 }

@@ -101,11 +101,13 @@ pub struct VcardContents {
     pub problems: Vec<CardProblem>,
 }
 
-/// Reads vCard 2.1, 3.0 or 4.0. Never fails: unreadable cards are listed in `problems`.
+/// Reads vCard 2.1, 3.0 or 4.0. Unreadable cards are listed in `problems`; only a file
+/// over 64 MB is refused as a whole.
 #[uniffi::export]
-pub fn read_vcard(data: Vec<u8>) -> VcardContents {
+pub fn read_vcard(data: Vec<u8>) -> Result<VcardContents, ClientbookError> {
+    clientbook_core::vcard::check_size(data.len() as u64)?;
     let parsed = clientbook_core::vcard::parse(&data);
-    VcardContents {
+    Ok(VcardContents {
         contacts: parsed.cards.into_iter().map(|c| c.contact).collect(),
         problems: parsed
             .errors
@@ -116,7 +118,7 @@ pub fn read_vcard(data: Vec<u8>) -> VcardContents {
                 reason: e.reason,
             })
             .collect(),
-    }
+    })
 }
 
 /// Writes contacts as vCard 3.0, for sharing as a file.

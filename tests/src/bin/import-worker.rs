@@ -1,5 +1,5 @@
 //! A remote import in its own process, for the kill test: `import-worker DB URL COUNT`.
-//! Prints `committing` when the writes start. Exits 0 when every contact is confirmed, 3
+//! Prints `committing` when the writes start and `batch` after each settled batch. Exits 0 when every contact is confirmed, 3
 //! when some are left for another run.
 
 use std::sync::atomic::AtomicBool;
@@ -42,7 +42,13 @@ fn main() {
                 region,
                 plan.prepare_commit(),
                 20,
-                &mut |_, _| {},
+                // One line per settled batch: the kill test counts them to kill mid-import
+                // however fast or slow the machine is.
+                &mut |done, _| {
+                    if done > 0 {
+                        println!("batch");
+                    }
+                },
                 &AtomicBool::new(false),
             )
             .map_err(|f| f.error)
