@@ -34,14 +34,16 @@ fn measure(dir: &Path) -> ExitCode {
     let index = store.client_index().expect("client index");
     let after_index = rss_kib();
     let t1 = Instant::now();
-    let plan = ImportPlan::build(&contacts, &index, PreviewOptions::default(), &mut |_, _| {});
+    // The phone's path: the FFI session takes the contacts and frees each as its row is built.
+    let count = contacts.len();
+    let plan = ImportPlan::build_owned(contacts, &index, PreviewOptions::default(), &mut |_, _| {});
     let build = t1.elapsed();
     let after_plan = rss_kib();
     let summary = plan.summary();
     let peak = peak_rss_kib();
     println!(
         "preview-rss contacts={} clients={} peak_rss_mib={} base_mib={} after_contacts_mib={} after_index_mib={} after_plan_mib={} build_ms={:.1} total_ms={:.1}",
-        contacts.len(),
+        count,
         index.len(),
         mib(peak),
         mib(base),
@@ -61,7 +63,7 @@ fn measure(dir: &Path) -> ExitCode {
         summary.invalid_phone,
         summary.no_name
     );
-    drop((plan, index, store, contacts));
+    drop((plan, index, store));
     ExitCode::SUCCESS
 }
 
