@@ -3,7 +3,6 @@
 
 use std::collections::HashSet;
 use std::sync::atomic::AtomicBool;
-use std::time::Duration;
 
 use altegio_testserver::{Config, Faults, TestServer};
 use clientbook_core::altegio::Politeness;
@@ -375,5 +374,4 @@ fn the_client_side_limiter_keeps_under_the_server_limit() {
     .unwrap();
     assert_eq!(store.mirror_ids(4242).unwrap().len(), 2000);
     assert_eq!(server.stats().rate_limited, 0);
-    let _ = Duration::ZERO;
 }
