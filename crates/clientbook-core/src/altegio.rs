@@ -178,7 +178,7 @@ pub fn backoff(
     let capped = exp.min(policy.max_backoff);
     let jittered = capped.mul_f64(jitter.clamp(0.0, 1.0));
     match retry_after {
-        Some(ra) => jittered.max(ra.min(policy.max_backoff.max(ra))),
+        Some(ra) => jittered.max(ra),
         None => jittered,
     }
 }

@@ -134,7 +134,6 @@ pub struct PreviewOptions {
 #[derive(Debug, Clone)]
 pub struct ImportPlan {
     rows: Vec<PreviewRow>,
-    last_name_hidden: bool,
 }
 
 /// How often preview building reports progress, in contacts.
@@ -209,10 +208,7 @@ impl ImportPlan {
             rows.push(preview_row(index, contact, clients, &mut seen, options));
         }
         tracing::debug!(contacts = total, "import preview built");
-        ImportPlan {
-            rows,
-            last_name_hidden: options.last_name_hidden,
-        }
+        ImportPlan { rows }
     }
 
     pub fn len(&self) -> usize {
@@ -383,10 +379,6 @@ impl ImportPlan {
                 row.selected = false;
             }
         }
-    }
-
-    pub fn last_name_hidden(&self) -> bool {
-        self.last_name_hidden
     }
 }
 

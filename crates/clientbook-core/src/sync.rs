@@ -227,6 +227,7 @@ fn digits(s: &str) -> String {
 
 /// One client of the job, grouped by number: later contacts with the same number ride on
 /// the first one's outcome.
+#[derive(Clone)]
 struct Pending {
     key: String,
     indexes: Vec<u64>,
@@ -313,7 +314,7 @@ pub fn commit_remote(
             for chunk in queue.chunks(batch_size.max(1)) {
                 if cancel.load(Ordering::SeqCst) {
                     report.cancelled = true;
-                    carry.extend(chunk.iter().map(|(p, a)| (clone_pending(p), *a)));
+                    carry.extend(chunk.iter().map(|(p, a)| (p.clone(), *a)));
                     continue;
                 }
                 let keys: Vec<String> = chunk.iter().map(|(p, _)| p.key.clone()).collect();
@@ -359,7 +360,7 @@ pub fn commit_remote(
                                         }
                                     }));
                                 }
-                                None => unresolved.push((clone_pending(p), attempts + 1)),
+                                None => unresolved.push((p.clone(), attempts + 1)),
                             }
                         }
                         store.journal_settle(location, &settled)?;
@@ -391,7 +392,7 @@ pub fn commit_remote(
                         }
                     }
                     Err(Error::Remote(RemoteError::OutcomeUnknown { .. })) => {
-                        unresolved.extend(chunk.iter().map(|(p, a)| (clone_pending(p), a + 1)));
+                        unresolved.extend(chunk.iter().map(|(p, a)| (p.clone(), a + 1)));
                         reconcile(
                             store,
                             api,
@@ -435,14 +436,6 @@ pub fn commit_remote(
             Ok(report)
         }
         Err(error) => Err(fail(report, error)),
-    }
-}
-
-fn clone_pending(p: &Pending) -> Pending {
-    Pending {
-        key: p.key.clone(),
-        indexes: p.indexes.clone(),
-        payload: p.payload.clone(),
     }
 }
 
@@ -510,6 +503,8 @@ fn settle_known(
         .collect();
     let index = store.mirror_index(location)?;
     let mut todo = Vec::new();
+    // Settled in one transaction after the loop, not one per contact.
+    let mut known = Vec::new();
     for p in by_key.drain(..) {
         match states.get(&p.key) {
             Some(JournalState::Done { remote_id, .. }) => {
@@ -524,17 +519,14 @@ fn settle_known(
                 // The mirror may know it from another device's import.
                 if *attempts == 0 {
                     if let Some(&id) = index.get(&p.key) {
-                        store.journal_settle(
-                            location,
-                            &[(
-                                p.key.clone(),
-                                JournalState::Done {
-                                    remote_id: id,
-                                    created: false,
-                                },
-                                None,
-                            )],
-                        )?;
+                        known.push((
+                            p.key.clone(),
+                            JournalState::Done {
+                                remote_id: id,
+                                created: false,
+                            },
+                            None,
+                        ));
                         report
                             .already_there
                             .extend(p.indexes.iter().map(|&index| Imported {
@@ -549,6 +541,7 @@ fn settle_known(
             _ => todo.push((p, 0)),
         }
     }
+    store.journal_settle(location, &known)?;
     Ok(todo)
 }
 
