@@ -6,6 +6,7 @@
 //! top. See ARCHITECTURE.md at the repository root.
 
 pub mod altegio;
+pub mod cancel;
 pub mod contact;
 pub mod error;
 pub mod export;
