@@ -523,12 +523,39 @@ fn export_cmd(
     Ok(())
 }
 
-/// Replaces `path` in one step, so a crash never leaves half a phonebook.
+/// Replaces `path` in one step, so a crash leaves the old file or the new one, never half a
+/// phonebook: a uniquely named temporary file in the same folder (two runs never share it),
+/// flushed to disk before it is renamed over the old one, and the folder flushed after.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    use std::io::Write;
     let io = |context: String| move |source| Error::Io { context, source };
-    let tmp = path.with_extension("vcf.tmp");
-    std::fs::write(&tmp, bytes).map_err(io(format!("cannot write {}", tmp.display())))?;
-    std::fs::rename(&tmp, path).map_err(io(format!("cannot replace {}", path.display())))
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".clientbook-export")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(io(format!(
+            "cannot create a temporary file in {}",
+            dir.display()
+        )))?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(io(format!(
+            "cannot write a temporary file in {}",
+            dir.display()
+        )))?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .map_err(io(format!("cannot replace {}", path.display())))?;
+    // The rename is durable once the folder's entry is; not every platform can open a
+    // folder for this, and the file itself is already complete either way.
+    if let Ok(folder) = std::fs::File::open(dir) {
+        let _ = folder.sync_all();
+    }
+    Ok(())
 }
 
 #[derive(Serialize)]
