@@ -167,7 +167,7 @@ impl ImportPlan {
     ) -> ImportPlan {
         let items: Vec<(u64, &PhonebookContact)> = contacts.collect();
         let never = CancelToken::new();
-        let understood = understand_all(items, progress, &never, |(index, c)| {
+        let understood = understand_all(items, progress, &never, drop, |(index, c)| {
             (index, Understood::of(c, options))
         })
         .unwrap_or_default();
@@ -187,10 +187,11 @@ impl ImportPlan {
         progress: &mut dyn FnMut(u64, u64),
         cancel: &CancelToken,
     ) -> Result<ImportPlan> {
-        let understood = understand_all(contacts, progress, cancel, |(index, c)| {
-            (index, Understood::of_owned(c, options))
-        })
-        .ok_or(Error::Cancelled)?;
+        let understood =
+            understand_all(contacts, progress, cancel, drop_elsewhere, |(index, c)| {
+                (index, Understood::of_owned(c, options))
+            })
+            .ok_or(Error::Cancelled)?;
         Self::match_cancellable(understood, clients, options, cancel)
     }
 
@@ -496,6 +497,7 @@ fn understand_all<T: Send, U: Send>(
     items: Vec<T>,
     progress: &mut dyn FnMut(u64, u64),
     cancel: &CancelToken,
+    free_rest: fn(std::vec::IntoIter<T>),
     understand: impl Fn(T) -> U + Sync,
 ) -> Option<Vec<U>> {
     let total = items.len();
@@ -512,12 +514,14 @@ fn understand_all<T: Send, U: Send>(
     };
     let out: Vec<U> = if threads < 2 || total < PARALLEL_FROM {
         let mut out = Vec::with_capacity(total);
-        for (i, item) in items.into_iter().enumerate() {
+        let mut rest = items.into_iter();
+        while let Some(item) = rest.next() {
             if cancel.is_cancelled() {
+                free_rest(rest);
                 return None;
             }
             out.push(understand(item));
-            report(i + 1, progress);
+            report(out.len(), progress);
         }
         out
     } else {
@@ -537,8 +541,10 @@ fn understand_all<T: Send, U: Send>(
                     let (understand, done) = (&understand, &done);
                     scope.spawn(move || {
                         let mut out = Vec::with_capacity(chunk.len());
-                        for item in chunk {
+                        let mut rest = chunk.into_iter();
+                        while let Some(item) = rest.next() {
                             if cancel.is_cancelled() {
+                                free_rest(rest);
                                 break;
                             }
                             out.push(understand(item));
@@ -569,6 +575,18 @@ fn understand_all<T: Send, U: Send>(
         progress(total as u64, total as u64);
     }
     Some(out)
+}
+
+/// Frees what a cancelled preview did not get to on a thread of its own: tens of thousands
+/// of contacts take longer to free than a Cancel button may wait.
+fn drop_elsewhere<T: Send + 'static>(rest: T) {
+    if std::thread::Builder::new()
+        .name("clientbook-free".into())
+        .spawn(move || drop(rest))
+        .is_err()
+    {
+        tracing::debug!("no thread to free a cancelled preview; freed in place");
+    }
 }
 
 fn preview_row(

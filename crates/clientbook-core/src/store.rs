@@ -13,11 +13,52 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
+/// One step of the schema's history. Most steps are SQL files in `sql/`; a step can also be
+/// Rust code, for what SQL cannot compute, such as phone keys recomputed with the phone
+/// metadata this build carries.
+enum Migration {
+    Sql(&'static str),
+    Code(fn(&rusqlite::Transaction) -> rusqlite::Result<()>),
+}
+
 /// Migrations in order; the schema version is the number applied.
-const MIGRATIONS: &[&str] = &[
-    include_str!("../sql/001_clients.sql"),
-    include_str!("../sql/002_altegio_mirror.sql"),
+const MIGRATIONS: &[Migration] = &[
+    Migration::Sql(include_str!("../sql/001_clients.sql")),
+    Migration::Sql(include_str!("../sql/002_altegio_mirror.sql")),
+    Migration::Code(recompute_mirror_keys),
 ];
+
+/// Recomputes every mirrored client's phone key from the number the server returned, with
+/// this build's phone rules and metadata. Keys written by an older build (other metadata,
+/// other rules for what identifies a client on Altegio) would otherwise miss matches, and a
+/// missed match on Altegio is a duplicate client.
+fn recompute_mirror_keys(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
+    let rows: Vec<(i64, i64, String, Option<String>)> = {
+        let mut stmt = tx.prepare(
+            "SELECT location_id, remote_id, phone, phone_key FROM mirror_clients
+             WHERE phone IS NOT NULL",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    // Altegio returns full international digits, which are read as international first; the
+    // region only matters for numbers that are not, and the file does not record the
+    // location's, so the default (RU, Altegio's home market) is used for those.
+    let region = crate::phone::Region::default();
+    let mut update = tx.prepare(
+        "UPDATE mirror_clients SET phone_key = ?3 WHERE location_id = ?1 AND remote_id = ?2",
+    )?;
+    let mut changed = 0u64;
+    for (location, remote_id, phone, old) in rows {
+        let key = crate::sync::remote_phone_key(&phone, region);
+        if key != old {
+            update.execute(params![location, remote_id, key])?;
+            changed += 1;
+        }
+    }
+    tracing::info!(changed, "mirror phone keys recomputed");
+    Ok(())
+}
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -156,7 +197,11 @@ impl Store {
             .map_err(|e| self.sql(e))?;
         let start = current.max(from);
         for (i, step) in MIGRATIONS.iter().enumerate().skip(start as usize) {
-            tx.execute_batch(step).map_err(|e| self.sql(e))?;
+            match step {
+                Migration::Sql(sql) => tx.execute_batch(sql),
+                Migration::Code(run) => run(&tx),
+            }
+            .map_err(|e| self.sql(e))?;
             tx.pragma_update(None, "user_version", (i + 1) as i64)
                 .map_err(|e| self.sql(e))?;
             tracing::info!(version = i + 1, "schema migrated");
