@@ -119,12 +119,12 @@ impl ExportPlan {
     }
 
     pub fn page(&self, offset: u64, limit: u64) -> &[ExportRow] {
-        crate::import::page(&self.rows, offset, limit)
+        crate::list::page(&self.rows, offset, limit)
     }
 
     /// Ids of the clients whose name or number contains `query`, as the import list filters.
     pub fn filter(&self, query: &str) -> Vec<i64> {
-        let query = crate::import::TextQuery::new(query);
+        let query = crate::list::TextQuery::new(query);
         self.rows
             .iter()
             .filter(|r| {

@@ -2,9 +2,10 @@
 //!
 //! Three steps, as the screen has them: a preview (one row per contact with what would be
 //! stored and why), a selection (select all, toggle, choose a number), and a commit that
-//! writes the selection in batches. The preview and selection are pure; only the commit
-//! touches the store, and it re-checks every number there, so a stale preview can still never
-//! create a duplicate.
+//! writes the selection in batches. The preview and selection are pure; the commit writes to
+//! the local store (`sync` commits to Altegio), and it re-checks every number there, so a
+//! stale preview can still never create a duplicate. Sessions (`session`) put the three
+//! together for a screen or a command.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::cancel::CancelToken;
 use crate::contact::PhonebookContact;
 use crate::error::{Error, Result};
+use crate::list::{page, TextQuery};
 use crate::name::{ClientName, NameProblem};
 use crate::phone::{self, Phone, Region};
 use crate::store::{ClientIndex, Inserted, NewClient, Store};
@@ -398,51 +400,6 @@ impl ImportPlan {
                 row.selected = false;
             }
         }
-    }
-}
-
-/// Rows `offset..offset + limit` of a list, fewer at its end, none past it.
-pub(crate) fn page<T>(rows: &[T], offset: u64, limit: u64) -> &[T] {
-    let start = usize::try_from(offset)
-        .unwrap_or(usize::MAX)
-        .min(rows.len());
-    let end = start
-        .saturating_add(usize::try_from(limit).unwrap_or(usize::MAX))
-        .min(rows.len());
-    &rows[start..end]
-}
-
-/// A search box's text: case-insensitive on names; its digits match any spelling of a number.
-pub(crate) struct TextQuery {
-    needle: String,
-    digits: String,
-}
-
-impl TextQuery {
-    pub(crate) fn new(query: &str) -> Self {
-        let needle = query.trim().to_lowercase();
-        let digits = needle.chars().filter(char::is_ascii_digit).collect();
-        TextQuery { needle, digits }
-    }
-
-    pub(crate) fn matches<'a>(
-        &self,
-        names: impl IntoIterator<Item = &'a str>,
-        numbers: impl IntoIterator<Item = &'a str>,
-    ) -> bool {
-        if self.needle.is_empty() {
-            return true;
-        }
-        names
-            .into_iter()
-            .any(|n| n.to_lowercase().contains(&self.needle))
-            || (!self.digits.is_empty()
-                && numbers.into_iter().any(|n| {
-                    n.chars()
-                        .filter(char::is_ascii_digit)
-                        .collect::<String>()
-                        .contains(&self.digits)
-                }))
     }
 }
 

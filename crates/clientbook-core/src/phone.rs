@@ -135,6 +135,14 @@ pub fn match_key(e164: &str, extension: Option<&str>) -> String {
     }
 }
 
+/// The parts of a key built by [`match_key`]: the E.164 number and its extension, if any.
+pub fn split_key(key: &str) -> (&str, Option<&str>) {
+    match key.split_once(";ext=") {
+        Some((e164, ext)) => (e164, Some(ext)),
+        None => (key, None),
+    }
+}
+
 /// Parses one number with the location's region. Never fails: a bad number comes back
 /// with `valid == false` and the reason, so it is shown and never silently dropped.
 pub fn normalize(raw: &str, label: PhoneLabel, region: Region) -> Phone {
@@ -404,6 +412,13 @@ pub fn mask(e164: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn split_key_undoes_match_key() {
+        for (e164, ext) in [("+79161234567", None), ("+74951234567", Some("123"))] {
+            assert_eq!(split_key(&match_key(e164, ext)), (e164, ext));
+        }
+    }
 
     fn ru(raw: &str) -> Phone {
         normalize(raw, PhoneLabel::Mobile, Region::default())

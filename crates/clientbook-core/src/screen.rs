@@ -413,7 +413,7 @@ impl<K: Copy> Visible<K> {
     fn page(&self, offset: u64, limit: u64) -> Option<Vec<K>> {
         match self {
             Visible::All => None,
-            Visible::Only(keys) => Some(crate::import::page(keys, offset, limit).to_vec()),
+            Visible::Only(keys) => Some(crate::list::page(keys, offset, limit).to_vec()),
         }
     }
 }

@@ -447,10 +447,8 @@ impl Store {
         let rows = stmt
             .query_map([location], |r| {
                 let key: String = r.get(4)?;
-                let (phone, ext) = match key.split_once(";ext=") {
-                    Some((p, x)) => (p.to_string(), Some(x.to_string())),
-                    None => (key, None),
-                };
+                let (phone, ext) = crate::phone::split_key(&key);
+                let (phone, ext) = (phone.to_string(), ext.map(str::to_string));
                 Ok(Client {
                     id: r.get(0)?,
                     name: r.get(1)?,
