@@ -57,6 +57,13 @@ struct Cli {
     /// The Altegio location (branch) id, with --altegio.
     #[arg(long, global = true)]
     location: Option<i64>,
+    /// One of the location's own numbers: contacts with it are left out of `--select
+    /// suggested`. Repeatable.
+    #[arg(long = "location-phone", global = true, value_name = "NUMBER")]
+    location_phones: Vec<String>,
+    /// A staff member's number, likewise. Repeatable.
+    #[arg(long = "staff-phone", global = true, value_name = "NUMBER")]
+    staff_phones: Vec<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -64,7 +71,9 @@ struct Cli {
 #[derive(clap::Args)]
 struct ImportArgs {
     file: PathBuf,
-    /// `all` (every contact that can be imported) or card indexes such as `1,4,7`.
+    /// `all` (every contact that can be imported), `suggested` (those that look like
+    /// clients: not service numbers, the location's or staff's numbers, or contacts exported
+    /// by this app) or card indexes such as `1,4,7`.
     #[arg(long, default_value = "all")]
     select: String,
     /// Which number to import for a contact with several: CONTACT=INDEX, INDEX into
@@ -97,6 +106,22 @@ enum Command {
     },
     /// List the client database.
     Clients {
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the imports committed to the client database, newest first.
+    Imports {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Undo an import: delete the clients it created (not those already there), keeping any
+    /// edited since. Needs the clients_delete_access right.
+    UndoImport {
+        /// The import's id from `imports`; default: the newest one with clients to undo.
+        id: Option<i64>,
+        /// Show what would be deleted; delete nothing.
+        #[arg(long)]
+        dry_run: bool,
         #[arg(long)]
         json: bool,
     },
@@ -187,6 +212,10 @@ fn run(cli: Cli) -> Result<(), Error> {
     };
     let settings = Settings {
         last_name_hidden: cli.last_name_hidden,
+        known_numbers: import::KnownNumbers {
+            location: cli.location_phones.clone(),
+            staff: cli.staff_phones.clone(),
+        },
         ..Settings::default()
     };
     let context = target.context(cli.last_name_hidden)?;
@@ -207,7 +236,61 @@ fn run(cli: Cli) -> Result<(), Error> {
             json,
         ),
         Command::Clients { json } => clients_cmd(&target, &context, json),
+        Command::Imports { json } => imports_cmd(&target, json),
+        Command::UndoImport { id, dry_run, json } => undo_cmd(&target, id, dry_run, json),
     }
+}
+
+fn print_json(value: &impl Serialize) -> Result<(), Error> {
+    println!(
+        "{}",
+        serde_json::to_string(value).map_err(|e| Error::BadInput(e.to_string()))?
+    );
+    Ok(())
+}
+
+fn imports_cmd(target: &Target, json: bool) -> Result<(), Error> {
+    let imports = target.imports()?;
+    if json {
+        return print_json(&imports);
+    }
+    println!(
+        "{:>4}  {:<20}  {:>7}  {:>7}  {:>7}  {:>6}  state",
+        "id", "started (UTC)", "created", "already", "skipped", "undone"
+    );
+    for i in &imports {
+        let state = match (i.finished_at.is_some(), i.cancelled, i.failed) {
+            (false, _, _) => "interrupted",
+            (true, _, true) => "failed",
+            (true, true, false) => "cancelled",
+            (true, false, false) => "done",
+        };
+        println!(
+            "{:>4}  {:<20}  {:>7}  {:>7}  {:>7}  {:>6}  {state}",
+            i.id, i.started_at, i.created, i.already_there, i.skipped, i.undone
+        );
+    }
+    println!("{} import(s).", imports.len());
+    Ok(())
+}
+
+fn undo_cmd(target: &Target, id: Option<i64>, dry_run: bool, json: bool) -> Result<(), Error> {
+    let report = target.undo_import(id, dry_run)?;
+    if json {
+        return print_json(&report);
+    }
+    let verb = if dry_run { "Would delete" } else { "Deleted" };
+    println!(
+        "Import {}: {verb} {} client(s); kept {} edited since; {} already gone.",
+        report.import_id,
+        report.deleted,
+        report.kept.len(),
+        report.already_gone
+    );
+    for k in &report.kept {
+        println!("  kept client {}: edited since the import", k.client_id);
+    }
+    Ok(())
 }
 
 fn read_vcard(path: &Path) -> Result<vcard::ParsedFile, Error> {
@@ -314,6 +397,8 @@ fn import_cmd(
     let mut not_selected = Vec::new();
     if select.trim() == "all" {
         session.select_all();
+    } else if select.trim() == "suggested" {
+        session.select_suggested();
     } else {
         for card in parse_list(select, "card index")? {
             let card = u64::try_from(card)

@@ -238,6 +238,8 @@ impl ExportPlan {
                     ),
                     organization: None,
                     nickname: None,
+                    // Written into the app's own group, so a later import does not suggest it.
+                    in_app_group: true,
                     phones: vec![RawPhone {
                         number: r.phone.clone(),
                         label: PhoneLabel::Mobile,

@@ -69,6 +69,28 @@ impl ContactStatus {
     }
 }
 
+/// Why "Select suggested" leaves a contact out. Only a suggestion: staff can still tick it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum NotSuggested {
+    /// The chosen number is a service's (toll-free, premium-rate, ...), not a person's.
+    ServiceNumber { kind: phone::ServiceKind },
+    /// One of the location's own numbers.
+    LocationNumber,
+    /// A number of the location's staff.
+    StaffNumber,
+    /// The contact is in this app's own export group: it came from the client base.
+    FromAppGroup,
+}
+
+/// Numbers the caller knows are not clients': the location's own and its staff's.
+#[derive(Debug, Clone, Default)]
+pub struct KnownNumbers {
+    pub location: Vec<String>,
+    pub staff: Vec<String>,
+}
+
 /// One preview row: what the contact becomes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
@@ -93,6 +115,11 @@ pub struct PreviewRow {
     /// Why the contact cannot be imported as it is, in words for staff.
     pub problem: Option<String>,
     pub selected: bool,
+    /// Why "Select suggested" leaves this importable contact out, if it does.
+    pub not_suggested: Option<NotSuggested>,
+    /// The contact has more than one valid number: the row offers a number chooser (which
+    /// stays available after a choice).
+    pub can_choose_number: bool,
 }
 
 /// Counts per status, plus how many are selected.
@@ -311,6 +338,50 @@ impl ImportPlan {
         self.rows.iter_mut().for_each(|r| r.selected = false);
     }
 
+    /// Selects the importable contacts that look like clients: every one without a
+    /// [`NotSuggested`] reason. Returns how many are selected.
+    pub fn select_suggested(&mut self) -> u64 {
+        let mut n = 0;
+        for row in &mut self.rows {
+            row.selected = row.status.importable() && row.not_suggested.is_none();
+            n += row.selected as u64;
+        }
+        n
+    }
+
+    /// How many importable contacts "Select suggested" would select.
+    pub fn suggested_count(&self) -> u64 {
+        self.rows
+            .iter()
+            .filter(|r| r.status.importable() && r.not_suggested.is_none())
+            .count() as u64
+    }
+
+    /// Marks contacts whose chosen number is the location's own or its staff's.
+    pub fn mark_known_numbers(&mut self, known: &KnownNumbers, region: Region) {
+        let keys = |list: &[String]| -> std::collections::HashSet<String> {
+            list.iter()
+                .filter_map(|n| phone::normalize(n, phone::PhoneLabel::Other, region).key())
+                .collect()
+        };
+        let (location, staff) = (keys(&known.location), keys(&known.staff));
+        if location.is_empty() && staff.is_empty() {
+            return;
+        }
+        for row in self.rows.iter_mut().filter(|r| r.status.importable()) {
+            let key = row
+                .chosen_phone
+                .and_then(|i| row.phones.get(i as usize))
+                .and_then(Phone::key);
+            let Some(key) = key else { continue };
+            if location.contains(&key) {
+                row.not_suggested = Some(NotSuggested::LocationNumber);
+            } else if staff.contains(&key) {
+                row.not_suggested = Some(NotSuggested::StaffNumber);
+            }
+        }
+    }
+
     /// Sets one contact's selection. Selecting a contact that cannot be imported is an error
     /// that says why.
     pub fn set_selected(&mut self, index: u64, selected: bool) -> Result<()> {
@@ -355,6 +426,17 @@ impl ImportPlan {
         }
         row.chosen_phone = Some(phone);
         row.status = ContactStatus::New;
+        // A service number follows the number chosen; the other reasons are the contact's.
+        if matches!(
+            row.not_suggested,
+            None | Some(NotSuggested::ServiceNumber { .. })
+        ) {
+            row.not_suggested = chosen
+                .e164
+                .as_deref()
+                .and_then(phone::service_kind)
+                .map(|kind| NotSuggested::ServiceNumber { kind });
+        }
         Ok(())
     }
 
@@ -416,21 +498,30 @@ struct Understood {
     phones: Vec<Phone>,
     name: std::result::Result<ClientName, NameProblem>,
     email: Option<String>,
+    in_app_group: bool,
+    /// The default number's service kind, looked up here because it is the costly part.
+    service: Option<phone::ServiceKind>,
 }
 
 impl Understood {
     fn of(contact: &PhonebookContact, options: PreviewOptions) -> Understood {
+        let phones = phone::collapse(
+            contact
+                .phones
+                .iter()
+                .map(|p| phone::normalize(&p.number, p.label, options.region))
+                .collect(),
+        );
+        let service = phone::default_choice(&phones)
+            .and_then(|i| phones[i].e164.as_deref())
+            .and_then(phone::service_kind);
         Understood {
             platform_id: contact.platform_id.clone(),
-            phones: phone::collapse(
-                contact
-                    .phones
-                    .iter()
-                    .map(|p| phone::normalize(&p.number, p.label, options.region))
-                    .collect(),
-            ),
+            phones,
             name: contact.name_fields().to_client_name(),
             email: contact.first_email(),
+            in_app_group: contact.in_app_group,
+            service,
         }
     }
 
@@ -558,9 +649,12 @@ fn preview_row(
         phones,
         name,
         email,
+        in_app_group,
+        service,
     } = contact;
     let chosen = phone::default_choice(&phones);
     let keys: Vec<String> = phones.iter().filter_map(Phone::key).collect();
+    let can_choose_number = keys.len() > 1;
     let existing = keys.iter().find_map(|k| clients.get(k).copied());
     let earlier = keys.iter().find_map(|k| seen.get(k).copied());
 
@@ -625,6 +719,14 @@ fn preview_row(
         email,
         problem,
         selected: false,
+        not_suggested: if !status.importable() {
+            None
+        } else if in_app_group {
+            Some(NotSuggested::FromAppGroup)
+        } else {
+            service.map(|kind| NotSuggested::ServiceNumber { kind })
+        },
+        can_choose_number,
     }
 }
 
@@ -653,6 +755,10 @@ pub struct ImportReport {
     pub skipped: Vec<Skipped>,
     /// True when the commit stopped early on request; whole batches only were written.
     pub cancelled: bool,
+    /// The import history entry the created clients are recorded under, for undo.
+    #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
+    pub history_id: Option<i64>,
 }
 
 impl ImportReport {
@@ -674,11 +780,16 @@ impl ImportReport {
 pub struct CommitOptions {
     /// Clients per transaction.
     pub batch_size: usize,
+    /// The history entry the created clients are recorded under (for undo), if any.
+    pub record_as: Option<i64>,
 }
 
 impl Default for CommitOptions {
     fn default() -> Self {
-        CommitOptions { batch_size: 500 }
+        CommitOptions {
+            batch_size: 500,
+            record_as: None,
+        }
     }
 }
 
@@ -735,6 +846,7 @@ pub fn run_commit(
     let total = clients.len() as u64;
     let mut report = ImportReport {
         skipped,
+        history_id: options.record_as,
         ..Default::default()
     };
     let mut done = 0u64;
@@ -746,7 +858,7 @@ pub fn run_commit(
             break;
         }
         let batch: Vec<NewClient> = chunk.iter().map(|(_, c)| c.clone()).collect();
-        let outcomes = match store.insert_batch(&batch) {
+        let outcomes = match store.insert_batch_for(&batch, options.record_as) {
             Ok(o) => o,
             Err(error) => {
                 tracing::warn!(done, total, error = %error, "import stopped by a storage error");
@@ -989,7 +1101,10 @@ mod tests {
         let report = commit(
             &store,
             &p,
-            CommitOptions { batch_size: 500 },
+            CommitOptions {
+                batch_size: 500,
+                record_as: None,
+            },
             &mut |d, t| calls.push((d, t)),
             &AtomicBool::new(false),
         )
@@ -1035,7 +1150,10 @@ mod tests {
         let report = commit(
             &store,
             &p,
-            CommitOptions { batch_size: 30 },
+            CommitOptions {
+                batch_size: 30,
+                record_as: None,
+            },
             &mut |done, _| {
                 if done >= 30 {
                     cancel.store(true, Ordering::SeqCst);
@@ -1061,7 +1179,10 @@ mod tests {
         let report = commit(
             &store,
             &p,
-            CommitOptions { batch_size: 30 },
+            CommitOptions {
+                batch_size: 30,
+                record_as: None,
+            },
             &mut no_progress,
             &AtomicBool::new(false),
         )
@@ -1090,7 +1211,10 @@ mod tests {
         let result = run_commit(
             &store,
             p.prepare_commit(),
-            CommitOptions { batch_size: 4 },
+            CommitOptions {
+                batch_size: 4,
+                record_as: None,
+            },
             &mut |done, _| {
                 if done == 4 {
                     other

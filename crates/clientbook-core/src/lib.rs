@@ -19,6 +19,7 @@ pub mod cancel;
 pub mod contact;
 pub mod error;
 pub mod export;
+pub mod history;
 pub mod import;
 pub mod list;
 pub mod name;

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use rlibphonenumber::{PhoneNumberFormat, PHONE_NUMBER_UTIL};
+use rlibphonenumber::{PhoneNumberFormat, PhoneNumberType, PHONE_NUMBER_UTIL};
 use serde::{Deserialize, Serialize};
 
 pub use rlibphonenumber::Region as PnRegion;
@@ -132,6 +132,38 @@ pub fn match_key(e164: &str, extension: Option<&str>) -> String {
     match extension {
         Some(ext) if !ext.is_empty() => format!("{e164};ext={ext}"),
         _ => e164.to_string(),
+    }
+}
+
+/// A number that belongs to a service, not to a person, as the phone metadata classifies it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum ServiceKind {
+    TollFree,
+    PremiumRate,
+    SharedCost,
+    Voicemail,
+    /// Universal access numbers: one number for a whole company.
+    UniversalAccess,
+}
+
+/// Whether a valid E.164 number is a service number (toll-free, premium-rate, shared-cost,
+/// voicemail, universal access). Russian and Kazakh mobiles (`+79…`, `+77…`, the bulk of a
+/// salon's phonebook) are people's numbers and skip the metadata lookup, which is the costly
+/// part.
+pub fn service_kind(e164: &str) -> Option<ServiceKind> {
+    if e164.starts_with("+79") || e164.starts_with("+77") {
+        return None;
+    }
+    let number = PHONE_NUMBER_UTIL.parse(e164, None).ok()?;
+    match number.get_type() {
+        PhoneNumberType::TollFree => Some(ServiceKind::TollFree),
+        PhoneNumberType::PremiumRate => Some(ServiceKind::PremiumRate),
+        PhoneNumberType::SharedCost => Some(ServiceKind::SharedCost),
+        PhoneNumberType::VoiceMail => Some(ServiceKind::Voicemail),
+        PhoneNumberType::UAN => Some(ServiceKind::UniversalAccess),
+        _ => None,
     }
 }
 

@@ -19,6 +19,10 @@ pub struct Rights {
     /// `clients_visit_master_id`: 0 means clients of all employees are visible; any other
     /// value restricts the user to that team member's visitors.
     pub clients_visit_master_id: i64,
+    /// `clients_delete_access`: may delete clients (needed to undo an import).
+    #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default = false))]
+    pub clients_delete_access: bool,
 }
 
 /// One right a feature needs.
@@ -30,6 +34,7 @@ pub enum Right {
     ShowPhonesAndEmails,
     DownloadClientList,
     ShowClientsOfAllEmployees,
+    DeleteClients,
 }
 
 /// Where an administrator grants rights, shown with every refusal.
@@ -43,6 +48,7 @@ impl Right {
             Right::ShowPhonesAndEmails => "Show phone numbers and emails in the list of clients",
             Right::DownloadClientList => "Download a list of clients in Excel",
             Right::ShowClientsOfAllEmployees => "Show clients of all employees",
+            Right::DeleteClients => "Delete clients",
         }
     }
 
@@ -53,6 +59,7 @@ impl Right {
             Right::ShowPhonesAndEmails => "clients_phones_email_access",
             Right::DownloadClientList => "clients_excel_access",
             Right::ShowClientsOfAllEmployees => "clients_visit_master_id",
+            Right::DeleteClients => "clients_delete_access",
         }
     }
 }
@@ -64,6 +71,8 @@ impl Right {
 pub enum Action {
     Import,
     Export,
+    /// Undo an import: delete the clients it created.
+    Undo,
 }
 
 /// A refusal: the action and every right it lacked.
@@ -78,6 +87,7 @@ impl std::fmt::Display for MissingRights {
         let what = match self.action {
             Action::Import => "import contacts into the client database",
             Action::Export => "save clients to the phonebook",
+            Action::Undo => "undo an import (delete the clients it created)",
         };
         let names: Vec<String> = self
             .missing
@@ -126,6 +136,7 @@ impl Rights {
             clients_phones_email_access: true,
             clients_excel_access: true,
             clients_visit_master_id: 0,
+            clients_delete_access: true,
         }
     }
 
@@ -136,6 +147,7 @@ impl Rights {
             clients_phones_email_access: false,
             clients_excel_access: false,
             clients_visit_master_id: -1,
+            clients_delete_access: false,
         }
     }
 
@@ -159,6 +171,7 @@ impl Rights {
                 "clients_access" => rights.clients_access = flag()?,
                 "clients_phones_email_access" => rights.clients_phones_email_access = flag()?,
                 "clients_excel_access" | "excel_access" => rights.clients_excel_access = flag()?,
+                "clients_delete_access" => rights.clients_delete_access = flag()?,
                 "clients_visit_master_id" | "get_visit_master_id" => {
                     let v = value.ok_or_else(|| {
                         crate::Error::BadInput(format!("right {key} needs a value: {key}=0 means all employees"))
@@ -169,7 +182,7 @@ impl Rights {
                 }
                 other => {
                     return Err(crate::Error::BadInput(format!(
-                        "unknown right {other:?}; known: clients_access, clients_phones_email_access, clients_excel_access, clients_visit_master_id=N"
+                        "unknown right {other:?}; known: clients_access, clients_phones_email_access, clients_excel_access, clients_visit_master_id=N, clients_delete_access"
                     )))
                 }
             }
@@ -198,6 +211,7 @@ impl Rights {
             clients_phones_email_access: flag("clients_phones_email_access"),
             clients_excel_access: flag("clients_excel_access") || flag("excel_access"),
             clients_visit_master_id: master,
+            clients_delete_access: flag("clients_delete_access"),
         }
     }
 
@@ -218,6 +232,14 @@ impl Rights {
                 }
                 if self.clients_visit_master_id != 0 {
                     missing.push(Right::ShowClientsOfAllEmployees);
+                }
+            }
+            Action::Undo => {
+                if !self.clients_access {
+                    missing.push(Right::ClientDatabaseAccess);
+                }
+                if !self.clients_delete_access {
+                    missing.push(Right::DeleteClients);
                 }
             }
         }
@@ -284,7 +306,7 @@ mod tests {
     #[test]
     fn full_list_grants_export() {
         let r = Rights::parse_list(
-            "clients_access,clients_phones_email_access,clients_excel_access,clients_visit_master_id=0",
+            "clients_access,clients_phones_email_access,clients_excel_access,clients_visit_master_id=0,clients_delete_access",
         )
         .unwrap();
         assert_eq!(r, Rights::full());
@@ -310,7 +332,7 @@ mod tests {
             vec![Right::DownloadClientList]
         );
         let yclients = serde_json::json!({"clients_access": 1, "clients_phones_email_access": 1,
-            "excel_access": 1, "get_visit_master_id": "0"});
+            "excel_access": 1, "get_visit_master_id": "0", "clients_delete_access": 1});
         assert_eq!(Rights::from_permissions_json(&yclients), Rights::full());
         assert_eq!(
             Rights::from_permissions_json(&serde_json::json!({})),

@@ -22,6 +22,7 @@ use crate::cancel::CancelToken;
 use crate::contact::PhonebookContact;
 use crate::error::{Error, RemoteError};
 use crate::export::{ContactToWrite, ExportRow, ExportSummary};
+use crate::history::UndoReport;
 use crate::import::{ImportReport, PreviewRow, Summary};
 use crate::permission::{ContactsPermission, PermissionAction, PermissionAdvice};
 use crate::rights::{Action, Right};
@@ -110,6 +111,8 @@ pub struct ScreenProgress {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ImportActions {
     pub select_all: bool,
+    /// Select only the contacts that look like clients (see `suggested`).
+    pub select_suggested: bool,
     pub select_none: bool,
     pub import_selected: bool,
     pub cancel: bool,
@@ -117,6 +120,8 @@ pub struct ImportActions {
     pub search: bool,
     pub choose_number: bool,
     pub back_to_list: bool,
+    /// Undo the import just made (ask for confirmation with `undo_count` first).
+    pub undo: bool,
 }
 
 /// Everything the import screen draws, except the rows, which it pages with `rows`.
@@ -145,9 +150,15 @@ pub struct ImportScreenState {
     pub importable: u64,
     /// Contacts whose number already belongs to a client.
     pub already_clients: u64,
+    /// Contacts "Select suggested" selects: importable ones that look like clients.
+    pub suggested: u64,
     pub summary: Summary,
     /// The last commit's outcome, in `Result` (and after a failed commit, what it wrote).
     pub report: Option<ImportReport>,
+    /// Clients "Undo import" would remove: the screen asks for confirmation with this count.
+    pub undo_count: u64,
+    /// What the last undo did.
+    pub undo_report: Option<UndoReport>,
     pub actions: ImportActions,
 }
 
@@ -277,7 +288,7 @@ impl Flow {
 
     /// Rights first (no point reading 50,000 contacts for a refusal), then the permission.
     /// Returns true when the shell should now read the phonebook.
-    fn admit(&mut self, target: &Target, settings: Settings, action: Action) -> bool {
+    fn admit(&mut self, target: &Target, settings: &Settings, action: Action) -> bool {
         let context = match &self.context {
             Some(c) => c.clone(),
             None => match target.context(settings.last_name_hidden) {
@@ -314,7 +325,7 @@ impl Flow {
         &mut self,
         permission: ContactsPermission,
         target: &Target,
-        settings: Settings,
+        settings: &Settings,
         action: Action,
     ) {
         let before = self.permission.replace(permission);
@@ -428,6 +439,7 @@ struct ImportInner {
     session: Option<Arc<ImportSession>>,
     visible: Visible<u64>,
     report: Option<ImportReport>,
+    undo_report: Option<UndoReport>,
 }
 
 /// The import screen ("Export from phonebook" in the Altegio app's menu).
@@ -461,6 +473,7 @@ impl ImportScreen {
                 session: None,
                 visible: Visible::All,
                 report: None,
+                undo_report: None,
             }),
         }
     }
@@ -480,6 +493,15 @@ impl ImportScreen {
         let importable = summary.new + summary.needs_choice;
         let phase = flow.phase;
         let list = phase == ScreenPhase::List;
+        let suggested = inner
+            .session
+            .as_ref()
+            .map(|s| s.plan().suggested_count())
+            .unwrap_or(0);
+        let undo_count = match (&inner.report, &inner.undo_report) {
+            (Some(r), None) if r.history_id.is_some() => r.created.len() as u64,
+            _ => 0,
+        };
         ImportScreenState {
             phase,
             progress: flow.progress,
@@ -494,9 +516,13 @@ impl ImportScreen {
             selected: summary.selected,
             importable,
             already_clients: summary.existing_client,
+            suggested,
             report: inner.report.clone(),
+            undo_count,
+            undo_report: inner.undo_report.clone(),
             actions: ImportActions {
                 select_all: list && summary.selected < importable,
+                select_suggested: list && suggested > 0,
                 select_none: list && summary.selected > 0,
                 import_selected: list && summary.selected > 0,
                 cancel: matches!(
@@ -508,7 +534,10 @@ impl ImportScreen {
                         && inner.report.as_ref().is_some_and(|r| r.cancelled)),
                 search: list,
                 choose_number: list,
-                back_to_list: phase == ScreenPhase::Result,
+                // After an undo the list would show deleted clients as clients: the screen is
+                // done (a new load shows the phonebook as it stands).
+                back_to_list: phase == ScreenPhase::Result && inner.undo_report.is_none(),
+                undo: phase == ScreenPhase::Result && undo_count > 0,
             },
             summary,
         }
@@ -532,7 +561,7 @@ impl ImportScreen {
     pub fn permission_changed(&self, permission: ContactsPermission) -> ImportScreenState {
         self.update(|i| {
             i.flow
-                .permission_changed(permission, &self.target, self.settings, Action::Import);
+                .permission_changed(permission, &self.target, &self.settings, Action::Import);
             if i.flow.phase == ScreenPhase::Reading {
                 i.session = None;
                 i.visible = Visible::All;
@@ -595,7 +624,7 @@ impl ImportScreen {
         let result = ImportSession::open(
             self.target.clone(),
             numbered(contacts),
-            self.settings,
+            self.settings.clone(),
             context,
             &mut |stage, done, total| {
                 self.update(|i| i.flow.progress = Some(ScreenProgress { stage, done, total }));
@@ -680,6 +709,14 @@ impl ImportScreen {
     pub fn select_none(&self) -> ImportScreenState {
         self.edit(|s| {
             s.select_none();
+            Ok(())
+        })
+    }
+
+    /// Selects the contacts that look like clients; each left out says why on its row.
+    pub fn select_suggested(&self) -> ImportScreenState {
+        self.edit(|s| {
+            s.select_suggested();
             Ok(())
         })
     }
@@ -769,11 +806,11 @@ impl ImportScreen {
             Some(Step::Commit) => self.commit(),
             Some(Step::Access) => self.update(|i| {
                 i.flow.context = None;
-                i.flow.admit(&self.target, self.settings, Action::Import);
+                i.flow.admit(&self.target, &self.settings, Action::Import);
             }),
             Some(Step::Load) => self.update(|i| {
                 i.session = None;
-                i.flow.admit(&self.target, self.settings, Action::Import);
+                i.flow.admit(&self.target, &self.settings, Action::Import);
             }),
             None => self.state(),
         }
@@ -791,6 +828,39 @@ impl ImportScreen {
                 i.flow.message = None;
                 i.flow.rows_version += 1;
             }
+        })
+    }
+}
+
+impl ImportScreen {
+    /// The imports committed to this screen's target, newest first, for a small history list.
+    pub fn history(&self) -> crate::Result<Vec<crate::history::ImportRecord>> {
+        self.target.imports()
+    }
+
+    /// "Undo import" on the result screen, after the user confirmed `undo_count`: removes
+    /// the clients this import created that nobody has edited since. Stays on `Result`, with
+    /// `undo_report` saying what was removed and what was kept; a refusal (the delete right)
+    /// is shown as the message.
+    pub fn undo(&self) -> ImportScreenState {
+        let history_id = {
+            let i = lock(&self.inner);
+            match (&i.report, i.flow.phase, &i.undo_report) {
+                (Some(r), ScreenPhase::Result, None) => r.history_id,
+                _ => None,
+            }
+        };
+        let Some(history_id) = history_id else {
+            return self.state();
+        };
+        let result = self.target.undo_import(Some(history_id), false);
+        self.update(|i| match result {
+            Ok(report) => {
+                i.flow.message = None;
+                i.undo_report = Some(report);
+                i.flow.rows_version += 1;
+            }
+            Err(e) => i.flow.message = Some(e.to_string()),
         })
     }
 }
@@ -913,7 +983,7 @@ impl ExportScreen {
     pub fn permission_changed(&self, permission: ContactsPermission) -> ExportScreenState {
         self.update(|i| {
             i.flow
-                .permission_changed(permission, &self.target, self.settings, Action::Export);
+                .permission_changed(permission, &self.target, &self.settings, Action::Export);
             if i.flow.phase == ScreenPhase::Reading {
                 i.session = None;
                 i.visible = Visible::All;
@@ -974,7 +1044,7 @@ impl ExportScreen {
         let result = ExportSession::open(
             self.target.clone(),
             &device_contacts,
-            self.settings,
+            self.settings.clone(),
             context,
             &mut |stage, done, total| {
                 self.update(|i| i.flow.progress = Some(ScreenProgress { stage, done, total }));
@@ -1162,11 +1232,11 @@ impl ExportScreen {
             }
             Some(Step::Access) => {
                 i.flow.context = None;
-                i.flow.admit(&self.target, self.settings, Action::Export);
+                i.flow.admit(&self.target, &self.settings, Action::Export);
             }
             Some(Step::Load) => {
                 i.session = None;
-                i.flow.admit(&self.target, self.settings, Action::Export);
+                i.flow.admit(&self.target, &self.settings, Action::Export);
             }
             None => {}
         })

@@ -26,6 +26,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration::Sql(include_str!("../sql/001_clients.sql")),
     Migration::Sql(include_str!("../sql/002_altegio_mirror.sql")),
     Migration::Code(recompute_mirror_keys),
+    Migration::Sql(include_str!("../sql/004_import_history.sql")),
 ];
 
 /// Recomputes every mirrored client's phone key from the number the server returned, with
@@ -176,13 +177,13 @@ impl Store {
         &self.path
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
+    pub(crate) fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite half-written (transactions roll
         // back on drop), so a poisoned lock is safe to keep using.
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn sql(&self, e: rusqlite::Error) -> Error {
+    pub(crate) fn sql(&self, e: rusqlite::Error) -> Error {
         Error::from_sqlite(&self.path, e)
     }
 
@@ -272,8 +273,23 @@ impl Store {
     /// database or earlier in the batch, is never written twice: the unique phone key makes
     /// this hold even against another process importing at the same time.
     pub fn insert_batch(&self, batch: &[NewClient]) -> Result<Vec<Inserted>> {
-        let mut conn = self.lock();
+        self.insert_batch_for(batch, None)
+    }
+
+    /// Forgets the cached phone index after a write outside `insert_batch` (an undo).
+    pub(crate) fn forget_index(&self) {
         *self.index_cache.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+
+    /// [`Store::insert_batch`], recording each client it creates under import `import` in the
+    /// same transaction, so the history never misses a client even when the import is killed.
+    pub fn insert_batch_for(
+        &self,
+        batch: &[NewClient],
+        import: Option<i64>,
+    ) -> Result<Vec<Inserted>> {
+        let mut conn = self.lock();
+        self.forget_index();
         let tx = conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(|e| self.sql(e))?;
@@ -305,6 +321,10 @@ impl Store {
                     )
                     .optional()
                     .map_err(|e| self.sql(e))?;
+                if let (Some(import), Some(id)) = (import, created) {
+                    crate::history::record_created(&tx, import, id, c, &key)
+                        .map_err(|e| self.sql(e))?;
+                }
                 out.push(match created {
                     Some(id) => Inserted::Created(id),
                     None => Inserted::AlreadyThere(

@@ -473,3 +473,112 @@ fn an_export_cancelled_or_refused_midway_keeps_what_was_written() {
     assert!(s.cancelled);
     assert_eq!(s.written, Some(1));
 }
+
+#[test]
+fn undo_on_the_result_screen_removes_what_this_import_created_and_needs_the_right() {
+    let (t, store) = target(Rights::full());
+    // One contact is a client before the import: undo must leave it.
+    let (first, _) = import_screen(t.clone(), Settings::default());
+    listed(&first, vec![contact("Vera", &["+7 926 555-44-33"])]);
+    first.select_all();
+    first.commit();
+
+    let (screen, _) = import_screen(t, Settings::default());
+    listed(&screen, phonebook());
+    screen.select_all();
+    let s = screen.commit();
+    assert_eq!(s.report.as_ref().unwrap().created.len(), 2);
+    assert_eq!(s.undo_count, 2);
+    assert!(s.actions.undo);
+    let s = screen.undo();
+    let undo = s.undo_report.clone().unwrap();
+    assert_eq!(undo.deleted, 2);
+    assert_eq!(
+        store.client_count().unwrap(),
+        1,
+        "Vera, from the earlier import, stays"
+    );
+    assert!(!s.actions.undo && !s.actions.back_to_list);
+    assert_eq!(
+        screen.undo().undo_report.unwrap().deleted,
+        2,
+        "a second tap does nothing"
+    );
+    assert_eq!(store.client_count().unwrap(), 1);
+
+    let mut rights = Rights::full();
+    rights.clients_delete_access = false;
+    let (t, _) = target(rights);
+    let (screen, _) = import_screen(t, Settings::default());
+    listed(&screen, phonebook());
+    screen.select_all();
+    screen.commit();
+    let s = screen.undo();
+    assert!(s.undo_report.is_none());
+    assert!(s.message.unwrap().contains("Delete clients"));
+}
+
+#[test]
+fn select_suggested_leaves_out_service_own_staff_and_exported_contacts_with_reasons() {
+    use clientbook_core::import::{KnownNumbers, NotSuggested};
+    use clientbook_core::phone::ServiceKind;
+    let (t, _) = target(Rights::full());
+    let settings = Settings {
+        known_numbers: KnownNumbers {
+            location: vec!["8 (495) 111-22-33".into()],
+            staff: vec!["+7 916 777-66-55".into()],
+        },
+        ..Settings::default()
+    };
+    let (screen, _) = import_screen(t, settings);
+    let mut exported = contact("From our export", &["+7 926 000-00-01"]);
+    exported.in_app_group = true;
+    let contacts = vec![
+        contact("Anna", &["+7 916 123-45-67"]),
+        contact("Sberbank", &["8 800 555-55-50"]),
+        contact("Salon", &["+7 495 111 22 33"]),
+        contact("Master Olga", &["89167776655"]),
+        exported,
+        contact("UK helpline", &["+44 800 123 4567"]),
+        contact("Boris", &["+7 903 000-11-22", "8 800 100-00-00"]),
+    ];
+    let s = listed(&screen, contacts);
+    assert_eq!(s.importable, 7);
+    assert_eq!(
+        s.suggested, 2,
+        "Anna and Boris (his default number is the mobile)"
+    );
+    let s = screen.select_suggested();
+    assert_eq!(s.selected, 2);
+    let rows = screen.rows(0, 10);
+    let reasons: Vec<_> = rows.iter().map(|r| r.not_suggested).collect();
+    assert_eq!(
+        reasons,
+        vec![
+            None,
+            Some(NotSuggested::ServiceNumber {
+                kind: ServiceKind::TollFree
+            }),
+            Some(NotSuggested::LocationNumber),
+            Some(NotSuggested::StaffNumber),
+            Some(NotSuggested::FromAppGroup),
+            Some(NotSuggested::ServiceNumber {
+                kind: ServiceKind::TollFree
+            }),
+            None,
+        ]
+    );
+    // Staff can still tick a left-out contact.
+    assert_eq!(screen.toggle(1).selected, 3);
+    // Choosing Boris's toll-free number makes him a service number; choosing back clears it.
+    screen.choose_number(6, 1);
+    assert_eq!(
+        screen.rows(6, 1)[0].not_suggested,
+        Some(NotSuggested::ServiceNumber {
+            kind: ServiceKind::TollFree
+        })
+    );
+    screen.choose_number(6, 0);
+    assert_eq!(screen.rows(6, 1)[0].not_suggested, None);
+    assert!(screen.rows(6, 1)[0].can_choose_number);
+}

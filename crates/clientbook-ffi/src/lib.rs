@@ -39,6 +39,13 @@ pub struct LocationSettings {
     /// Clients per database transaction during import.
     #[uniffi(default = 500)]
     pub batch_size: u32,
+    /// The location's own numbers: contacts with them are left out of "Select suggested".
+    #[uniffi(default = [])]
+    pub location_numbers: Vec<String>,
+    /// The location's staff's numbers, likewise (Altegio's API gives none we can rely on,
+    /// so the host app passes what it knows).
+    #[uniffi(default = [])]
+    pub staff_numbers: Vec<String>,
 }
 
 /// What the screen should do for this permission state.

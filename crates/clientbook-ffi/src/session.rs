@@ -156,6 +156,10 @@ pub(crate) fn settings(s: &LocationSettings) -> Settings {
     Settings {
         last_name_hidden: s.last_name_hidden,
         batch_size: s.batch_size as usize,
+        known_numbers: clientbook_core::import::KnownNumbers {
+            location: s.location_numbers.clone(),
+            staff: s.staff_numbers.clone(),
+        },
     }
 }
 
@@ -251,6 +255,12 @@ impl ImportSession {
     /// Selects every contact that can be imported; returns how many.
     pub fn select_all(&self) -> u64 {
         self.inner.select_all()
+    }
+
+    /// Selects the contacts that look like clients (not service numbers, the location's or
+    /// its staff's numbers, or contacts from this app's own export group).
+    pub fn select_suggested(&self) -> u64 {
+        self.inner.select_suggested()
     }
 
     pub fn select_none(&self) {

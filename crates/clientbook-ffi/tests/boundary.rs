@@ -42,6 +42,8 @@ fn settings() -> LocationSettings {
         region: "RU".into(),
         last_name_hidden: false,
         batch_size: 500,
+        location_numbers: Vec::new(),
+        staff_numbers: Vec::new(),
     }
 }
 
@@ -51,6 +53,7 @@ fn rights(access: bool, phones: bool, excel: bool, master: i64) -> Rights {
         clients_phones_email_access: phones,
         clients_excel_access: excel,
         clients_visit_master_id: master,
+        clients_delete_access: false,
     }
 }
 
