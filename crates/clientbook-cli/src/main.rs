@@ -80,6 +80,10 @@ struct ImportArgs {
     /// the contact's `phones` in the preview. Repeatable.
     #[arg(long = "number", value_name = "CONTACT=INDEX")]
     numbers: Vec<String>,
+    /// Fill in the email of existing clients who have none, from the phonebook (never
+    /// overwrites an email a client has).
+    #[arg(long)]
+    fill_in: bool,
     /// Show what would happen; write nothing.
     #[arg(long)]
     dry_run: bool,
@@ -347,6 +351,7 @@ fn import_cmd(
         file,
         select,
         numbers,
+        fill_in,
         dry_run,
         json,
     } = args;
@@ -411,6 +416,9 @@ fn import_cmd(
             }
         }
     }
+    if *fill_in {
+        session.fill_in_all(true);
+    }
     let report = if dry_run {
         None
     } else {
@@ -455,9 +463,10 @@ fn import_cmd(
     print_preview(plan.rows(), &summary, dry_run);
     if let Some(r) = &report {
         println!(
-            "Imported: {} new client(s), {} already in the database, {} skipped{}.",
+            "Imported: {} new client(s), {} already in the database ({} given a missing email), {} skipped{}.",
             r.created.len(),
             r.already_there.len(),
+            r.filled.len(),
             r.skipped.len(),
             if r.cancelled { " (cancelled)" } else { "" }
         );

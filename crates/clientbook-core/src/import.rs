@@ -120,6 +120,11 @@ pub struct PreviewRow {
     /// The contact has more than one valid number: the row offers a number chooser (which
     /// stays available after a choice).
     pub can_choose_number: bool,
+    /// For a contact that is already a client: the phonebook's email, which the client
+    /// lacks. Offered to fill in; a value the client has is never overwritten.
+    pub fill_in_email: Option<String>,
+    /// Whether the commit fills `fill_in_email` into the client.
+    pub fill_in_selected: bool,
 }
 
 /// Counts per status, plus how many are selected.
@@ -357,6 +362,50 @@ impl ImportPlan {
             .count() as u64
     }
 
+    /// Offers, on each contact that is already a client lacking an email, the contact's
+    /// email. `lacking_email` are the clients without one.
+    pub fn offer_fill_in(&mut self, lacking_email: &std::collections::HashSet<i64>) {
+        for row in &mut self.rows {
+            let lacking = row.client_id.is_some_and(|id| lacking_email.contains(&id));
+            row.fill_in_email = if row.status == ContactStatus::ExistingClient && lacking {
+                row.email.clone()
+            } else {
+                None
+            };
+            row.fill_in_selected &= row.fill_in_email.is_some();
+        }
+    }
+
+    /// Ticks or unticks filling in one contact's email; only rows offering one.
+    pub fn set_fill_in(&mut self, index: u64, fill: bool) -> Result<()> {
+        let row = self.row_mut(index)?;
+        if fill && row.fill_in_email.is_none() {
+            return Err(Error::BadInput(format!(
+                "contact {index} has nothing to fill in"
+            )));
+        }
+        row.fill_in_selected = fill;
+        Ok(())
+    }
+
+    /// "Apply to all": ticks or unticks every offered fill-in; returns how many are ticked.
+    pub fn fill_in_all(&mut self, fill: bool) -> u64 {
+        let mut n = 0;
+        for row in self.rows.iter_mut().filter(|r| r.fill_in_email.is_some()) {
+            row.fill_in_selected = fill;
+            n += fill as u64;
+        }
+        n
+    }
+
+    /// Offered fill-ins, and how many are ticked.
+    pub fn fill_in_counts(&self) -> (u64, u64) {
+        self.rows
+            .iter()
+            .filter(|r| r.fill_in_email.is_some())
+            .fold((0, 0), |(o, t), r| (o + 1, t + r.fill_in_selected as u64))
+    }
+
     /// Marks contacts whose chosen number is the location's own or its staff's.
     pub fn mark_known_numbers(&mut self, known: &KnownNumbers, region: Region) {
         let keys = |list: &[String]| -> std::collections::HashSet<String> {
@@ -443,7 +492,15 @@ impl ImportPlan {
     /// Freezes the selection into the clients to create, so the slow part of a commit can run
     /// without holding the plan (a screen keeps reading rows meanwhile).
     pub fn prepare_commit(&self) -> CommitJob {
-        let mut job = CommitJob::default();
+        let mut job = CommitJob {
+            fills: self
+                .rows
+                .iter()
+                .filter(|r| r.fill_in_selected)
+                .filter_map(|r| Some((r.index, r.client_id?, r.fill_in_email.clone()?)))
+                .collect(),
+            ..CommitJob::default()
+        };
         for row in self.rows.iter().filter(|r| r.selected) {
             let phone = row
                 .chosen_phone
@@ -473,6 +530,12 @@ impl ImportPlan {
     /// Records what a commit did: those contacts are clients now and leave the selection, so
     /// committing again (after a cancel, say) only sends what is left.
     pub fn apply_report(&mut self, report: &ImportReport) {
+        for done in &report.filled {
+            if let Ok(row) = self.row_mut(done.index) {
+                row.fill_in_email = None;
+                row.fill_in_selected = false;
+            }
+        }
         for done in report.created.iter().chain(&report.already_there) {
             if let Ok(row) = self.row_mut(done.index) {
                 row.status = ContactStatus::ExistingClient;
@@ -727,6 +790,8 @@ fn preview_row(
             service.map(|kind| NotSuggested::ServiceNumber { kind })
         },
         can_choose_number,
+        fill_in_email: None,
+        fill_in_selected: false,
     }
 }
 
@@ -755,6 +820,10 @@ pub struct ImportReport {
     pub skipped: Vec<Skipped>,
     /// True when the commit stopped early on request; whole batches only were written.
     pub cancelled: bool,
+    /// Existing clients whose missing email was filled in from the phonebook.
+    #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default = []))]
+    pub filled: Vec<Imported>,
     /// The import history entry the created clients are recorded under, for undo.
     #[serde(default)]
     #[cfg_attr(feature = "uniffi", uniffi(default = None))]
@@ -798,6 +867,8 @@ impl Default for CommitOptions {
 pub struct CommitJob {
     pub(crate) clients: Vec<(u64, NewClient)>,
     pub(crate) skipped: Vec<Skipped>,
+    /// (contact, existing client, email to fill in where the client has none).
+    pub(crate) fills: Vec<(u64, i64, String)>,
 }
 
 impl CommitJob {
@@ -806,7 +877,7 @@ impl CommitJob {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.clients.is_empty()
+        self.clients.is_empty() && self.fills.is_empty()
     }
 }
 
@@ -842,7 +913,11 @@ pub fn run_commit(
     progress: &mut dyn FnMut(u64, u64),
     cancel: &AtomicBool,
 ) -> std::result::Result<ImportReport, Box<CommitFailed>> {
-    let CommitJob { clients, skipped } = job;
+    let CommitJob {
+        clients,
+        skipped,
+        fills,
+    } = job;
     let total = clients.len() as u64;
     let mut report = ImportReport {
         skipped,
@@ -882,6 +957,24 @@ pub fn run_commit(
         }
         done += chunk.len() as u64;
         progress(done, total);
+    }
+    if !report.cancelled && !fills.is_empty() {
+        let pairs: Vec<(i64, String)> = fills.iter().map(|(_, id, e)| (*id, e.clone())).collect();
+        match store.fill_missing_emails(&pairs) {
+            Ok(filled) => {
+                report.filled = fills
+                    .iter()
+                    .filter(|(_, id, _)| filled.contains(id))
+                    .map(|&(index, client_id, _)| Imported { index, client_id })
+                    .collect();
+            }
+            Err(error) => {
+                return Err(Box::new(CommitFailed {
+                    partial: report,
+                    error,
+                }))
+            }
+        }
     }
     report.log("local");
     Ok(report)

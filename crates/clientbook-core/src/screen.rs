@@ -122,6 +122,8 @@ pub struct ImportActions {
     pub back_to_list: bool,
     /// Undo the import just made (ask for confirmation with `undo_count` first).
     pub undo: bool,
+    /// "Fill in all": existing clients lacking an email get the phonebook's.
+    pub fill_in_all: bool,
 }
 
 /// Everything the import screen draws, except the rows, which it pages with `rows`.
@@ -152,6 +154,9 @@ pub struct ImportScreenState {
     pub already_clients: u64,
     /// Contacts "Select suggested" selects: importable ones that look like clients.
     pub suggested: u64,
+    /// Existing clients offered a missing email from the phonebook, and how many are ticked.
+    pub fill_in_offered: u64,
+    pub fill_in_selected: u64,
     pub summary: Summary,
     /// The last commit's outcome, in `Result` (and after a failed commit, what it wrote).
     pub report: Option<ImportReport>,
@@ -493,11 +498,15 @@ impl ImportScreen {
         let importable = summary.new + summary.needs_choice;
         let phase = flow.phase;
         let list = phase == ScreenPhase::List;
-        let suggested = inner
+        let (suggested, (fill_in_offered, fill_in_selected)) = inner
             .session
             .as_ref()
-            .map(|s| s.plan().suggested_count())
-            .unwrap_or(0);
+            .map(|s| {
+                let plan = s.plan();
+                (plan.suggested_count(), plan.fill_in_counts())
+            })
+            .unwrap_or_default();
+        let work = summary.selected + fill_in_selected;
         let undo_count = match (&inner.report, &inner.undo_report) {
             (Some(r), None) if r.history_id.is_some() => r.created.len() as u64,
             _ => 0,
@@ -517,6 +526,8 @@ impl ImportScreen {
             importable,
             already_clients: summary.existing_client,
             suggested,
+            fill_in_offered,
+            fill_in_selected,
             report: inner.report.clone(),
             undo_count,
             undo_report: inner.undo_report.clone(),
@@ -524,7 +535,7 @@ impl ImportScreen {
                 select_all: list && summary.selected < importable,
                 select_suggested: list && suggested > 0,
                 select_none: list && summary.selected > 0,
-                import_selected: list && summary.selected > 0,
+                import_selected: list && work > 0,
                 cancel: matches!(
                     phase,
                     ScreenPhase::Reading | ScreenPhase::Matching | ScreenPhase::Committing
@@ -538,6 +549,7 @@ impl ImportScreen {
                 // done (a new load shows the phonebook as it stands).
                 back_to_list: phase == ScreenPhase::Result && inner.undo_report.is_none(),
                 undo: phase == ScreenPhase::Result && undo_count > 0,
+                fill_in_all: list && fill_in_offered > 0,
             },
             summary,
         }
@@ -713,6 +725,19 @@ impl ImportScreen {
         })
     }
 
+    /// Ticks or unticks filling in one existing client's missing email.
+    pub fn set_fill_in(&self, index: u64, fill: bool) -> ImportScreenState {
+        self.edit(|s| s.set_fill_in(index, fill))
+    }
+
+    /// "Fill in all" (or none): every offered missing email.
+    pub fn fill_in_all(&self, fill: bool) -> ImportScreenState {
+        self.edit(|s| {
+            s.fill_in_all(fill);
+            Ok(())
+        })
+    }
+
     /// Selects the contacts that look like clients; each left out says why on its row.
     pub fn select_suggested(&self) -> ImportScreenState {
         self.edit(|s| {
@@ -742,7 +767,7 @@ impl ImportScreen {
                 || (i.flow.phase == ScreenPhase::Result
                     && i.report.as_ref().is_some_and(|r| r.cancelled));
             match (&i.session, ready) {
-                (Some(s), true) if s.summary().selected > 0 => {
+                (Some(s), true) if s.summary().selected + s.plan().fill_in_counts().1 > 0 => {
                     let s = s.clone();
                     let token = i
                         .flow

@@ -333,6 +333,12 @@ impl ImportSession {
             cancel,
         )?;
         plan.mark_known_numbers(&settings.known_numbers, target.region());
+        // Filling in a missing email is offered where it can be written: the local database.
+        // (On Altegio it needs a read-merge-write of the whole card, which this version does
+        // not do.)
+        if let Target::Local { store, .. } = &target {
+            plan.offer_fill_in(&store.clients_lacking_email()?);
+        }
         Ok(ImportSession {
             batch_size: target.batch_size(settings.batch_size),
             target,
@@ -378,6 +384,16 @@ impl ImportSession {
 
     pub fn select_none(&self) {
         lock(&self.plan).select_none()
+    }
+
+    /// Ticks filling in one existing client's missing email from the phonebook.
+    pub fn set_fill_in(&self, index: u64, fill: bool) -> Result<()> {
+        lock(&self.plan).set_fill_in(index, fill)
+    }
+
+    /// "Apply to all" for the offered fill-ins.
+    pub fn fill_in_all(&self, fill: bool) -> u64 {
+        lock(&self.plan).fill_in_all(fill)
     }
 
     /// Selects the contacts that look like clients (see [`import::NotSuggested`]).

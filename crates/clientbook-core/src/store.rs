@@ -338,6 +338,41 @@ impl Store {
         Ok(out)
     }
 
+    /// Clients without an email, for offering the phonebook's.
+    pub fn clients_lacking_email(&self) -> Result<HashSet<i64>> {
+        let conn = self.lock();
+        let mut stmt = conn
+            .prepare_cached("SELECT id FROM clients WHERE email IS NULL OR email = ''")
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt.query_map([], |r| r.get(0)).map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<HashSet<i64>>>()
+            .map_err(|e| self.sql(e))
+    }
+
+    /// Fills in emails where the client still has none, in one transaction; returns the
+    /// clients changed. A client who got an email meanwhile keeps it: never overwritten.
+    pub fn fill_missing_emails(&self, fills: &[(i64, String)]) -> Result<HashSet<i64>> {
+        let mut conn = self.lock();
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| self.sql(e))?;
+        let mut changed = HashSet::new();
+        {
+            let mut stmt = tx
+                .prepare_cached(
+                    "UPDATE clients SET email = ?2 WHERE id = ?1 AND (email IS NULL OR email = '')",
+                )
+                .map_err(|e| self.sql(e))?;
+            for (id, email) in fills {
+                if stmt.execute(params![id, email]).map_err(|e| self.sql(e))? > 0 {
+                    changed.insert(*id);
+                }
+            }
+        }
+        tx.commit().map_err(|e| self.sql(e))?;
+        Ok(changed)
+    }
+
     /// Remembers that `client_id` now lives in the phonebook as `platform_id`.
     pub fn link_to_phonebook(&self, links: &[(i64, String)]) -> Result<()> {
         let mut conn = self.lock();

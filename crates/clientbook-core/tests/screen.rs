@@ -582,3 +582,68 @@ fn select_suggested_leaves_out_service_own_staff_and_exported_contacts_with_reas
     assert_eq!(screen.rows(6, 1)[0].not_suggested, None);
     assert!(screen.rows(6, 1)[0].can_choose_number);
 }
+
+#[test]
+fn a_missing_email_is_offered_filled_in_on_request_and_never_overwrites() {
+    let (t, store) = target(Rights::full());
+    // Two clients without email, one with.
+    let (first, _) = import_screen(t.clone(), Settings::default());
+    let mut with_email = contact("Vera", &["+7 926 555-44-33"]);
+    with_email.emails = vec!["vera@salon.example".into()];
+    listed(
+        &first,
+        vec![
+            contact("Anna", &["+7 916 123-45-67"]),
+            contact("Boris", &["+7 903 000-11-22"]),
+            with_email,
+        ],
+    );
+    first.select_all();
+    first.commit();
+
+    let mut anna = contact("Anna P.", &["8 916 123 45 67"]);
+    anna.emails = vec!["anna@example.com".into()];
+    let mut boris = contact("Boris", &["+79030001122"]);
+    boris.emails = vec!["boris@example.com".into()];
+    let mut vera = contact("Vera", &["+79265554433"]);
+    vera.emails = vec!["other@example.com".into()];
+    let (screen, _) = import_screen(t, Settings::default());
+    let s = listed(&screen, vec![anna, boris, vera]);
+    assert_eq!(s.importable, 0);
+    assert_eq!(s.fill_in_offered, 2, "Vera has an email: nothing to offer");
+    assert!(s.actions.fill_in_all && !s.actions.import_selected);
+    assert_eq!(
+        screen.rows(0, 1)[0].fill_in_email.as_deref(),
+        Some("anna@example.com")
+    );
+    assert!(
+        screen.set_fill_in(2, true).message.is_some(),
+        "Vera offers nothing"
+    );
+
+    let s = screen.set_fill_in(0, true);
+    assert_eq!(s.fill_in_selected, 1);
+    assert!(s.actions.import_selected);
+    let s = screen.commit();
+    assert_eq!(s.phase, Phase::Result);
+    assert_eq!(s.report.unwrap().filled.len(), 1);
+    let emails: Vec<Option<String>> = store
+        .clients()
+        .unwrap()
+        .into_iter()
+        .map(|c| c.email)
+        .collect();
+    assert_eq!(
+        emails,
+        vec![
+            Some("anna@example.com".into()),
+            None,
+            Some("vera@salon.example".into())
+        ]
+    );
+    let s = screen.back_to_list();
+    assert_eq!(
+        s.fill_in_offered, 1,
+        "Anna's is done; Boris's is still offered"
+    );
+}

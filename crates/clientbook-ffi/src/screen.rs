@@ -144,6 +144,16 @@ impl ImportScreen {
         self.inner.select_suggested()
     }
 
+    /// Ticks filling in one existing client's missing email from the phonebook.
+    pub fn set_fill_in(&self, index: u64, fill: bool) -> ImportScreenState {
+        self.inner.set_fill_in(index, fill)
+    }
+
+    /// "Fill in all" (or none).
+    pub fn fill_in_all(&self, fill: bool) -> ImportScreenState {
+        self.inner.fill_in_all(fill)
+    }
+
     pub fn toggle(&self, index: u64) -> ImportScreenState {
         self.inner.toggle(index)
     }
