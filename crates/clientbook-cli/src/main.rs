@@ -189,15 +189,28 @@ fn secret(name: &str) -> Result<String, Error> {
 
 fn run(cli: Cli) -> Result<(), Error> {
     let region = Region::parse(&cli.region)?;
-    let store = Arc::new(open_store(cli.db)?);
-    let target = match (&cli.altegio, cli.location) {
-        (Some(url), Some(location)) => {
-            let credentials = Credentials::new(
+    // Arguments and tokens are checked before the database is opened or created: a
+    // mistyped command must not touch any file.
+    let remote = match (&cli.altegio, cli.location) {
+        (Some(url), Some(location)) => Some((
+            url.clone(),
+            location,
+            Credentials::new(
                 secret("ALTEGIO_PARTNER_TOKEN")?,
                 secret("ALTEGIO_USER_TOKEN")?,
-            );
+            ),
+        )),
+        _ => None,
+    };
+    let rights = match &cli.rights {
+        Some(list) => Rights::parse_list(list)?,
+        None => Rights::full(),
+    };
+    let store = Arc::new(open_store(cli.db)?);
+    let target = match remote {
+        Some((url, location, credentials)) => {
             let api = AltegioClient::new(
-                url,
+                &url,
                 location,
                 credentials,
                 Box::new(http::UreqTransport::new()),
@@ -205,12 +218,9 @@ fn run(cli: Cli) -> Result<(), Error> {
             );
             Target::Altegio(Arc::new(Altegio { store, api, region }))
         }
-        _ => Target::Local {
+        None => Target::Local {
             store,
-            rights: match &cli.rights {
-                Some(list) => Rights::parse_list(list)?,
-                None => Rights::full(),
-            },
+            rights,
             region,
         },
     };

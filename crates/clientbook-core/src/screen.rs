@@ -341,9 +341,11 @@ impl Flow {
             ScreenPhase::Failed if self.failure.is_some_and(|(_, s)| s != Step::Commit) => {
                 self.admit(target, settings, action);
             }
-            // Reading again picks up what the user shared or allowed meanwhile.
+            // Reading again picks up what the user allowed meanwhile, and, with iOS's limited
+            // access, the contacts they shared with the picker (the permission stays
+            // "limited", so a report of it always reads again).
             ScreenPhase::List | ScreenPhase::Empty | ScreenPhase::Result
-                if before != Some(permission) =>
+                if before != Some(permission) || permission == ContactsPermission::IosLimited =>
             {
                 self.admit(target, settings, action);
             }

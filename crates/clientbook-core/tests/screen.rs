@@ -118,9 +118,16 @@ fn ios_limited_access_lists_with_the_note_and_an_empty_share_says_how_to_share()
         s.permission.unwrap().action,
         PermissionAction::ProceedLimited
     );
-    // The user shared more and came back: same permission, nothing to redo.
-    assert_eq!(screen.permission_changed(P::IosLimited).phase, Phase::Empty);
-    // Full access granted in Settings: read again.
+    // The user shared more with the picker and came back: still "limited", read again.
+    assert_eq!(
+        screen.permission_changed(P::IosLimited).phase,
+        Phase::Reading
+    );
+    assert_eq!(
+        screen.contacts_read(phonebook()[..1].to_vec()).phase,
+        Phase::List
+    );
+    // Full access granted in Settings: read again, with no "limited" note any more.
     assert_eq!(
         screen.permission_changed(P::IosAuthorized).phase,
         Phase::Reading
@@ -128,6 +135,13 @@ fn ios_limited_access_lists_with_the_note_and_an_empty_share_says_how_to_share()
     let s = screen.contacts_read(phonebook());
     assert_eq!(s.phase, Phase::List);
     assert!(s.permission.is_none());
+    // Full access is not re-read on every return to the app: the selection stays.
+    screen.select_all();
+    assert_eq!(
+        screen.permission_changed(P::IosAuthorized).phase,
+        Phase::List
+    );
+    assert_eq!(screen.state().selected, 3);
 }
 
 #[test]
