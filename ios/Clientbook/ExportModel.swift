@@ -80,13 +80,15 @@ final class ExportModel: ObservableObject {
         task = Task.detached(priority: .userInitiated) { [weak self] in
             do {
                 try checkRights(rights: rights, action: .export)
-                let deviceContacts = try reader.readAll { count in
+                // Cards one by one: the identifiers confirmWritten stored are cards' own.
+                let read = try reader.read(unified: false) { count in
                     Task { @MainActor [weak self] in
                         guard let self, self.phase == .reading else { return }
-                        self.progress = JobProgress(stage: .readingPhonebook, done: UInt64(count), total: nil)
+                        self.progress = JobProgress(stage: .readingPhonebook, done: count, total: nil)
                     }
+                    return !Task.isCancelled
                 }
-                try Task.checkCancellation()
+                guard let deviceContacts = read else { throw CancellationError() }
                 let opened = try ExportSession(
                     db: database, deviceContacts: deviceContacts, rights: rights,
                     permission: permission, settings: settings
@@ -136,11 +138,21 @@ final class ExportModel: ObservableObject {
         stopWriting.set(false)
         let writer = self.writer, stop = stopWriting
         task = Task.detached(priority: .userInitiated) { [weak self] in
-            let result = writer.write(session.contactsToWrite(), isCancelled: { stop.isSet }) { done, total in
-                Task { @MainActor [weak self] in
-                    guard let self, self.phase == .writing else { return }
-                    self.progress = JobProgress(stage: .writingPhonebook, done: UInt64(done), total: UInt64(total))
+            let contacts = session.contactsToWrite()
+            var result = ContactsWriterResult(written: [], cancelled: false, failure: nil)
+            do {
+                try writer.write(contacts) { batch in
+                    result.written += batch
+                    let done = result.written.count
+                    Task { @MainActor [weak self] in
+                        guard let self, self.phase == .writing else { return }
+                        self.progress = JobProgress(stage: .writingPhonebook, done: UInt64(done), total: UInt64(contacts.count))
+                    }
+                    result.cancelled = stop.isSet
+                    return !result.cancelled
                 }
+            } catch {
+                result.failure = error
             }
             var confirmError: Error?
             do {
@@ -184,7 +196,7 @@ final class ExportModel: ObservableObject {
         problem = CoreProblem(error, permission: permission, writing: writing)
     }
 
-    private func wrote(_ result: ContactsWriter.Result, confirmError: Error?) {
+    private func wrote(_ result: ContactsWriterResult, confirmError: Error?) {
         task = nil
         phase = .done
         progress = nil
@@ -207,4 +219,12 @@ final class ExportModel: ObservableObject {
         summary = session.summary()
         rows = session.rows(offset: 0, limit: max(UInt64(rows.count), Self.pageSize))
     }
+}
+
+/// What a write did: every contact that reached the phonebook (confirmed even after a cancel
+/// or failure, so nothing is written twice), and what stopped it.
+struct ContactsWriterResult {
+    var written: [WrittenContact]
+    var cancelled: Bool
+    var failure: Error?
 }

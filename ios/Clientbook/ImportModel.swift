@@ -94,13 +94,14 @@ final class ImportModel: ObservableObject {
             do {
                 // Rights first: no point reading 50,000 contacts for a refusal.
                 try checkRights(rights: rights, action: .import)
-                let contacts = try reader.readAll { count in
+                let read = try reader.read(unified: true) { count in
                     Task { @MainActor [weak self] in
                         guard let self, self.phase == .reading else { return }
-                        self.progress = JobProgress(stage: .readingPhonebook, done: UInt64(count), total: nil)
+                        self.progress = JobProgress(stage: .readingPhonebook, done: count, total: nil)
                     }
+                    return !Task.isCancelled
                 }
-                try Task.checkCancellation()
+                guard let contacts = read else { throw CancellationError() }
                 await self?.enterMatching()
                 let opened = try ImportSession(
                     db: database, contacts: contacts, rights: rights,
