@@ -231,11 +231,20 @@ function swiftFiles(dir) {
 /** Every name a hand-written type declares as a function, and each type's typed properties. */
 function readHandWritten(trees) {
   const functionNames = new Set();
-  const members = new Map(); // type name -> name -> type
+  const functionParams = new Map(); // name -> [[type node of each parameter]]
+  const members = new Map(); // type name -> name -> type (extensions of core types included)
+  const methods = new Map(); // type name -> function names
   for (const { tree } of trees) {
     (function walk(node, owner) {
       if (node.type === 'function_declaration' || node.type === 'protocol_function_declaration') {
-        functionNames.add(unescape(field(node, 'name').text));
+        const name = unescape(field(node, 'name').text);
+        functionNames.add(name);
+        const params = node.children.filter((c) => c.type === 'parameter').map((p) => {
+          const types = p.childrenForFieldName('name').filter((c) => c.type !== 'simple_identifier');
+          return types[types.length - 1] || null;
+        });
+        (functionParams.get(name) || functionParams.set(name, []).get(name)).push(params);
+        if (owner) (methods.get(owner) || methods.set(owner, new Set()).get(owner)).add(name);
       }
       if (node.type === 'class_declaration') {
         const nameNode = field(node, 'name');
@@ -251,7 +260,7 @@ function readHandWritten(trees) {
       for (const child of named(node)) walk(child, owner);
     })(tree.rootNode, null);
   }
-  return { functionNames, members };
+  return { functionNames, functionParams, members, methods };
 }
 
 function matchLabels(call, declared) {
@@ -378,6 +387,60 @@ function checkFile(api, hand, file, tree) {
   memo.clear();
   silent = false;
 
+  /**
+   * The parameter types of a closure passed to a hand-written function whose parameter is a
+   * function type, e.g. `send { $0.search(query: q) }` with
+   * `func send(_ call: (ImportScreen) -> ImportScreenState)`.
+   */
+  function lambdaParamTypes(lambda) {
+    let suffix = lambda.parent, index;
+    if (suffix?.type === 'value_argument') {
+      const args = suffix.parent;
+      index = named(args).filter((c) => c.type === 'value_argument').findIndex((c) => c.id === suffix.id);
+      suffix = args.parent;
+    } else if (suffix?.type === 'call_suffix') {
+      const args = named(suffix).find((c) => c.type === 'value_arguments');
+      const before = named(suffix).filter((c) => c.type === 'lambda_literal' && c.startIndex < lambda.startIndex).length;
+      index = (args ? named(args).filter((c) => c.type === 'value_argument').length : 0) + before;
+    } else {
+      return null;
+    }
+    if (suffix?.type !== 'call_suffix') return null;
+    const callee = named(suffix.parent)[0];
+    const nameNode = callee.type === 'navigation_expression' ? field(field(callee, 'suffix'), 'suffix') : callee;
+    if (!nameNode || nameNode.type !== 'simple_identifier') return null;
+    for (const params of hand.functionParams.get(unescape(nameNode.text)) || []) {
+      let type = params[index];
+      if (type?.type === 'type_modifiers') type = null;
+      if (type?.type !== 'function_type') continue;
+      const tuple = field(type, 'params');
+      return tuple ? named(tuple).filter((c) => c.type === 'tuple_type_item').map((item) => typeOfAnnotation(field(item, 'name') || named(item)[0])) : [];
+    }
+    return null;
+  }
+
+  /** A closure parameter (`$0`, or a name the closure declares) in scope at `node`. */
+  function closureParameter(node, name) {
+    const numbered = /^\$(\d+)$/.exec(name);
+    for (let at = node.parent; at; at = at.parent) {
+      if (at.type !== 'lambda_literal') continue;
+      const declared = [];
+      const signature = field(at, 'type');
+      (function collect(n) {
+        if (n.type === 'lambda_parameter') declared.push(n);
+        else for (const c of named(n)) collect(c);
+      })(signature || at.parent);
+      const params = signature ? declared : [];
+      const index = numbered ? Number(numbered[1]) : params.findIndex((p) => p.childrenForFieldName('name').some((c) => c.type === 'simple_identifier' && c.text === name));
+      if (numbered && params.length) continue; // $0 belongs to an inner closure without names
+      if (index < 0) continue;
+      const written = params[index]?.childrenForFieldName('name').find((c) => c.type !== 'simple_identifier');
+      if (written) return { type: typeOfAnnotation(written) };
+      return { type: lambdaParamTypes(at)?.[index] || null };
+    }
+    return null;
+  }
+
   function lookupName(name) {
     if (api.types.has(name) && !bindings.has(name)) return { name, meta: true };
     return bindings.get(name) || null;
@@ -397,6 +460,8 @@ function checkFile(api, hand, file, tree) {
         if (!silent) stats.fields++;
         return type.fields.get(name);
       }
+      const extended = hand.members.get(owner.name);
+      if (extended?.has(name)) return extended.get(name); // the app's own extension
       if (type.kind === 'struct' || type.kind === 'enum') {
         if (!type.methods.has(name) && !['hashValue', 'rawValue'].includes(name)) {
           report(node, `${owner.name} has no field \`${name}\`; it has: ${[...type.fields.keys()].join(', ') || 'none'}`);
@@ -434,8 +499,10 @@ function checkFile(api, hand, file, tree) {
 
   function computeType(node) {
     switch (node.type) {
-      case 'simple_identifier':
-        return lookupName(node.text);
+      case 'simple_identifier': {
+        const closure = closureParameter(node, node.text);
+        return closure ? closure.type : lookupName(node.text);
+      }
       case 'try_expression':
       case 'await_expression':
       case 'parenthesized_expression':
@@ -497,6 +564,7 @@ function checkFile(api, hand, file, tree) {
         }
         if (isCore(owner) && !owner.array) {
           const type = api.types.get(owner.name);
+          if (hand.methods.get(owner.name)?.has(name)) return null; // the app's own extension
           if (type.kind === 'class' || type.kind === 'protocol' || type.methods.has(name)) {
             const hit = checkCall(nameNode, sig, type.methods.get(name), labels, owner.name);
             return hit?.returns || null;
@@ -552,6 +620,82 @@ function checkFile(api, hand, file, tree) {
   return stats;
 }
 
+// ---------------------------------------------------------------- the String Catalog
+
+/** Calls whose (unlabelled or `title:`) string argument is a LocalizedStringKey. */
+const LABEL_CALLS = new Set(['Text', 'Button', 'Label', 'navigationTitle', 'PrimaryBar', 'String']);
+const LABEL_ARGUMENTS = new Set(['_', 'title', 'localized']);
+
+/** A string literal with each interpolation as "•", as the catalog key is with each %lld or %@. */
+function literalKey(literal) {
+  return named(literal).map((part) => (part.type === 'interpolated_expression' ? '•' : part.text)).join('');
+}
+const catalogKey = (key) => key.replace(/%%/g, '\u0000').replace(/%(lld|ld|d|@|f)/g, '•').replace(/\u0000/g, '%');
+
+/** The labels the views show, from the syntax trees: [{ key, node }]. */
+function uiLabels(tree) {
+  const labels = [];
+  (function walk(node) {
+    if (node.type === 'line_string_literal' && isLabel(node)) labels.push({ key: literalKey(node), node });
+    for (const child of named(node)) walk(child);
+  })(tree.rootNode);
+  return labels;
+}
+
+function isLabel(literal) {
+  let at = literal.parent;
+  while (at && at.type === 'ternary_expression') at = at.parent;
+  if (at?.type === 'value_argument') {
+    const label = field(at, 'name');
+    if (!LABEL_ARGUMENTS.has(label ? label.text.replace(/:$/, '') : '_')) return false;
+    const call = at.parent?.parent?.parent;
+    if (call?.type !== 'call_expression') return false;
+    const callee = named(call)[0];
+    const name = callee.type === 'navigation_expression' ? field(field(callee, 'suffix'), 'suffix')?.text : callee.text;
+    return LABEL_CALLS.has(name) && (name !== 'String' || !!label);
+  }
+  if (at?.type === 'control_transfer_statement') {
+    for (let up = at.parent; up; up = up.parent) {
+      if (up.type === 'property_declaration' || up.type === 'function_declaration') {
+        return /LocalizedStringKey/.test(named(up).find((c) => c.type === 'type_annotation')?.text || (up.type === 'function_declaration' ? returnType(up)?.name || '' : ''));
+      }
+    }
+  }
+  return false;
+}
+
+/** Every label has an English and a Russian entry in the catalog, and every entry is used. */
+function checkCatalog(catalogPath, trees) {
+  if (!fs.existsSync(catalogPath)) {
+    problems.push(`${catalogPath}: missing (the String Catalog with every label in en and ru)`);
+    return 0;
+  }
+  let catalog;
+  try {
+    catalog = JSON.parse(fs.readFileSync(catalogPath, 'utf8'));
+  } catch (error) {
+    problems.push(`${catalogPath}: not JSON (${error.message})`);
+    return 0;
+  }
+  const entries = new Map(Object.entries(catalog.strings || {}).map(([key, entry]) => [catalogKey(key), { key, entry }]));
+  const used = new Set();
+  let count = 0;
+  for (const { file, tree } of trees) {
+    for (const { key, node } of uiLabels(tree)) {
+      count++;
+      used.add(key);
+      if (!entries.has(key)) problems.push(`${file}:${node.startPosition.row + 1}:${node.startPosition.column + 1}: label "${key}" is not in ${path.basename(catalogPath)}`);
+    }
+  }
+  for (const [key, { key: raw, entry }] of entries) {
+    if (!used.has(key)) problems.push(`${catalogPath}: "${raw}" is not used by any view`);
+    for (const language of ['en', 'ru']) {
+      if (!entry.localizations?.[language]?.stringUnit?.value) problems.push(`${catalogPath}: "${raw}" has no ${language} text`);
+    }
+  }
+  return count;
+}
+
 // ---------------------------------------------------------------- main
 
 const api = readGenerated(generatedDir);
@@ -574,6 +718,8 @@ for (const { file, tree } of trees) {
   console.log(`  ${file}: ${stats.calls} core calls, ${stats.fields} record fields, ${stats.conformances} protocol conformances checked`);
 }
 console.log(`== ${files.length} Swift files parsed; ${api.types.size} core types and ${api.functions.size} core functions read; ${totals.calls} calls, ${totals.fields} field reads, ${totals.conformances} conformances checked`);
+const labelCount = checkCatalog(path.join(sourceDir, 'Clientbook', 'Localizable.xcstrings'), trees);
+console.log(`== ${labelCount} labels checked against Localizable.xcstrings (en, ru)`);
 if (totals.calls === 0 && files.length > 0) problems.push('no call into the core was recognised: the checker no longer understands the sources');
 if (problems.length) {
   for (const problem of problems) console.error(problem);
