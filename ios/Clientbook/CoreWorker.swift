@@ -1,4 +1,5 @@
 import Foundation
+import Clientbook
 
 /// One serial thread of work per screen. Every call into the core (they block on SQLite, the
 /// network and the matching) and every phonebook read or write runs here, one after another,
@@ -20,3 +21,12 @@ final class CoreWorker: Sendable {
         }
     }
 }
+
+/// The contacts authorization now, as the core's `ContactsPermission`.
+typealias CurrentPermission = @Sendable () -> ContactsPermission
+/// Reads the phonebook on the worker; `keepGoing(count)` is the core's `readingProgress` and
+/// stops the read (nil) when false.
+typealias ReadPhonebook = @Sendable (_ keepGoing: (UInt64) -> Bool) throws -> [PhonebookContact]?
+/// Writes contacts on the worker in batches; `batchWritten` is the core's `written` and stops
+/// the write when false.
+typealias WritePhonebook = @Sendable (_ contacts: [ContactToWrite], _ batchWritten: ([WrittenContact]) -> Bool) throws -> Void

@@ -14,21 +14,28 @@ final class ExportModel: ObservableObject {
     static let pageSize: UInt64 = 100
 
     private let screen: ExportScreen
-    private let reader: ContactsReader
-    private let writer: ContactsWriter
+    private let permission: CurrentPermission
+    private let phonebook: ReadPhonebook
+    private let write: WritePhonebook
     private let worker = CoreWorker(label: "clientbook.export")
     private var reading = false
 
     /// `open` builds the core's screen around the observer it is given, for example
-    /// `{ try ExportScreen.local(db: db, rights: rights, settings: settings, locale: locale, observer: $0) }`.
-    init(reader: ContactsReader = ContactsReader(), writer: ContactsWriter = ContactsWriter(),
+    /// `{ try ExportScreen.local(db: db, rights: rights, settings: settings, observer: $0) }`.
+    /// Export reads cards one by one, not unified contacts: the links the core keeps are the
+    /// identifiers of the cards the writer created, which survive iOS linking them with others.
+    init(permission: @escaping CurrentPermission = { ContactsPermissionState.current() },
+         phonebook: @escaping ReadPhonebook = { try ContactsReader().read(unified: false, keepGoing: $0) },
+         write: @escaping WritePhonebook = { try ContactsWriter().write($0, batchWritten: $1) },
          open: (ExportScreenObserver) throws -> ExportScreen) rethrows {
         let relay = ExportObserver()
         screen = try open(relay)
         state = screen.state()
-        self.reader = reader
-        self.writer = writer
+        self.permission = permission
+        self.phonebook = phonebook
+        self.write = write
         relay.relay.model = self
+        show(state)
     }
 
     deinit {
@@ -36,7 +43,7 @@ final class ExportModel: ObservableObject {
     }
 
     func permissionChanged() {
-        let permission = ContactsPermissionState.current()
+        let permission = self.permission()
         send { $0.permissionChanged(permission: permission) }
     }
 
@@ -58,11 +65,11 @@ final class ExportModel: ObservableObject {
     /// Writes the selection. A failed batch ends the write; every batch before it was
     /// reported, so exporting again writes nothing twice.
     func export() {
-        let writer = self.writer
+        let write = self.write
         send { screen in
             let contacts = screen.beginWrite()
             do {
-                try writer.write(contacts) { screen.written(batch: $0) }
+                try write(contacts) { screen.written(batch: $0) }
                 return screen.writeFinished(failed: false)
             } catch {
                 return screen.writeFinished(failed: true)
@@ -91,14 +98,12 @@ final class ExportModel: ObservableObject {
         worker.run({ call(screen) }, then: { [weak self] in self?.show($0) })
     }
 
-    /// Cards one by one, not unified contacts: the links the core keeps are the identifiers of
-    /// the cards the writer created, which survive iOS linking them with other cards.
     private func read() {
         reading = true
-        let screen = self.screen, reader = self.reader
+        let screen = self.screen, phonebook = self.phonebook
         worker.run({
             do {
-                let cards = try reader.read(unified: false) { screen.readingProgress(done: $0) }
+                let cards = try phonebook { screen.readingProgress(done: $0) }
                 return cards.map { screen.contactsRead(deviceContacts: $0) } ?? screen.state()
             } catch {
                 return screen.readingFailed()

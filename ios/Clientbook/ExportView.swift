@@ -51,7 +51,7 @@ struct ExportView: View {
                 PrimaryBar(title: "Export selected (\(Int(state.selected)))", enabled: actions.exportSelected, action: model.export)
             }
         }
-        .onAppear { model.permissionChanged() }
+        .onAppear { if model.state.phase == .start { model.permissionChanged() } }
         .onChange(of: scenePhase) { if $0 == .active { model.permissionChanged() } }
     }
 }

@@ -15,18 +15,25 @@ final class ImportModel: ObservableObject {
     static let pageSize: UInt64 = 100
 
     private let screen: ImportScreen
-    private let reader: ContactsReader
+    private let permission: CurrentPermission
+    private let phonebook: ReadPhonebook
     private let worker = CoreWorker(label: "clientbook.import")
     private var reading = false
 
     /// `open` builds the core's screen around the observer it is given, for example
-    /// `{ try ImportScreen.local(db: db, rights: rights, settings: settings, locale: locale, observer: $0) }`.
-    init(reader: ContactsReader = ContactsReader(), open: (ImportScreenObserver) throws -> ImportScreen) rethrows {
+    /// `{ try ImportScreen.local(db: db, rights: rights, settings: settings, observer: $0) }`.
+    /// `permission` and `phonebook` are the device's; tests and previews pass their own.
+    /// Import reads unified contacts: one person per linked set of cards, as Contacts shows them.
+    init(permission: @escaping CurrentPermission = { ContactsPermissionState.current() },
+         phonebook: @escaping ReadPhonebook = { try ContactsReader().read(unified: true, keepGoing: $0) },
+         open: (ImportScreenObserver) throws -> ImportScreen) rethrows {
         let relay = ImportObserver()
         screen = try open(relay)
         state = screen.state()
-        self.reader = reader
+        self.permission = permission
+        self.phonebook = phonebook
         relay.relay.model = self
+        show(state)
     }
 
     deinit {
@@ -35,7 +42,7 @@ final class ImportModel: ObservableObject {
 
     /// On appear and whenever the app comes back to the foreground (from Settings, say).
     func permissionChanged() {
-        let permission = ContactsPermissionState.current()
+        let permission = self.permission()
         send { $0.permissionChanged(permission: permission) }
     }
 
@@ -82,13 +89,12 @@ final class ImportModel: ObservableObject {
         worker.run({ call(screen) }, then: { [weak self] in self?.show($0) })
     }
 
-    /// Unified contacts: one person per linked set of cards, as the Contacts app shows them.
     private func read() {
         reading = true
-        let screen = self.screen, reader = self.reader
+        let screen = self.screen, phonebook = self.phonebook
         worker.run({
             do {
-                let contacts = try reader.read(unified: true) { screen.readingProgress(done: $0) }
+                let contacts = try phonebook { screen.readingProgress(done: $0) }
                 return contacts.map { screen.contactsRead(contacts: $0) } ?? screen.state()
             } catch {
                 // The framework's error text may quote contact data: the core words the failure.

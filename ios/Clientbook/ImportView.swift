@@ -48,7 +48,7 @@ struct ImportView: View {
                 PrimaryBar(title: "Import selected (\(Int(state.selected)))", enabled: actions.importSelected, action: model.commit)
             }
         }
-        .onAppear { model.permissionChanged() }
+        .onAppear { if model.state.phase == .start { model.permissionChanged() } }
         .onChange(of: scenePhase) { if $0 == .active { model.permissionChanged() } }
     }
 }
