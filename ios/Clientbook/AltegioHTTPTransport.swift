@@ -67,14 +67,15 @@ final class AltegioHTTPTransport: HttpTransport, Sendable {
 }
 
 /// Answers every redirect with "do not follow": URLSession then completes the task with the
-/// redirect response itself.
+/// redirect response itself. The completion handler is declared without `@Sendable` so the
+/// method matches the optional requirement in every SDK (a near miss would never be called).
 final class RefuseRedirects: NSObject, URLSessionTaskDelegate, Sendable {
     func urlSession(
         _ session: URLSession,
         task: URLSessionTask,
         willPerformHTTPRedirection response: HTTPURLResponse,
         newRequest request: URLRequest,
-        completionHandler: @escaping @Sendable (URLRequest?) -> Void
+        completionHandler: @escaping (URLRequest?) -> Void
     ) {
         completionHandler(nil)
     }

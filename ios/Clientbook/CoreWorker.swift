@@ -14,7 +14,7 @@ final class CoreWorker: Sendable {
 
     /// Runs `work` on the worker, then `done` with its result on the main thread. Results
     /// arrive in the order the work was queued (both queues are FIFO).
-    func run<T>(_ work: @escaping @Sendable () -> T, then done: @escaping @MainActor (T) -> Void) {
+    func run<T: Sendable>(_ work: @escaping @Sendable () -> T, then done: @escaping @MainActor @Sendable (T) -> Void) {
         queue.async {
             let result = work()
             DispatchQueue.main.async { done(result) }

@@ -79,8 +79,8 @@ final class ExportModel: ObservableObject {
 
     func rowAppeared(_ row: ExportRow) {
         guard row == rows.last, UInt64(rows.count) < state.visibleCount else { return }
-        let screen = self.screen, offset = UInt64(rows.count), version = state.rowsVersion
-        worker.run({ screen.rows(offset: offset, limit: Self.pageSize) }, then: { [weak self] page in
+        let screen = self.screen, offset = UInt64(rows.count), version = state.rowsVersion, limit = Self.pageSize
+        worker.run({ screen.rows(offset: offset, limit: limit) }, then: { [weak self] page in
             guard let self, self.state.rowsVersion == version, UInt64(self.rows.count) == offset else { return }
             self.rows += page
         })

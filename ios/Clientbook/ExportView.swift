@@ -3,6 +3,7 @@ import Clientbook
 
 /// "Save to phonebook": clients into the device phonebook, in the group "Altegio clients".
 /// Missing rights, the list, progress and the result all come from `model.state`.
+@MainActor
 struct ExportView: View {
     @StateObject private var model: ExportModel
     @State private var query = ""
@@ -57,9 +58,10 @@ struct ExportView: View {
 }
 
 /// One client: checkbox, name, number, and "Already on the phone" (the core's words) when it is.
+@MainActor
 private struct ExportRowView: View {
     let row: ExportRow
-    let toggle: () -> Void
+    let toggle: Action
 
     var body: some View {
         HStack(alignment: .top, spacing: 12) {

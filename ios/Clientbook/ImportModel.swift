@@ -69,8 +69,8 @@ final class ImportModel: ObservableObject {
     /// From each row's `onAppear`: the next page when the last loaded row shows.
     func rowAppeared(_ row: PreviewRow) {
         guard row == rows.last, UInt64(rows.count) < state.visibleCount else { return }
-        let screen = self.screen, offset = UInt64(rows.count), version = state.rowsVersion
-        worker.run({ screen.rows(offset: offset, limit: Self.pageSize) }, then: { [weak self] page in
+        let screen = self.screen, offset = UInt64(rows.count), version = state.rowsVersion, limit = Self.pageSize
+        worker.run({ screen.rows(offset: offset, limit: limit) }, then: { [weak self] page in
             guard let self, self.state.rowsVersion == version, UInt64(self.rows.count) == offset else { return }
             self.rows += page
         })

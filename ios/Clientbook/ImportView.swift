@@ -4,6 +4,7 @@ import Clientbook
 /// "Export from phonebook" (the Altegio app's wording): phonebook contacts into the client
 /// base. It draws `model.state` and nothing else decides what shows: each section appears for
 /// the phase and the actions the core allows.
+@MainActor
 struct ImportView: View {
     @StateObject private var model: ImportModel
     @State private var query = ""
@@ -56,11 +57,12 @@ struct ImportView: View {
 /// One contact: checkbox (or why it cannot be imported), the name as it will be stored, the
 /// chosen number with a chooser among all of them for as long as the core allows choosing,
 /// and the core's reason or match.
+@MainActor
 private struct ImportRowView: View {
     let row: PreviewRow
     let canChoose: Bool
-    let toggle: () -> Void
-    let choose: (Int) -> Void
+    let toggle: Action
+    let choose: @MainActor (Int) -> Void
 
     var body: some View {
         HStack(alignment: .top, spacing: 12) {

@@ -29,7 +29,7 @@ enum PreviewData {
 
     /// `drive` takes the core to the state to show before the view appears; without it the
     /// view starts from the beginning and the core asks for the given permission.
-    static func importModel(_ permission: ContactsPermission = .iosAuthorized, rights: Rights = allRights,
+    @MainActor static func importModel(_ permission: ContactsPermission = .iosAuthorized, rights: Rights = allRights,
                             drive: @escaping (ImportScreen) -> Void = { _ in }) -> ImportModel {
         let database = try! ClientDatabase.inMemory()
         return try! ImportModel(permission: { permission }, phonebook: { _ in phonebook }) {
@@ -45,7 +45,7 @@ enum PreviewData {
     }
 
     /// The clients to export are the made-up phonebook, imported first; the phone has one.
-    static func exportModel(_ permission: ContactsPermission = .iosAuthorized, rights: Rights = allRights,
+    @MainActor static func exportModel(_ permission: ContactsPermission = .iosAuthorized, rights: Rights = allRights,
                             drive: @escaping (ExportScreen) -> Void = { _ in }) -> ExportModel {
         let database = try! ClientDatabase.inMemory()
         let seed = try! ImportScreen.local(db: database, rights: allRights, settings: LocationSettings(), observer: nil)
@@ -72,24 +72,24 @@ enum PreviewData {
     }
 }
 
-#Preview("Import · permission not asked") { NavigationStack { ImportView(model: PreviewData.importModel(.iosNotDetermined)) } }
-#Preview("Import · denied") { NavigationStack { ImportView(model: PreviewData.importModel(.iosDenied)) } }
-#Preview("Import · restricted") { NavigationStack { ImportView(model: PreviewData.importModel(.iosRestricted)) } }
+#Preview("Import · permission not asked") { NavigationView { ImportView(model: PreviewData.importModel(.iosNotDetermined)) } }
+#Preview("Import · denied") { NavigationView { ImportView(model: PreviewData.importModel(.iosDenied)) } }
+#Preview("Import · restricted") { NavigationView { ImportView(model: PreviewData.importModel(.iosRestricted)) } }
 #Preview("Import · limited (iOS 18)") {
-    NavigationStack {
+    NavigationView {
         ImportView(model: PreviewData.importModel(.iosLimited) {
             _ = $0.permissionChanged(permission: .iosLimited)
             _ = $0.contactsRead(contacts: PreviewData.phonebook)
         })
     }
 }
-#Preview("Import · rights missing") { NavigationStack { ImportView(model: PreviewData.importModel(rights: PreviewData.noRights)) } }
-#Preview("Import · list") { NavigationStack { ImportView(model: PreviewData.importModel(drive: PreviewData.listed())) } }
+#Preview("Import · rights missing") { NavigationView { ImportView(model: PreviewData.importModel(rights: PreviewData.noRights)) } }
+#Preview("Import · list") { NavigationView { ImportView(model: PreviewData.importModel(drive: PreviewData.listed())) } }
 #Preview("Import · list (ru)") {
-    NavigationStack { ImportView(model: PreviewData.importModel(drive: PreviewData.listed())) }
+    NavigationView { ImportView(model: PreviewData.importModel(drive: PreviewData.listed())) }
         .environment(\.locale, Locale(identifier: "ru"))
 }
-#Preview("Import · empty phonebook") { NavigationStack { ImportView(model: PreviewData.importModel(drive: PreviewData.listed([]))) } }
+#Preview("Import · empty phonebook") { NavigationView { ImportView(model: PreviewData.importModel(drive: PreviewData.listed([]))) } }
 #Preview("Import · reading") {
     let model = PreviewData.importModel(drive: PreviewData.listed())
     model.show(PreviewData.running(model.state) {
@@ -97,7 +97,7 @@ enum PreviewData {
         $0.progress = ScreenProgress(stage: .reading, done: 1200, total: 0)
         $0.actions.cancel = true
     })
-    return NavigationStack { ImportView(model: model) }
+    return NavigationView { ImportView(model: model) }
 }
 #Preview("Import · matching") {
     let model = PreviewData.importModel(drive: PreviewData.listed())
@@ -106,7 +106,7 @@ enum PreviewData {
         $0.progress = ScreenProgress(stage: .matching, done: 480, total: 1204)
         $0.actions.cancel = true
     })
-    return NavigationStack { ImportView(model: model) }
+    return NavigationView { ImportView(model: model) }
 }
 #Preview("Import · importing") {
     let model = PreviewData.importModel(drive: PreviewData.listed())
@@ -115,10 +115,10 @@ enum PreviewData {
         $0.progress = ScreenProgress(stage: .importing, done: 200, total: 1204)
         $0.actions.cancel = true
     })
-    return NavigationStack { ImportView(model: model) }
+    return NavigationView { ImportView(model: model) }
 }
 #Preview("Import · phonebook failed") {
-    NavigationStack {
+    NavigationView {
         ImportView(model: PreviewData.importModel {
             _ = $0.permissionChanged(permission: .iosAuthorized)
             _ = $0.readingFailed()
@@ -126,7 +126,7 @@ enum PreviewData {
     }
 }
 #Preview("Import · result") {
-    NavigationStack {
+    NavigationView {
         ImportView(model: PreviewData.importModel {
             PreviewData.listed()($0)
             _ = $0.selectAll()
@@ -135,10 +135,10 @@ enum PreviewData {
     }
 }
 
-#Preview("Export · permission not asked") { NavigationStack { ExportView(model: PreviewData.exportModel(.iosNotDetermined)) } }
-#Preview("Export · denied") { NavigationStack { ExportView(model: PreviewData.exportModel(.iosDenied)) } }
-#Preview("Export · rights missing") { NavigationStack { ExportView(model: PreviewData.exportModel(rights: PreviewData.noRights)) } }
-#Preview("Export · list") { NavigationStack { ExportView(model: PreviewData.exportModel(drive: PreviewData.exportListed)) } }
+#Preview("Export · permission not asked") { NavigationView { ExportView(model: PreviewData.exportModel(.iosNotDetermined)) } }
+#Preview("Export · denied") { NavigationView { ExportView(model: PreviewData.exportModel(.iosDenied)) } }
+#Preview("Export · rights missing") { NavigationView { ExportView(model: PreviewData.exportModel(rights: PreviewData.noRights)) } }
+#Preview("Export · list") { NavigationView { ExportView(model: PreviewData.exportModel(drive: PreviewData.exportListed)) } }
 #Preview("Export · writing") {
     let model = PreviewData.exportModel(drive: PreviewData.exportListed)
     model.show(PreviewData.running(model.state) {
@@ -146,10 +146,10 @@ enum PreviewData {
         $0.progress = ScreenProgress(stage: .writing, done: 200, total: 650)
         $0.actions.cancel = true
     })
-    return NavigationStack { ExportView(model: model) }
+    return NavigationView { ExportView(model: model) }
 }
 #Preview("Export · result") {
-    NavigationStack {
+    NavigationView {
         ExportView(model: PreviewData.exportModel {
             PreviewData.exportListed($0)
             _ = $0.selectAll()

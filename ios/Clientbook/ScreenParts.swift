@@ -6,21 +6,26 @@ import ContactsUI
 #endif
 
 // Pieces both screens draw the same way. Every text shown here is the core's (already in the
-// staff's language) except the labels, which come from Localizable.xcstrings.
+// staff's language) except the labels, which come from Localizable.xcstrings. `@MainActor` as a
+// whole (Xcode 15's SDK isolates only `body`), so the actions may call the models.
+
+/// A button's action: a model method, on the main actor.
+typealias Action = @MainActor () -> Void
 
 /// The core's message for the state (rights missing, empty phonebook, a failure, the result),
 /// with the one step the state's actions allow.
+@MainActor
 struct MessageSection: View {
     let message: ScreenMessage?
     let failed: Bool
-    var retry: (() -> Void)?
-    var back: (() -> Void)?
+    var retry: Action?
+    var back: Action?
 
     var body: some View {
         if let message {
             Section {
                 Label(message.text, systemImage: failed ? "exclamationmark.triangle" : "info.circle")
-                    .foregroundStyle(failed ? .red : .primary)
+                    .foregroundStyle(failed ? Color.red : Color.primary)
                     .fixedSize(horizontal: false, vertical: true)
                 if let retry {
                     Button("Try again", action: retry)
@@ -35,11 +40,12 @@ struct MessageSection: View {
 
 /// What the core advises about the contacts permission, and the step it names: the system
 /// dialog, Settings, or (iOS 18 limited access) sharing more contacts.
+@MainActor
 struct PermissionSection: View {
     let advice: PermissionAdvice
     let query: String
-    let request: () -> Void
-    let recheck: () -> Void
+    let request: Action
+    let recheck: Action
     @Environment(\.openURL) private var openURL
 
     var body: some View {
@@ -56,11 +62,7 @@ struct PermissionSection: View {
                     }
                 }
             case .proceedLimited:
-                #if compiler(>=6.0)
-                if #available(iOS 18.0, *) {
-                    MoreContacts(query: query, shared: recheck)
-                }
-                #endif
+                MoreContacts(query: query, shared: recheck)
             case .proceed, .unavailable:
                 EmptyView()
             }
@@ -68,13 +70,31 @@ struct PermissionSection: View {
     }
 }
 
-#if compiler(>=6.0)
 /// iOS 18 limited access: the system's button for contacts matching the search that are not
-/// shared yet, and the picker for any others. Either way the screen then reads again.
-@available(iOS 18.0, *)
+/// shared yet, and the picker for any others. Either way the screen then reads again. Nothing
+/// before iOS 18 (or with Xcode 15's SDK), where limited access does not exist.
+@MainActor
 private struct MoreContacts: View {
     let query: String
-    let shared: () -> Void
+    let shared: Action
+
+    var body: some View {
+        #if compiler(>=6.0)
+        if #available(iOS 18.0, *) {
+            MoreContacts18(query: query, shared: shared)
+        }
+        #else
+        EmptyView()
+        #endif
+    }
+}
+
+#if compiler(>=6.0)
+@available(iOS 18.0, *)
+@MainActor
+private struct MoreContacts18: View {
+    let query: String
+    let shared: Action
     @State private var picking = false
 
     var body: some View {
@@ -88,9 +108,10 @@ private struct MoreContacts: View {
 #endif
 
 /// Reading, refreshing, matching, importing or writing, with Cancel while the core allows it.
+@MainActor
 struct ProgressSection: View {
     let progress: ScreenProgress
-    let cancel: (() -> Void)?
+    let cancel: Action?
 
     var body: some View {
         Section {
@@ -119,9 +140,10 @@ struct ProgressSection: View {
 }
 
 /// "Select all" and "Select none", each when the core allows it.
+@MainActor
 struct SelectionButtons: View {
-    let selectAll: (() -> Void)?
-    let selectNone: (() -> Void)?
+    let selectAll: Action?
+    let selectNone: Action?
 
     var body: some View {
         HStack {
@@ -137,10 +159,11 @@ struct SelectionButtons: View {
 }
 
 /// The sticky bottom bar: how many are selected, and the primary action, disabled at 0.
+@MainActor
 struct PrimaryBar: View {
     let title: LocalizedStringKey
     let enabled: Bool
-    let action: () -> Void
+    let action: Action
 
     var body: some View {
         Button(action: action) {
@@ -154,10 +177,11 @@ struct PrimaryBar: View {
 }
 
 /// A row's checkbox, or a dimmed dash for a row the core will not let staff select.
+@MainActor
 struct CheckMark: View {
     let selectable: Bool
     let selected: Bool
-    let toggle: () -> Void
+    let toggle: Action
 
     var body: some View {
         if selectable {
@@ -178,7 +202,7 @@ struct CheckMark: View {
 final class StateRelay<Model: AnyObject>: @unchecked Sendable {
     weak var model: Model?
 
-    func deliver(_ show: @escaping @MainActor (Model) -> Void) {
+    func deliver(_ show: @escaping @MainActor @Sendable (Model) -> Void) {
         DispatchQueue.main.async { [weak self] in
             if let model = self?.model { show(model) }
         }

@@ -90,7 +90,7 @@ final class ContactsStoreTests: XCTestCase {
         XCTAssertEqual(ContactsReader.phoneLabel("Мобильный"), .other)
         XCTAssertEqual(ContactsReader.phoneLabel(nil), .other)
         for kind in [PhoneLabel.mobile, .main, .work, .home, .fax, .pager, .other] {
-            XCTAssertEqual(ContactsReader.phoneLabel(ContactsWriter.label(for: kind)), kind == .fax ? .fax : kind)
+            XCTAssertEqual(ContactsReader.phoneLabel(ContactsWriter.label(for: kind)), kind)
         }
     }
 }
