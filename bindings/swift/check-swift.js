@@ -234,7 +234,7 @@ function readHandWritten(trees) {
   const functionParams = new Map(); // name -> [[type node of each parameter]]
   const members = new Map(); // type name -> name -> type (extensions of core types included)
   const methods = new Map(); // type name -> function names
-  for (const { tree } of trees) {
+  for (const { file, tree } of trees) {
     (function walk(node, owner) {
       if (node.type === 'function_declaration' || node.type === 'protocol_function_declaration') {
         const name = unescape(field(node, 'name').text);
@@ -243,7 +243,7 @@ function readHandWritten(trees) {
           const types = p.childrenForFieldName('name').filter((c) => c.type !== 'simple_identifier');
           return types[types.length - 1] || null;
         });
-        (functionParams.get(name) || functionParams.set(name, []).get(name)).push(params);
+        (functionParams.get(name) || functionParams.set(name, []).get(name)).push({ file, owner, params });
         if (owner) (methods.get(owner) || methods.set(owner, new Set()).get(owner)).add(name);
       }
       if (node.type === 'class_declaration') {
@@ -291,7 +291,7 @@ function callLabels(callExpression) {
 }
 
 function checkFile(api, hand, file, tree) {
-  const stats = { calls: 0, fields: 0, conformances: 0 };
+  const stats = { calls: 0, fields: 0, conformances: 0, cases: 0 };
   const where = (node) => `${file}:${node.startPosition.row + 1}:${node.startPosition.column + 1}`;
   const isCore = (type) => type && api.types.has(type.name);
 
@@ -315,12 +315,6 @@ function checkFile(api, hand, file, tree) {
         if (bound && annotation) bind(bound.text, typeOfAnnotation(annotation));
         else if (bound && field(node, 'value')) inferred.push([bound.text, field(node, 'value'), false]);
         else if (bound) bind(bound.text, null); // e.g. @Environment(\.openURL) var openURL
-        break;
-      }
-      case 'parameter': {
-        const internal = node.childrenForFieldName('name').find((c) => c.type === 'simple_identifier');
-        const types = node.childrenForFieldName('name').filter((c) => c.type !== 'simple_identifier');
-        if (internal) bind(internal.text, typeOfAnnotation(types[0]));
         break;
       }
       case 'lambda_parameter': {
@@ -409,12 +403,41 @@ function checkFile(api, hand, file, tree) {
     const callee = named(suffix.parent)[0];
     const nameNode = callee.type === 'navigation_expression' ? field(field(callee, 'suffix'), 'suffix') : callee;
     if (!nameNode || nameNode.type !== 'simple_identifier') return null;
-    for (const params of hand.functionParams.get(unescape(nameNode.text)) || []) {
+    // The function of that name in the closure's own type, else its own file, else anywhere.
+    const owner = enclosingType(lambda);
+    const rank = (d) => (d.file === file ? (d.owner === owner ? 0 : 1) : 2);
+    const declared = [...(hand.functionParams.get(unescape(nameNode.text)) || [])].sort((a, b) => rank(a) - rank(b));
+    for (const { params } of declared) {
       let type = params[index];
       if (type?.type === 'type_modifiers') type = null;
       if (type?.type !== 'function_type') continue;
       const tuple = field(type, 'params');
       return tuple ? named(tuple).filter((c) => c.type === 'tuple_type_item').map((item) => typeOfAnnotation(field(item, 'name') || named(item)[0])) : [];
+    }
+    return null;
+  }
+
+  /** A parameter of an enclosing function or initializer, which shadows the file's names. */
+  function functionParameter(node, name) {
+    for (let at = node.parent; at; at = at.parent) {
+      if (at.type !== 'function_declaration' && at.type !== 'init_declaration') continue;
+      for (const param of at.children.filter((c) => c.type === 'parameter')) {
+        const names = param.childrenForFieldName('name');
+        const internal = names.find((c) => c.type === 'simple_identifier');
+        if (internal?.text !== name) continue;
+        const types = names.filter((c) => c.type !== 'simple_identifier');
+        return { type: typeOfAnnotation(types[types.length - 1]) };
+      }
+    }
+    return null;
+  }
+
+  function enclosingType(node) {
+    for (let at = node.parent; at; at = at.parent) {
+      if (at.type === 'class_declaration') {
+        const name = field(at, 'name');
+        return name ? typeOfAnnotation(name)?.name || name.text : null;
+      }
     }
     return null;
   }
@@ -501,7 +524,14 @@ function checkFile(api, hand, file, tree) {
     switch (node.type) {
       case 'simple_identifier': {
         const closure = closureParameter(node, node.text);
-        return closure ? closure.type : lookupName(node.text);
+        if (closure) return closure.type;
+        const parameter = functionParameter(node, node.text);
+        if (parameter) return parameter.type;
+        const found = lookupName(node.text);
+        if (found) return found;
+        // Inside the app's extension of a core type, a bare name is one of its fields.
+        const owner = enclosingType(node);
+        return owner && api.types.has(owner) ? api.types.get(owner).fields.get(node.text) || null : null;
       }
       case 'try_expression':
       case 'await_expression':
@@ -522,7 +552,7 @@ function checkFile(api, hand, file, tree) {
         if (!labels) return typeOf(callee);
         if (callee.type === 'simple_identifier') {
           const name = unescape(callee.text);
-          if (bindings.has(name)) return null;
+          if (bindings.has(name) || closureParameter(callee, name) || functionParameter(callee, name)) return null;
           if (api.types.has(name)) {
             const type = api.types.get(name);
             checkCall(callee, signature('init', labels.map((label) => ({ label }))), type.inits.map((l) => ({ labels: l })), labels, name);
@@ -592,8 +622,47 @@ function checkFile(api, hand, file, tree) {
     }
   }
 
+  /** `.name` against the cases of a core enum. */
+  function checkCase(enumType, node, name) {
+    const type = api.types.get(enumType.name);
+    if (!type || type.kind !== 'enum' || enumType.array) return;
+    stats.cases++;
+    if (!type.cases.has(name)) report(node, `${enumType.name} has no case .${name}; it has: ${[...type.cases.keys()].map((c) => `.${c}`).join(', ')}`);
+  }
+  const implicitMember = (node) => (node?.type === 'prefix_expression' && /^\.\w+$/.test(node.text) ? unescape(node.text.slice(1)) : null);
+
+  function checkEnumUses(node) {
+    if (node.type === 'switch_statement') {
+      const type = typeOf(field(node, 'expr'));
+      if (!type || api.types.get(type.name)?.kind !== 'enum' || type.array) return;
+      const seen = new Set();
+      let fallback = false;
+      for (const entry of named(node).filter((c) => c.type === 'switch_entry')) {
+        if (named(entry).some((c) => c.type === 'default_keyword')) fallback = true;
+        for (const pattern of named(entry).filter((c) => c.type === 'switch_pattern')) {
+          const name = /^\.`?(\w+)`?/.exec(pattern.text)?.[1];
+          if (!name) { fallback = true; continue; }
+          seen.add(name);
+          checkCase(type, pattern, name);
+        }
+      }
+      const missing = [...api.types.get(type.name).cases.keys()].filter((c) => !seen.has(c));
+      if (!fallback && missing.length) report(field(node, 'expr'), `switch over ${type.name} misses ${missing.map((c) => `.${c}`).join(', ')}`);
+    } else if (node.type === 'equality_expression') {
+      const name = implicitMember(field(node, 'rhs'));
+      const type = name && typeOf(field(node, 'lhs'));
+      if (type) checkCase(type, field(node, 'rhs'), name);
+    } else if (node.type === 'assignment') {
+      const name = implicitMember(field(node, 'result'));
+      const target = field(node, 'target');
+      const type = name && typeOf(named(target)[0] || target);
+      if (type) checkCase(type, field(node, 'result'), name);
+    }
+  }
+
   (function walk(node) {
     if (node.type === 'call_expression' || node.type === 'navigation_expression') typeOf(node);
+    if (['switch_statement', 'equality_expression', 'assignment'].includes(node.type)) checkEnumUses(node);
     if (node.type === 'class_declaration') checkConformance(node);
     for (const child of named(node)) walk(child);
   })(tree.rootNode);
@@ -623,7 +692,7 @@ function checkFile(api, hand, file, tree) {
 // ---------------------------------------------------------------- the String Catalog
 
 /** Calls whose (unlabelled or `title:`) string argument is a LocalizedStringKey. */
-const LABEL_CALLS = new Set(['Text', 'Button', 'Label', 'navigationTitle', 'PrimaryBar', 'String']);
+const LABEL_CALLS = new Set(['Text', 'Button', 'Label', 'DisclosureGroup', 'Toggle', 'navigationTitle', 'PrimaryBar', 'String']);
 const LABEL_ARGUMENTS = new Set(['_', 'title', 'localized']);
 
 /** A string literal with each interpolation as "•", as the catalog key is with each %lld or %@. */
@@ -711,13 +780,13 @@ for (const file of files) {
   trees.push({ file: shown, tree });
 }
 const hand = readHandWritten(trees);
-const totals = { calls: 0, fields: 0, conformances: 0 };
+const totals = { calls: 0, fields: 0, conformances: 0, cases: 0 };
 for (const { file, tree } of trees) {
   const stats = checkFile(api, hand, file, tree);
   for (const key of Object.keys(totals)) totals[key] += stats[key];
-  console.log(`  ${file}: ${stats.calls} core calls, ${stats.fields} record fields, ${stats.conformances} protocol conformances checked`);
+  console.log(`  ${file}: ${stats.calls} core calls, ${stats.fields} record fields, ${stats.cases} enum cases, ${stats.conformances} protocol conformances checked`);
 }
-console.log(`== ${files.length} Swift files parsed; ${api.types.size} core types and ${api.functions.size} core functions read; ${totals.calls} calls, ${totals.fields} field reads, ${totals.conformances} conformances checked`);
+console.log(`== ${files.length} Swift files parsed; ${api.types.size} core types and ${api.functions.size} core functions read; ${totals.calls} calls, ${totals.fields} field reads, ${totals.cases} enum cases, ${totals.conformances} conformances checked`);
 const labelCount = checkCatalog(path.join(sourceDir, 'Clientbook', 'Localizable.xcstrings'), trees);
 console.log(`== ${labelCount} labels checked against Localizable.xcstrings (en, ru)`);
 if (totals.calls === 0 && files.length > 0) problems.push('no call into the core was recognised: the checker no longer understands the sources');

@@ -18,6 +18,8 @@ final class ExportModel: ObservableObject {
     private let phonebook: ReadPhonebook
     private let write: WritePhonebook
     private let worker = CoreWorker(label: "clientbook.export")
+    /// `rows` is safe from any thread: its own queue keeps the list scrolling during a job.
+    private let pages = CoreWorker(label: "clientbook.export.rows")
     private var reading = false
 
     /// `open` builds the core's screen around the observer it is given, for example
@@ -80,7 +82,7 @@ final class ExportModel: ObservableObject {
     func rowAppeared(_ row: ExportRow) {
         guard row == rows.last, UInt64(rows.count) < state.visibleCount else { return }
         let screen = self.screen, offset = UInt64(rows.count), version = state.rowsVersion, limit = Self.pageSize
-        worker.run({ screen.rows(offset: offset, limit: limit) }, then: { [weak self] page in
+        pages.run({ screen.rows(offset: offset, limit: limit) }, then: { [weak self] page in
             guard let self, self.state.rowsVersion == version, UInt64(self.rows.count) == offset else { return }
             self.rows += page
         })
@@ -104,7 +106,8 @@ final class ExportModel: ObservableObject {
         worker.run({
             do {
                 let cards = try phonebook { screen.readingProgress(done: $0) }
-                return cards.map { screen.contactsRead(deviceContacts: $0) } ?? screen.state()
+                // Stopped (nil): the core sees its cancelled operation and offers Try again.
+                return screen.contactsRead(deviceContacts: cards ?? [])
             } catch {
                 return screen.readingFailed()
             }
@@ -117,7 +120,7 @@ final class ExportModel: ObservableObject {
     private func reloadRows() {
         let screen = self.screen, version = state.rowsVersion
         let count = max(UInt64(rows.count), Self.pageSize)
-        worker.run({ screen.rows(offset: 0, limit: count) }, then: { [weak self] rows in
+        pages.run({ screen.rows(offset: 0, limit: count) }, then: { [weak self] rows in
             guard let self, self.state.rowsVersion == version else { return }
             self.rows = rows
         })

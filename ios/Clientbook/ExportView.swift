@@ -27,6 +27,9 @@ struct ExportView: View {
             if let written = state.written {
                 Section {
                     Text("Saved \(Int(written)) contacts to the group “\(ContactsWriter.groupName)”")
+                    if state.cancelled {
+                        Text("Stopped before the end; what was saved stays.").foregroundStyle(.orange)
+                    }
                 }
             }
             if state.phase == .list {

@@ -18,6 +18,8 @@ final class ImportModel: ObservableObject {
     private let permission: CurrentPermission
     private let phonebook: ReadPhonebook
     private let worker = CoreWorker(label: "clientbook.import")
+    /// `rows` is safe from any thread: its own queue keeps the list scrolling during a job.
+    private let pages = CoreWorker(label: "clientbook.import.rows")
     private var reading = false
 
     /// `open` builds the core's screen around the observer it is given, for example
@@ -70,7 +72,7 @@ final class ImportModel: ObservableObject {
     func rowAppeared(_ row: PreviewRow) {
         guard row == rows.last, UInt64(rows.count) < state.visibleCount else { return }
         let screen = self.screen, offset = UInt64(rows.count), version = state.rowsVersion, limit = Self.pageSize
-        worker.run({ screen.rows(offset: offset, limit: limit) }, then: { [weak self] page in
+        pages.run({ screen.rows(offset: offset, limit: limit) }, then: { [weak self] page in
             guard let self, self.state.rowsVersion == version, UInt64(self.rows.count) == offset else { return }
             self.rows += page
         })
@@ -95,7 +97,8 @@ final class ImportModel: ObservableObject {
         worker.run({
             do {
                 let contacts = try phonebook { screen.readingProgress(done: $0) }
-                return contacts.map { screen.contactsRead(contacts: $0) } ?? screen.state()
+                // Stopped (nil): the core sees its cancelled operation and offers Try again.
+                return screen.contactsRead(contacts: contacts ?? [])
             } catch {
                 // The framework's error text may quote contact data: the core words the failure.
                 return screen.readingFailed()
@@ -109,7 +112,7 @@ final class ImportModel: ObservableObject {
     private func reloadRows() {
         let screen = self.screen, version = state.rowsVersion
         let count = max(UInt64(rows.count), Self.pageSize)
-        worker.run({ screen.rows(offset: 0, limit: count) }, then: { [weak self] rows in
+        pages.run({ screen.rows(offset: 0, limit: count) }, then: { [weak self] rows in
             guard let self, self.state.rowsVersion == version else { return }
             self.rows = rows
         })

@@ -25,6 +25,9 @@ struct ImportView: View {
             }
             MessageSection(message: state.message, failed: state.failure != nil,
                            retry: actions.retry ? model.retry : nil, back: actions.backToList ? model.backToList : nil)
+            if let report = state.report {
+                ReportSection(report: report)
+            }
             if state.phase == .list || state.phase == .result {
                 Section {
                     Text("\(Int(state.visibleCount)) contacts · \(Int(state.alreadyClients)) already clients")
@@ -101,6 +104,24 @@ private struct ImportRowView: View {
         let phone = row.phones[index]
         let text = phone.problem.map { "\(phone.raw) · \($0)" } ?? phone.raw
         return Label(text, systemImage: UInt32(index) == row.chosenPhone ? "checkmark" : "phone")
+    }
+}
+
+/// Created / already clients / skipped, each skipped contact with the core's reason.
+private struct ReportSection: View {
+    let report: ImportReport
+
+    var body: some View {
+        Section {
+            Text("Created: \(report.created.count)")
+            Text("Already clients: \(report.alreadyThere.count)")
+            DisclosureGroup("Skipped: \(report.skipped.count)") {
+                ForEach(report.skipped, id: \.index) { Text($0.reason).font(.footnote) }
+            }
+            if report.cancelled {
+                Text("Stopped before the end; what was imported stays.").foregroundStyle(.orange)
+            }
+        }
     }
 }
 

@@ -153,7 +153,8 @@ enum PreviewData {
         ExportView(model: PreviewData.exportModel {
             PreviewData.exportListed($0)
             _ = $0.selectAll()
-            _ = $0.beginWrite()
+            let contacts = $0.beginWrite()
+            _ = $0.written(batch: contacts.map { WrittenContact(clientId: $0.clientId, platformId: "preview-\($0.clientId)") })
             _ = $0.writeFinished(failed: false)
         })
     }

@@ -16,7 +16,7 @@ typealias Action = @MainActor () -> Void
 /// with the one step the state's actions allow.
 @MainActor
 struct MessageSection: View {
-    let message: ScreenMessage?
+    let message: String?
     let failed: Bool
     var retry: Action?
     var back: Action?
@@ -24,7 +24,7 @@ struct MessageSection: View {
     var body: some View {
         if let message {
             Section {
-                Label(message.text, systemImage: failed ? "exclamationmark.triangle" : "info.circle")
+                Label(message, systemImage: failed ? "exclamationmark.triangle" : "info.circle")
                     .foregroundStyle(failed ? Color.red : Color.primary)
                     .fixedSize(horizontal: false, vertical: true)
                 if let retry {
