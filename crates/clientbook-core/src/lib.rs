@@ -11,6 +11,7 @@ pub mod contact;
 pub mod error;
 pub mod export;
 pub mod import;
+pub mod messages;
 pub mod name;
 pub mod permission;
 pub mod phone;
