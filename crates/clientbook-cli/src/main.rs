@@ -15,6 +15,7 @@ use clientbook_core::export::{ExportPlan, ExportRow};
 use clientbook_core::import::{
     self, CommitOptions, ImportPlan, ImportReport, PreviewOptions, PreviewRow, Summary,
 };
+use clientbook_core::messages::Locale;
 use clientbook_core::phone::{self, Region};
 use clientbook_core::rights::{Action, Rights};
 use clientbook_core::store::Store;
@@ -54,6 +55,10 @@ struct Cli {
     /// The Altegio location (branch) id, with --altegio.
     #[arg(long, global = true)]
     location: Option<i64>,
+    /// Language of the texts for staff (row problems, refusals): "ru" or "en". Default:
+    /// from LC_ALL, LC_MESSAGES or LANG; anything but Russian is English.
+    #[arg(long, global = true, value_name = "LANGUAGE")]
+    lang: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -106,10 +111,17 @@ fn main() -> ExitCode {
         .with_ansi(std::io::stderr().is_terminal())
         .init();
     let cli = Cli::parse();
+    let locale = cli.locale();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            let text = e.to_string().replace('\n', " ");
+            // A refusal is for staff, in their language; other errors keep their detailed
+            // English text for support.
+            let text = match &e {
+                Error::MissingRights(m) => m.render(locale),
+                other => other.to_string(),
+            };
+            let text = text.replace('\n', " ");
             eprintln!("clientbook: {text}");
             ExitCode::from(match e {
                 Error::BadInput(_) => 2,
@@ -117,6 +129,23 @@ fn main() -> ExitCode {
                 Error::Remote(_) => 4,
                 _ => 1,
             })
+        }
+    }
+}
+
+impl Cli {
+    /// `--lang`, else the POSIX environment.
+    fn locale(&self) -> Locale {
+        match &self.lang {
+            Some(lang) => Locale::parse(lang),
+            None => {
+                let var = |name| std::env::var(name).ok();
+                Locale::from_environment(
+                    var("LC_ALL").as_deref(),
+                    var("LC_MESSAGES").as_deref(),
+                    var("LANG").as_deref(),
+                )
+            }
         }
     }
 }
@@ -184,6 +213,7 @@ fn secret(name: &str) -> Result<String, Error> {
 
 fn run(cli: Cli) -> Result<(), Error> {
     let region = Region::parse(&cli.region)?;
+    let locale = cli.locale();
     let target = match (&cli.altegio, cli.location) {
         (Some(url), Some(location)) => {
             let credentials = Credentials::new(
@@ -225,6 +255,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             let options = PreviewOptions {
                 region,
                 last_name_hidden: target.last_name_hidden(),
+                locale,
             };
             import_cmd(
                 &store, &target, &file, options, &select, &numbers, dry_run, json,

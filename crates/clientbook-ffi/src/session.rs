@@ -9,6 +9,7 @@ use clientbook_core::export::{ContactToWrite, ExportPlan, ExportRow, ExportSumma
 use clientbook_core::import::{
     self, CommitOptions, ImportPlan, ImportReport, PreviewOptions, PreviewRow, Summary,
 };
+use clientbook_core::messages::Locale;
 use clientbook_core::permission::ContactsPermission;
 use clientbook_core::phone::Region;
 use clientbook_core::rights::{Action, Rights};
@@ -184,6 +185,7 @@ impl ImportSession {
         let options = PreviewOptions {
             region,
             last_name_hidden: settings.last_name_hidden,
+            locale: Locale::parse(&settings.locale),
         };
         Self::build(
             Target::Local(db),
@@ -213,6 +215,7 @@ impl ImportSession {
         let options = PreviewOptions {
             region: connection.region,
             last_name_hidden: context.last_name_hidden || settings.last_name_hidden,
+            locale: Locale::parse(&settings.locale),
         };
         Self::build(
             Target::Remote(connection),

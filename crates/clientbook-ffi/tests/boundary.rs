@@ -42,6 +42,7 @@ fn settings() -> LocationSettings {
         region: "RU".into(),
         last_name_hidden: false,
         batch_size: 500,
+        locale: "en".into(),
     }
 }
 

@@ -9,7 +9,7 @@ row-already-client = its number already belongs to client #{ $client_id }
 row-duplicate = an earlier contact in the phonebook, { $earlier_name }, has the same number
 row-needs-choice = it has { $count } different numbers; check the one that will be imported
 row-no-phone = it has no phone number
-row-no-name = it has no name, organisation or nickname
+row-no-name = the contact has no name, organisation or nickname
 row-name-too-long = a name field is { $chars } characters long; at most { $max } are stored
 # One invalid number of a contact whose numbers are all invalid; the entries are joined with "; ".
 row-invalid-number = { $raw }: { $problem }
