@@ -7,10 +7,12 @@
 //! for the moments it reads the selection and records the result, never while writing.
 
 mod error;
+mod logging;
 mod remote;
 mod session;
 
 pub use error::ClientbookError;
+pub use logging::{install_log_sink, remove_log_sink, LogLevel, LogSink};
 pub use remote::{AltegioConnection, HttpTransport, RefreshSummary, RemoteInfo};
 pub use session::{ClientDatabase, ExportSession, ImportProgress, ImportSession};
 
