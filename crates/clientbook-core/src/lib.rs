@@ -1,9 +1,9 @@
 //! Clientbook core: moving people between a phone's address book and a salon's client
 //! database without ever duplicating or losing a client.
 //!
-//! Pure domain modules (`phone`, `name`, `rights`, `vcard`, `import`, `export`) take and
-//! return plain values; only `store` does I/O. The FFI crate and the CLI are thin layers on
-//! top. See ARCHITECTURE.md at the repository root.
+//! Pure domain modules (`phone`, `name`, `rights`, `vcard`, `import`, `export`, `messages`)
+//! take and return plain values; only `store` does I/O. The FFI crate and the CLI are thin
+//! layers on top. See ARCHITECTURE.md at the repository root.
 
 pub mod altegio;
 pub mod cancel;
