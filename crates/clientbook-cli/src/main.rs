@@ -16,6 +16,7 @@ use clientbook_core::cancel::CancelToken;
 use clientbook_core::contact::PhonebookContact;
 use clientbook_core::export::ExportRow;
 use clientbook_core::import::{self, ImportReport, PreviewRow, Summary};
+use clientbook_core::messages::Locale;
 use clientbook_core::phone::{self, Region};
 use clientbook_core::rights::Rights;
 use clientbook_core::session::{
@@ -64,6 +65,10 @@ struct Cli {
     /// A staff member's number, likewise. Repeatable.
     #[arg(long = "staff-phone", global = true, value_name = "NUMBER")]
     staff_phones: Vec<String>,
+    /// Language of the texts for staff (row problems, refusals): "ru" or "en". Default:
+    /// from LC_ALL, LC_MESSAGES or LANG; anything but Russian is English.
+    #[arg(long, global = true, value_name = "LANGUAGE")]
+    lang: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -141,10 +146,17 @@ fn main() -> ExitCode {
         .with_ansi(std::io::stderr().is_terminal())
         .init();
     let cli = Cli::parse();
+    let locale = cli.locale();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            let text = e.to_string().replace('\n', " ");
+            // A refusal is for staff, in their language; other errors keep their detailed
+            // English text for support.
+            let text = match &e {
+                Error::MissingRights(m) => m.render(locale),
+                other => other.to_string(),
+            };
+            let text = text.replace('\n', " ");
             eprintln!("clientbook: {text}");
             ExitCode::from(match e {
                 Error::BadInput(_) => 2,
@@ -152,6 +164,23 @@ fn main() -> ExitCode {
                 Error::Remote(_) => 4,
                 _ => 1,
             })
+        }
+    }
+}
+
+impl Cli {
+    /// `--lang`, else the POSIX environment.
+    fn locale(&self) -> Locale {
+        match &self.lang {
+            Some(lang) => Locale::parse(lang),
+            None => {
+                let var = |name| std::env::var(name).ok();
+                Locale::from_environment(
+                    var("LC_ALL").as_deref(),
+                    var("LC_MESSAGES").as_deref(),
+                    var("LANG").as_deref(),
+                )
+            }
         }
     }
 }
@@ -189,6 +218,7 @@ fn secret(name: &str) -> Result<String, Error> {
 
 fn run(cli: Cli) -> Result<(), Error> {
     let region = Region::parse(&cli.region)?;
+    let locale = cli.locale();
     // Arguments and tokens are checked before the database is opened or created: a
     // mistyped command must not touch any file.
     let remote = match (&cli.altegio, cli.location) {
@@ -226,6 +256,7 @@ fn run(cli: Cli) -> Result<(), Error> {
     };
     let settings = Settings {
         last_name_hidden: cli.last_name_hidden,
+        locale,
         known_numbers: import::KnownNumbers {
             location: cli.location_phones.clone(),
             staff: cli.staff_phones.clone(),

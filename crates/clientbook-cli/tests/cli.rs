@@ -32,6 +32,21 @@ impl Env {
             .arg(self.path("clients.db"))
             .args(args)
             .env("CLIENTBOOK_LOG", "trace")
+            // English whatever the machine's language, unless a test asks otherwise.
+            .env("LC_ALL", "C")
+            .output()
+            .unwrap()
+    }
+
+    /// [`Env::run`] with the environment's language set to `lang`.
+    fn run_in(&self, lang: &str, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_clientbook"))
+            .arg("--db")
+            .arg(self.path("clients.db"))
+            .args(args)
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", lang)
             .output()
             .unwrap()
     }
@@ -211,6 +226,49 @@ fn export_replaces_the_file_whole_and_leaves_no_temporary_file() {
         .collect();
     names.sort();
     assert_eq!(names, ["out.vcf", "out.vcf.tmp", "pb.vcf"]);
+}
+
+#[test]
+fn staff_texts_follow_lang_and_the_environment() {
+    let env = Env::new();
+    let file = env.write(
+        "pb.vcf",
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bad\r\nTEL:123\r\nEND:VCARD\r\n",
+    );
+    let f = file.to_str().unwrap();
+    let problem = |out: Output| -> String {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["contacts"][0]["reason"]["code"], "invalid_phone");
+        v["contacts"][0]["problem"].as_str().unwrap().to_string()
+    };
+    let args = ["import", f, "--dry-run", "--json"];
+    assert_eq!(problem(env.run(&args)), "123: too short");
+    assert_eq!(
+        problem(env.run_in("ru_RU.UTF-8", &args)),
+        "123: слишком короткий"
+    );
+    let mut with_flag = vec!["--lang", "en"];
+    with_flag.extend(args);
+    assert_eq!(
+        problem(env.run_in("ru_RU.UTF-8", &with_flag)),
+        "123: too short"
+    );
+    let refused = env.run(&["--lang", "ru", "--rights", "", "import", f]);
+    assert_eq!(refused.status.code(), Some(3));
+    let msg = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        msg.contains("нет права «Доступ к разделу Клиентская база»"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("Настройки > Системные настройки > Пользователи"),
+        "{msg}"
+    );
 }
 
 #[test]

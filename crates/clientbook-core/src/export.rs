@@ -47,6 +47,16 @@ pub struct ExportSummary {
     pub total: u64,
 }
 
+impl ExportSummary {
+    /// The screen's summary line: "1,204 clients · 312 already on the phone".
+    pub fn message(&self) -> crate::messages::Message {
+        crate::messages::Message::ExportSummary {
+            clients: self.total,
+            on_phone: self.in_phonebook,
+        }
+    }
+}
+
 /// A client to write, ready for the platform's contact API.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]

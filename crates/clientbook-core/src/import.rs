@@ -16,6 +16,7 @@ use crate::cancel::CancelToken;
 use crate::contact::PhonebookContact;
 use crate::error::{Error, Result};
 use crate::list::{page, TextQuery};
+use crate::messages::{InvalidNumber, Locale, Message};
 use crate::name::{ClientName, NameProblem};
 use crate::phone::{self, Phone, Region};
 use crate::store::{ClientIndex, Inserted, NewClient, Store};
@@ -53,19 +54,6 @@ impl ContactStatus {
     /// Whether a contact in this state can be selected for import.
     pub fn importable(self) -> bool {
         matches!(self, ContactStatus::New | ContactStatus::NeedsChoice)
-    }
-
-    fn why_not(self) -> &'static str {
-        match self {
-            ContactStatus::New | ContactStatus::NeedsChoice => "it can be imported",
-            ContactStatus::ExistingClient => "its number already belongs to a client",
-            ContactStatus::DuplicateInPhonebook => {
-                "an earlier contact in the phonebook has the same number"
-            }
-            ContactStatus::NoPhone => "it has no phone number",
-            ContactStatus::InvalidPhone => "none of its numbers is a valid phone number",
-            ContactStatus::NoName => "it has no name, organisation or nickname",
-        }
     }
 }
 
@@ -112,7 +100,8 @@ pub struct PreviewRow {
     /// The earlier contact, for `duplicate_in_phonebook`.
     pub duplicate_of: Option<u64>,
     pub email: Option<String>,
-    /// Why the contact cannot be imported as it is, in words for staff.
+    /// Why the contact cannot be imported as it is (or, for `needs_choice`, what to check),
+    /// in words for staff, in the preview's locale: `reason` rendered. `None` for `new`.
     pub problem: Option<String>,
     pub selected: bool,
     /// Why "Select suggested" leaves this importable contact out, if it does.
@@ -125,6 +114,11 @@ pub struct PreviewRow {
     pub fill_in_email: Option<String>,
     /// Whether the commit fills `fill_in_email` into the client.
     pub fill_in_selected: bool,
+    /// Why the contact cannot be imported as it is, as a code with its arguments: which
+    /// client it already is, which contact it repeats, which numbers are invalid and why.
+    /// `None` for `new`.
+    #[serde(default)]
+    pub reason: Option<Message>,
 }
 
 /// Counts per status, plus how many are selected.
@@ -143,6 +137,14 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// The screen's summary line: "1,204 contacts · 312 already clients".
+    pub fn message(&self) -> Message {
+        Message::ImportSummary {
+            contacts: self.total,
+            already_clients: self.existing_client,
+        }
+    }
+
     fn count(&mut self, status: ContactStatus) {
         let slot = match status {
             ContactStatus::New => &mut self.new,
@@ -163,12 +165,17 @@ impl Summary {
 pub struct PreviewOptions {
     pub region: Region,
     pub last_name_hidden: bool,
+    /// The language of the rows' texts (`PreviewRow::problem`, `Phone::problem`); English
+    /// by default.
+    pub locale: Locale,
 }
 
 /// The preview plus the staff's selection and number choices.
 #[derive(Debug, Clone)]
 pub struct ImportPlan {
     rows: Vec<PreviewRow>,
+    /// The language of the rows' texts, kept for the rows a commit changes.
+    locale: Locale,
 }
 
 /// How often preview building reports progress, in contacts.
@@ -236,8 +243,12 @@ impl ImportPlan {
         options: PreviewOptions,
     ) -> ImportPlan {
         let never = CancelToken::new();
-        Self::match_cancellable(understood, clients, options, &never)
-            .unwrap_or_else(|_| ImportPlan { rows: Vec::new() })
+        Self::match_cancellable(understood, clients, options, &never).unwrap_or_else(|_| {
+            ImportPlan {
+                rows: Vec::new(),
+                locale: options.locale,
+            }
+        })
     }
 
     fn match_cancellable(
@@ -258,10 +269,19 @@ impl ImportPlan {
                 rows.last().is_none_or(|r| r.index < index),
                 "contact numbers must ascend"
             );
-            rows.push(preview_row(index, contact, clients, &mut seen, options));
+            let row = preview_row(index, contact, clients, &mut seen, &rows, options);
+            rows.push(row);
         }
         tracing::debug!(contacts = total, "import preview built");
-        Ok(ImportPlan { rows })
+        Ok(ImportPlan {
+            rows,
+            locale: options.locale,
+        })
+    }
+
+    /// The language of the rows' texts.
+    pub fn locale(&self) -> Locale {
+        self.locale
     }
 
     pub fn len(&self) -> usize {
@@ -436,10 +456,7 @@ impl ImportPlan {
     pub fn set_selected(&mut self, index: u64, selected: bool) -> Result<()> {
         let row = self.row_mut(index)?;
         if selected && !row.status.importable() {
-            return Err(Error::BadInput(format!(
-                "contact {index} cannot be imported: {}",
-                row.status.why_not()
-            )));
+            return Err(not_importable(row));
         }
         row.selected = selected;
         Ok(())
@@ -464,17 +481,18 @@ impl ImportPlan {
         if !chosen.valid {
             return Err(Error::BadInput(format!(
                 "number {phone} of contact {index} cannot be imported: {}",
-                chosen.problem.as_deref().unwrap_or("invalid")
+                chosen
+                    .problem_in(Locale::En)
+                    .unwrap_or_else(|| "invalid".into())
             )));
         }
         if !row.status.importable() {
-            return Err(Error::BadInput(format!(
-                "contact {index} cannot be imported: {}",
-                row.status.why_not()
-            )));
+            return Err(not_importable(row));
         }
         row.chosen_phone = Some(phone);
         row.status = ContactStatus::New;
+        row.reason = None;
+        row.problem = None;
         // A service number follows the number chosen; the other reasons are the contact's.
         if matches!(
             row.not_suggested,
@@ -520,7 +538,10 @@ impl ImportPlan {
                 )),
                 _ => job.skipped.push(Skipped {
                     index: row.index,
-                    reason: row.status.why_not().to_string(),
+                    reason: row
+                        .problem
+                        .clone()
+                        .unwrap_or_else(|| Message::Internal.render(self.locale)),
                 }),
             }
         }
@@ -536,16 +557,32 @@ impl ImportPlan {
                 row.fill_in_selected = false;
             }
         }
+        let locale = self.locale;
         for done in report.created.iter().chain(&report.already_there) {
             if let Ok(row) = self.row_mut(done.index) {
+                let reason = Message::AlreadyClient {
+                    client_id: done.client_id,
+                };
                 row.status = ContactStatus::ExistingClient;
                 row.client_id = Some(done.client_id);
                 row.duplicate_of = None;
-                row.problem = None;
+                row.problem = Some(reason.render(locale));
+                row.reason = Some(reason);
                 row.selected = false;
             }
         }
     }
+}
+
+/// Refusing to select a contact that cannot be imported: a caller's mistake (a screen offers
+/// no checkbox there), so the error is in English, for the developer.
+fn not_importable(row: &PreviewRow) -> Error {
+    let why = row
+        .reason
+        .as_ref()
+        .map(|r| r.render(Locale::En))
+        .unwrap_or_default();
+    Error::BadInput(format!("contact {} cannot be imported: {why}", row.index))
 }
 
 fn no_such_contact(index: u64, len: usize) -> Error {
@@ -568,7 +605,7 @@ struct Understood {
 
 impl Understood {
     fn of(contact: &PhonebookContact, options: PreviewOptions) -> Understood {
-        let phones = phone::collapse(
+        let mut phones = phone::collapse(
             contact
                 .phones
                 .iter()
@@ -578,6 +615,11 @@ impl Understood {
         let service = phone::default_choice(&phones)
             .and_then(|i| phones[i].e164.as_deref())
             .and_then(phone::service_kind);
+        if options.locale != Locale::En {
+            for p in phones.iter_mut().filter(|p| !p.valid) {
+                p.problem = p.problem_in(options.locale);
+            }
+        }
         Understood {
             platform_id: contact.platform_id.clone(),
             phones,
@@ -705,6 +747,7 @@ fn preview_row(
     contact: Understood,
     clients: &ClientIndex,
     seen: &mut HashMap<String, u64>,
+    earlier_rows: &[PreviewRow],
     options: PreviewOptions,
 ) -> PreviewRow {
     let Understood {
@@ -721,30 +764,52 @@ fn preview_row(
     let existing = keys.iter().find_map(|k| clients.get(k).copied());
     let earlier = keys.iter().find_map(|k| seen.get(k).copied());
 
-    let (status, problem) = match (&name, existing, earlier) {
-        (Err(p), _, _) => (ContactStatus::NoName, Some(p.to_string())),
-        _ if phones.is_empty() => (
-            ContactStatus::NoPhone,
-            Some(ContactStatus::NoPhone.why_not().to_string()),
-        ),
+    let (status, reason) = match (&name, existing, earlier) {
+        (Err(p), _, _) => (ContactStatus::NoName, Some(p.message())),
+        _ if phones.is_empty() => (ContactStatus::NoPhone, Some(Message::NoPhone)),
         _ if chosen.is_none() => {
-            let reasons: Vec<String> = phones
+            // The raw numbers are shown to staff on screen; they never go to logs.
+            let numbers = phones
                 .iter()
                 .filter_map(|p| {
-                    p.problem.as_ref().map(|why| match p.raw.trim() {
-                        "" => format!("(empty number): {why}"),
-                        raw => format!("{raw}: {why}"),
+                    p.problem_code.map(|problem| InvalidNumber {
+                        raw: p.raw.clone(),
+                        problem,
                     })
                 })
                 .collect();
-            // The raw numbers are shown to staff on screen; they never go to logs.
-            (ContactStatus::InvalidPhone, Some(reasons.join("; ")))
+            (
+                ContactStatus::InvalidPhone,
+                Some(Message::InvalidPhone { numbers }),
+            )
         }
-        (_, Some(_), _) => (ContactStatus::ExistingClient, None),
-        (_, None, Some(_)) => (ContactStatus::DuplicateInPhonebook, None),
-        _ if keys.len() > 1 => (ContactStatus::NeedsChoice, None),
+        (_, Some(client_id), _) => (
+            ContactStatus::ExistingClient,
+            Some(Message::AlreadyClient { client_id }),
+        ),
+        (_, None, Some(earlier)) => {
+            // Rows ascend by index and the earlier contact was built before this one.
+            let earlier_name = earlier_rows
+                .binary_search_by_key(&earlier, |r| r.index)
+                .map(|at| earlier_rows[at].display_name.clone())
+                .unwrap_or_default();
+            (
+                ContactStatus::DuplicateInPhonebook,
+                Some(Message::DuplicateInPhonebook {
+                    earlier,
+                    earlier_name,
+                }),
+            )
+        }
+        _ if keys.len() > 1 => (
+            ContactStatus::NeedsChoice,
+            Some(Message::NeedsChoice {
+                numbers: keys.len() as u64,
+            }),
+        ),
         _ => (ContactStatus::New, None),
     };
+    let problem = reason.as_ref().map(|r| r.render(options.locale));
     // Every named contact claims its numbers, imported or not: a later card with the same
     // number is the same person saved twice, even when the first one is already a client.
     if name.is_ok() {
@@ -792,6 +857,7 @@ fn preview_row(
         can_choose_number,
         fill_in_email: None,
         fill_in_selected: false,
+        reason,
     }
 }
 
@@ -1055,6 +1121,40 @@ mod tests {
             "same number collapsed before any choice"
         );
         assert!(p.rows()[5].problem.as_deref().unwrap().contains("123"));
+        use crate::messages::PhoneProblem;
+        let reasons: Vec<Option<Message>> = p.rows().iter().map(|r| r.reason.clone()).collect();
+        assert_eq!(
+            reasons,
+            vec![
+                None,
+                Some(Message::AlreadyClient { client_id: 42 }),
+                Some(Message::DuplicateInPhonebook {
+                    earlier: 0,
+                    earlier_name: "New".into()
+                }),
+                Some(Message::NeedsChoice { numbers: 2 }),
+                Some(Message::NoPhone),
+                Some(Message::InvalidPhone {
+                    numbers: vec![InvalidNumber {
+                        raw: "123".into(),
+                        problem: PhoneProblem::TooShort
+                    }]
+                }),
+                Some(Message::NoName),
+                None,
+            ]
+        );
+        for row in p.rows() {
+            assert_eq!(
+                row.problem,
+                row.reason.as_ref().map(|r| r.render(Locale::En)),
+                "the text is the code rendered"
+            );
+        }
+        assert_eq!(
+            p.rows()[2].problem.as_deref(),
+            Some("an earlier contact in the phonebook, New, has the same number")
+        );
         let s = p.summary();
         assert_eq!(
             (s.new, s.existing_client, s.needs_choice, s.total),
@@ -1102,6 +1202,65 @@ mod tests {
                 "parallel={parallel}: progress went on to {last}"
             );
         }
+    }
+
+    #[test]
+    fn rows_speak_the_preview_locale() {
+        use PhoneLabel::*;
+        let mut clients = ClientIndex::new();
+        clients.insert("+79160000009".into(), 42);
+        let contacts = vec![
+            contact("Existing", &[("+7 916 000 00 09", Mobile)]),
+            contact("Bad", &[("123", Mobile), ("", Home)]),
+            contact("NoPhone", &[]),
+            contact("Новый", &[("+7 916 000 00 01", Mobile)]),
+        ];
+        let options = PreviewOptions {
+            locale: Locale::Ru,
+            ..Default::default()
+        };
+        let store = Store::open_in_memory().unwrap();
+        let mut p = ImportPlan::build(&contacts, &clients, options, &mut |_, _| {});
+        assert_eq!(p.locale(), Locale::Ru);
+        let problems: Vec<Option<&str>> = p.rows().iter().map(|r| r.problem.as_deref()).collect();
+        assert_eq!(
+            problems,
+            vec![
+                Some("его номер уже принадлежит клиенту №42"),
+                Some("123: слишком короткий; (пустой номер): в номере нет цифр"),
+                Some("у контакта нет номера телефона"),
+                None,
+            ]
+        );
+        assert_eq!(
+            p.rows()[1].phones[0].problem.as_deref(),
+            Some("слишком короткий")
+        );
+        // Selecting a row that cannot be imported is a developer's error: English.
+        let err = p.set_selected(2, true).unwrap_err().to_string();
+        assert!(err.contains("it has no phone number"), "{err}");
+        // A committed row becomes a client, said in the same language.
+        p.select_all();
+        let report = commit(
+            &store,
+            &p,
+            CommitOptions::default(),
+            &mut no_progress,
+            &AtomicBool::new(false),
+        )
+        .unwrap();
+        p.apply_report(&report);
+        let row = p.row(3).unwrap();
+        let id = report.created[0].client_id;
+        assert_eq!(row.reason, Some(Message::AlreadyClient { client_id: id }));
+        assert_eq!(
+            row.problem.as_deref(),
+            Some(format!("его номер уже принадлежит клиенту №{id}").as_str())
+        );
+        assert_eq!(
+            p.summary().message().render(Locale::Ru),
+            "4 контакта · 2 уже в базе клиентов"
+        );
     }
 
     #[test]
@@ -1169,8 +1328,15 @@ mod tests {
             .to_string()
             .contains("cannot be imported"));
         assert!(p.choose_number(2, 7).is_err());
+        assert!(p.row(2).unwrap().reason.is_some());
         p.choose_number(2, 1).unwrap();
         assert_eq!(p.row(2).unwrap().status, ContactStatus::New);
+        assert_eq!(
+            p.row(2).unwrap().reason,
+            None,
+            "a confirmed choice needs nothing"
+        );
+        assert_eq!(p.row(2).unwrap().problem, None);
         assert_eq!(p.row(2).unwrap().chosen_phone, Some(1));
         assert_eq!(p.summary().selected, 1);
         p.select_none();

@@ -3,7 +3,8 @@
 //!
 //! Three kinds of module:
 //! - pure domain, plain values in and out, tested without mocks: `phone`, `name`, `rights`,
-//!   `permission`, `contact`, `vcard`, `list`, `cancel`, and the preview and selection of
+//!   `permission`, `contact`, `vcard`, `list`, `cancel`, `messages` (every text a user reads,
+//!   in Russian and English), and the preview and selection of
 //!   `import` and `export`;
 //! - I/O: `store` (the SQLite file), `altegio` (requests through a caller's `Transport`),
 //!   `sync` (mirror and journal), and the commits of `import` (batches into the store);
@@ -22,6 +23,7 @@ pub mod export;
 pub mod history;
 pub mod import;
 pub mod list;
+pub mod messages;
 pub mod name;
 pub mod permission;
 pub mod phone;

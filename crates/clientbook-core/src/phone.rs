@@ -10,6 +10,8 @@ use std::collections::HashMap;
 use rlibphonenumber::{PhoneNumberFormat, PhoneNumberType, PHONE_NUMBER_UTIL};
 use serde::{Deserialize, Serialize};
 
+use crate::messages::{Locale, Message, PhoneProblem};
+
 pub use rlibphonenumber::Region as PnRegion;
 
 /// The location's default region, checked once so nothing downstream handles a bad code.
@@ -115,11 +117,21 @@ pub struct Phone {
     pub extension: Option<String>,
     pub label: PhoneLabel,
     pub valid: bool,
-    /// Why the number was rejected, in words for staff; `None` when valid.
+    /// Why the number was rejected, in words for staff (English; a preview renders it in
+    /// its locale); `None` when valid.
     pub problem: Option<String>,
+    /// Why the number was rejected, as a code; `None` when valid.
+    #[serde(default)]
+    pub problem_code: Option<PhoneProblem>,
 }
 
 impl Phone {
+    /// Why the number was rejected, in `locale`; `None` when valid.
+    pub fn problem_in(&self, locale: Locale) -> Option<String> {
+        self.problem_code
+            .map(|problem| Message::NumberProblem { problem }.render(locale))
+    }
+
     /// The dedupe key: E.164, plus `;ext=` when there is an extension.
     pub fn key(&self) -> Option<String> {
         let e164 = self.e164.as_deref()?;
@@ -178,17 +190,18 @@ pub fn split_key(key: &str) -> (&str, Option<&str>) {
 /// Parses one number with the location's region. Never fails: a bad number comes back
 /// with `valid == false` and the reason, so it is shown and never silently dropped.
 pub fn normalize(raw: &str, label: PhoneLabel, region: Region) -> Phone {
-    let invalid = |problem: String| Phone {
+    let invalid = |problem: PhoneProblem| Phone {
         raw: raw.to_string(),
         e164: None,
         extension: None,
         label,
         valid: false,
-        problem: Some(problem),
+        problem: Some(Message::NumberProblem { problem }.render(Locale::En)),
+        problem_code: Some(problem),
     };
     let text = raw.trim();
     if !text.chars().any(|c| c.is_ascii_digit() || c.is_numeric()) {
-        return invalid("no digits in the number".into());
+        return invalid(PhoneProblem::NoDigits);
     }
     match parse_valid(text, region) {
         Ok((e164, extension)) => Phone {
@@ -198,12 +211,13 @@ pub fn normalize(raw: &str, label: PhoneLabel, region: Region) -> Phone {
             label,
             valid: true,
             problem: None,
+            problem_code: None,
         },
         Err(problem) => invalid(problem),
     }
 }
 
-fn parse_valid(text: &str, region: Region) -> Result<(String, Option<String>), String> {
+fn parse_valid(text: &str, region: Region) -> Result<(String, Option<String>), PhoneProblem> {
     if let Some(found) = parse_plus7_fast(text, region) {
         return Ok(found);
     }
@@ -267,7 +281,7 @@ fn parse_plus7_fast(text: &str, region: Region) -> Option<(String, Option<String
     })
 }
 
-fn parse_valid_full(text: &str, region: Region) -> Result<(String, Option<String>), String> {
+fn parse_valid_full(text: &str, region: Region) -> Result<(String, Option<String>), PhoneProblem> {
     let first = parse_once(text, region);
     if first.is_ok() {
         return first;
@@ -284,18 +298,25 @@ fn parse_valid_full(text: &str, region: Region) -> Result<(String, Option<String
     first
 }
 
-fn parse_once(text: &str, region: Region) -> Result<(String, Option<String>), String> {
+fn parse_once(text: &str, region: Region) -> Result<(String, Option<String>), PhoneProblem> {
     let number = PHONE_NUMBER_UTIL
         .parse(text, Some(region.0))
-        .map_err(|e| format!("not a phone number ({e})"))?;
+        .map_err(|e| match e {
+            rlibphonenumber::ParseError::InvalidCountryCode => PhoneProblem::UnknownCountryCode,
+            rlibphonenumber::ParseError::TooShortAfterIdd
+            | rlibphonenumber::ParseError::TooShortNsn => PhoneProblem::TooShort,
+            rlibphonenumber::ParseError::TooLongNsn => PhoneProblem::TooLong,
+            _ => PhoneProblem::NotANumber,
+        })?;
     if !number.is_valid() {
-        let reason = match number.is_possible_with_reason() {
-            Err(rlibphonenumber::ValidationError::TooShort) => "too short",
-            Err(rlibphonenumber::ValidationError::TooLong) => "too long",
-            Err(rlibphonenumber::ValidationError::InvalidCountryCode) => "unknown country code",
-            _ => "not a valid number for its country",
-        };
-        return Err(reason.to_string());
+        return Err(match number.is_possible_with_reason() {
+            Err(rlibphonenumber::ValidationError::TooShort) => PhoneProblem::TooShort,
+            Err(rlibphonenumber::ValidationError::TooLong) => PhoneProblem::TooLong,
+            Err(rlibphonenumber::ValidationError::InvalidCountryCode) => {
+                PhoneProblem::UnknownCountryCode
+            }
+            _ => PhoneProblem::InvalidForCountry,
+        });
     }
     let e164 = number.format_as(PhoneNumberFormat::E164).into_owned();
     let extension = number.extension.clone().filter(|e| !e.is_empty());

@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::messages::{Locale, Message};
+
 /// The user's client-database rights (`GET /user/permissions/{location_id}`, group `clients`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
@@ -37,11 +39,13 @@ pub enum Right {
     DeleteClients,
 }
 
-/// Where an administrator grants rights, shown with every refusal.
-pub const WHERE_GRANTED: &str = "Settings > System settings > Users";
-
 impl Right {
-    /// The right as the settings page names it.
+    /// The right as the settings page names it, in `locale`.
+    pub fn title_in(self, locale: Locale) -> String {
+        Message::RightTitle { right: self }.render(locale)
+    }
+
+    /// The right as the English settings page names it (the catalogue's English entry).
     pub fn title(self) -> &'static str {
         match self {
             Right::ClientDatabaseAccess => "Access to the Client Database section",
@@ -82,25 +86,26 @@ pub struct MissingRights {
     pub missing: Vec<Right>,
 }
 
+impl MissingRights {
+    /// The refusal as a code: the action and every missing right.
+    pub fn message(&self) -> Message {
+        Message::MissingRights {
+            action: self.action,
+            rights: self.missing.clone(),
+        }
+    }
+
+    /// The refusal in `locale`: what cannot be done, every missing right by its title, and
+    /// where an administrator grants them.
+    pub fn render(&self, locale: Locale) -> String {
+        self.message().render(locale)
+    }
+}
+
+/// English, for logs-free error chains and the command line's default.
 impl std::fmt::Display for MissingRights {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let what = match self.action {
-            Action::Import => "import contacts into the client database",
-            Action::Export => "save clients to the phonebook",
-            Action::Undo => "undo an import (delete the clients it created)",
-        };
-        let names: Vec<String> = self
-            .missing
-            .iter()
-            .map(|r| format!("\"{}\"", r.title()))
-            .collect();
-        write!(
-            f,
-            "You cannot {what}: your user is missing {} {}. An administrator can grant {} in the web version under {WHERE_GRANTED}.",
-            if names.len() == 1 { "the right" } else { "the rights" },
-            names.join(", "),
-            if names.len() == 1 { "it" } else { "them" },
-        )
+        f.write_str(&self.render(Locale::En))
     }
 }
 
@@ -301,6 +306,34 @@ mod tests {
             text.contains("the right \"Access to the Client Database section\""),
             "{text}"
         );
+    }
+
+    #[test]
+    fn refusal_in_russian_names_the_rights_and_the_settings_page() {
+        let text = Rights::none()
+            .check(Action::Export)
+            .unwrap_err()
+            .render(Locale::Ru);
+        assert!(text.starts_with("Нельзя сохранить клиентов"), "{text}");
+        assert!(text.contains("нет прав «Показывать телефоны"), "{text}");
+        assert!(
+            text.contains("Настройки > Системные настройки > Пользователи"),
+            "{text}"
+        );
+        let one = Rights::none()
+            .check(Action::Import)
+            .unwrap_err()
+            .render(Locale::Ru);
+        assert!(one.contains("нет права «Доступ к разделу"), "{one}");
+        for right in [
+            Right::ClientDatabaseAccess,
+            Right::ShowPhonesAndEmails,
+            Right::DownloadClientList,
+            Right::ShowClientsOfAllEmployees,
+        ] {
+            assert_eq!(right.title_in(Locale::En), right.title());
+            assert_ne!(right.title_in(Locale::Ru), right.title());
+        }
     }
 
     #[test]

@@ -24,6 +24,7 @@ use crate::error::{Error, RemoteError};
 use crate::export::{ContactToWrite, ExportRow, ExportSummary};
 use crate::history::UndoReport;
 use crate::import::{ImportReport, PreviewRow, Summary};
+use crate::messages::{Locale, Message};
 use crate::permission::{ContactsPermission, PermissionAction, PermissionAdvice};
 use crate::rights::{Action, Right};
 use crate::session::{
@@ -136,8 +137,10 @@ pub struct ImportScreenState {
     /// (iOS limited access: the list shows, with a control to share more contacts).
     pub permission: Option<PermissionAdvice>,
     /// The text to show for the phase (missing rights, failure, empty phonebook) or a
-    /// passing notice (why a row cannot be ticked).
+    /// passing notice (why a row cannot be ticked), in the screen's language.
     pub message: Option<String>,
+    /// The same as a code with its arguments, for a shell that branches or picks an icon.
+    pub message_code: Option<Message>,
     pub failure: Option<FailureKind>,
     /// The rights an administrator must grant, in `RightsMissing`.
     pub missing_rights: Vec<Right>,
@@ -188,6 +191,7 @@ pub struct ExportScreenState {
     pub progress: Option<ScreenProgress>,
     pub permission: Option<PermissionAdvice>,
     pub message: Option<String>,
+    pub message_code: Option<Message>,
     pub failure: Option<FailureKind>,
     pub missing_rights: Vec<Right>,
     pub query: String,
@@ -232,18 +236,20 @@ pub struct Flow {
     progress: Option<ScreenProgress>,
     permission: Option<ContactsPermission>,
     context: Option<Context>,
-    message: Option<String>,
+    message: Option<Message>,
     failure: Option<(FailureKind, Step)>,
     missing_rights: Vec<Right>,
     query: String,
     rows_version: u64,
     /// The running operation's token: a cancel reaches exactly the job it was meant for.
     op: Option<CancelToken>,
+    locale: Locale,
 }
 
 impl Flow {
-    fn new() -> Flow {
+    fn new(locale: Locale) -> Flow {
         Flow {
+            locale,
             phase: ScreenPhase::Start,
             progress: None,
             permission: None,
@@ -278,7 +284,7 @@ impl Flow {
         if let Error::MissingRights(m) = error {
             self.phase = ScreenPhase::RightsMissing;
             self.missing_rights = m.missing.clone();
-            self.message = Some(m.to_string());
+            self.message = Some(m.message());
             self.failure = None;
             return;
         }
@@ -286,9 +292,17 @@ impl Flow {
         self.phase = ScreenPhase::Failed;
         self.failure = Some((kind, step));
         self.message = Some(match kind {
-            FailureKind::Cancelled => "Loading was cancelled.".to_string(),
-            _ => error.to_string(),
+            FailureKind::Cancelled => Message::LoadingCancelled,
+            _ => error.message(),
         });
+    }
+
+    /// The message as the state carries it: text in the screen's language, and the code.
+    fn rendered(&self) -> (Option<String>, Option<Message>) {
+        (
+            self.message.as_ref().map(|m| m.render(self.locale)),
+            self.message.clone(),
+        )
     }
 
     /// Rights first (no point reading 50,000 contacts for a refusal), then the permission.
@@ -384,7 +398,7 @@ impl Flow {
     /// The advice to show: the blocking one, or iOS's "limited" note next to the list.
     fn advice(&self) -> Option<PermissionAdvice> {
         let p = self.permission?;
-        let advice = p.advice();
+        let advice = p.advice_in(self.locale);
         match self.phase {
             ScreenPhase::NeedsPermission => Some(advice),
             _ if advice.action == PermissionAction::ProceedLimited => Some(advice),
@@ -399,11 +413,11 @@ impl Flow {
         }
     }
 
-    fn empty_message(&self) -> String {
+    fn empty_message(&self) -> Message {
         if self.permission == Some(ContactsPermission::IosLimited) {
-            "No contacts are shared with the app. Tap \"Choose more contacts\" to share the ones to import.".to_string()
+            Message::EmptyLimited
         } else {
-            "The phonebook has no contacts the app can see. Add contacts in the Contacts app (contacts in hidden groups and Google's \"Other contacts\" are not shown), then open this screen again.".to_string()
+            Message::EmptyPhonebook
         }
     }
 }
@@ -465,7 +479,7 @@ pub trait Kind {
     fn filter(session: &Self::Session, query: &str) -> Vec<Self::Key>;
     fn page(session: &Self::Session, offset: u64, limit: u64) -> Vec<Self::Row>;
     fn rows_for(session: &Self::Session, keys: &[Self::Key]) -> Vec<Self::Row>;
-    fn empty_message(flow: &Flow) -> String;
+    fn empty_message(flow: &Flow) -> Message;
     /// Forgets the last job's outcome when a new load starts.
     fn reset(extra: &mut Self::Extra);
     fn render(inner: &Inner<Self>) -> Self::State
@@ -495,12 +509,13 @@ impl<K: Kind> Screen<K> {
         settings: Settings,
         observer: Option<Box<dyn ScreenObserver<K::State>>>,
     ) -> Self {
+        let locale = settings.locale;
         Screen {
             target,
             settings,
             observer,
             inner: Mutex::new(Inner {
-                flow: Flow::new(),
+                flow: Flow::new(locale),
                 session: None,
                 visible: Visible::All,
                 extra: K::Extra::default(),
@@ -573,10 +588,7 @@ impl<K: Kind> Screen<K> {
                 i.flow.progress = None;
                 i.flow.phase = ScreenPhase::Failed;
                 i.flow.failure = Some((FailureKind::Phonebook, Step::Load));
-                i.flow.message = Some(
-                    "The phonebook could not be read. Try again; if it keeps failing, restart the phone."
-                        .to_string(),
-                );
+                i.flow.message = Some(Message::PhonebookUnreadable);
             }
         })
     }
@@ -685,7 +697,7 @@ impl<K: Kind> Screen<K> {
             let Some(session) = i.session.clone() else {
                 return;
             };
-            i.flow.message = change(&session).err().map(|e| e.to_string());
+            i.flow.message = change(&session).err().map(|e| e.message());
             i.flow.rows_version += 1;
         })
     }
@@ -766,7 +778,7 @@ impl Kind for ImportKind {
         session.rows_at(keys).unwrap_or_default()
     }
 
-    fn empty_message(flow: &Flow) -> String {
+    fn empty_message(flow: &Flow) -> Message {
         flow.empty_message()
     }
 
@@ -797,11 +809,13 @@ impl Kind for ImportKind {
             (Some(r), None) if r.history_id.is_some() => r.created.len() as u64,
             _ => 0,
         };
+        let (message, message_code) = flow.rendered();
         ImportScreenState {
             phase,
             progress: flow.progress,
             permission: flow.advice(),
-            message: flow.message.clone(),
+            message,
+            message_code,
             failure: flow.failure.map(|(k, _)| k),
             missing_rights: flow.missing_rights.clone(),
             query: flow.query.clone(),
@@ -876,7 +890,19 @@ impl Screen<ImportKind> {
     /// Ticks or unticks a contact; a contact that cannot be imported stays unticked and the
     /// message says why.
     pub fn toggle(&self, index: u64) -> ImportScreenState {
-        self.edit(|s| s.toggle(index).map(|_| ()))
+        let reason = self
+            .rows_at_index(index)
+            .filter(|r| !r.status.importable())
+            .and_then(|r| r.reason);
+        match reason {
+            Some(reason) => self.update(|i| i.flow.message = Some(reason)),
+            None => self.edit(|s| s.toggle(index).map(|_| ())),
+        }
+    }
+
+    fn rows_at_index(&self, index: u64) -> Option<PreviewRow> {
+        let session = lock(&self.inner).session.clone()?;
+        session.rows_at(&[index]).ok()?.pop()
     }
 
     /// Picks the number to import; the chooser stays available to change it again.
@@ -1012,7 +1038,7 @@ impl Screen<ImportKind> {
                 i.extra.undo_report = Some(report);
                 i.flow.rows_version += 1;
             }
-            Err(e) => i.flow.message = Some(e.to_string()),
+            Err(e) => i.flow.message = Some(e.message()),
         })
     }
 }
@@ -1067,8 +1093,8 @@ impl Kind for ExportKind {
         session.rows_for(keys).unwrap_or_default()
     }
 
-    fn empty_message(_: &Flow) -> String {
-        "There are no clients to save: the client base is empty.".to_string()
+    fn empty_message(_: &Flow) -> Message {
+        Message::EmptyClientBase
     }
 
     fn reset(extra: &mut ExportExtra) {
@@ -1084,11 +1110,13 @@ impl Kind for ExportKind {
             .unwrap_or_default();
         let phase = flow.phase;
         let list = phase == ScreenPhase::List;
+        let (message, message_code) = flow.rendered();
         ExportScreenState {
             phase,
             progress: flow.progress,
             permission: flow.advice(),
-            message: flow.message.clone(),
+            message,
+            message_code,
             failure: flow.failure.map(|(k, _)| k),
             missing_rights: flow.missing_rights.clone(),
             query: flow.query.clone(),
@@ -1206,10 +1234,7 @@ impl Screen<ExportKind> {
                 i.flow.progress = None;
                 i.flow.phase = ScreenPhase::Failed;
                 i.flow.failure = Some((FailureKind::Phonebook, Step::Commit));
-                i.flow.message = Some(
-                    "The phonebook refused to save some contacts. Those saved are kept; try again to save the rest."
-                        .to_string(),
-                );
+                i.flow.message = Some(Message::PhonebookRefused);
                 return;
             }
             i.extra.cancelled = i.flow.op.as_ref().is_some_and(CancelToken::is_cancelled);

@@ -25,6 +25,7 @@ use crate::import::{
     self, CommitFailed, CommitOptions, ImportPlan, ImportReport, PreviewOptions, PreviewRow,
     Summary,
 };
+use crate::messages::Locale;
 use crate::phone::Region;
 use crate::rights::{Action, Rights};
 use crate::store::{Client, ClientIndex, Store};
@@ -262,6 +263,8 @@ pub struct Settings {
     pub last_name_hidden: bool,
     /// Clients per transaction (capped for Altegio).
     pub batch_size: usize,
+    /// The language of every text the core writes for staff.
+    pub locale: Locale,
     /// The location's own and its staff's numbers, left out of "Select suggested". Altegio's
     /// API gives no staff phone numbers we could rely on, so the caller passes what it knows.
     pub known_numbers: import::KnownNumbers,
@@ -272,6 +275,7 @@ impl Default for Settings {
         Settings {
             last_name_hidden: false,
             batch_size: CommitOptions::default().batch_size,
+            locale: Locale::default(),
             known_numbers: import::KnownNumbers::default(),
         }
     }
@@ -324,6 +328,7 @@ impl ImportSession {
         let options = PreviewOptions {
             region: target.region(),
             last_name_hidden: context.last_name_hidden || settings.last_name_hidden,
+            locale: settings.locale,
         };
         let mut plan = ImportPlan::build_owned_numbered(
             contacts,

@@ -185,7 +185,15 @@ fn the_list_counts_selects_chooses_and_imports_then_reimport_creates_nothing() {
     // A row that cannot be imported is not ticked, and the message says why.
     let s = screen.toggle(2);
     assert_eq!(s.selected, 0);
-    assert!(s.message.unwrap().contains("cannot be imported"));
+    assert!(
+        matches!(
+            s.message_code,
+            Some(clientbook_core::messages::Message::DuplicateInPhonebook { earlier: 0, .. })
+        ),
+        "{:?}",
+        s.message_code
+    );
+    assert!(s.message.unwrap().contains("Anna"));
 
     // Boris has two numbers: choose the second, then change the choice again.
     let s = screen.choose_number(1, 1);

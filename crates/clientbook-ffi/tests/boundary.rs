@@ -44,6 +44,7 @@ fn settings() -> LocationSettings {
         batch_size: 500,
         location_numbers: Vec::new(),
         staff_numbers: Vec::new(),
+        locale: "en".into(),
     }
 }
 
