@@ -45,6 +45,8 @@ pub fn fast() -> Politeness {
         base_backoff: Duration::from_millis(2),
         max_backoff: Duration::from_millis(40),
         timeout: Duration::from_millis(400),
+        // The test server's late writes land 700 ms after arrival: inside 400 + 600 ms.
+        apply_margin: Duration::from_millis(600),
     }
 }
 

@@ -375,3 +375,56 @@ fn the_client_side_limiter_keeps_under_the_server_limit() {
     assert_eq!(store.mirror_ids(4242).unwrap().len(), 2000);
     assert_eq!(server.stats().rate_limited, 0);
 }
+
+#[test]
+fn new_only_reads_down_to_the_watermark_not_to_the_first_known_id() {
+    // The mirror knows the base, then two clients land: the older one's answer was lost, the
+    // newer one's arrived and the journal put it in the mirror. Stopping at the first known
+    // id would never see the older one, and it would be sent again.
+    let server = TestServer::start(Config::default());
+    server.seed([("Old".to_string(), phone_digits(1))]);
+    let store = Store::open_in_memory().unwrap();
+    let api = api(&server);
+    sync::refresh_mirror(
+        &store,
+        &api,
+        Region::default(),
+        RefreshMode::Full,
+        &mut |_, _| {},
+    )
+    .unwrap();
+    server.seed([
+        ("Lost answer".to_string(), phone_digits(2)),
+        ("Answered".to_string(), phone_digits(3)),
+    ]);
+    let answered = server.clients().last().unwrap().id;
+    store
+        .mirror_upsert(
+            4242,
+            &[clientbook_core::store::MirrorClient {
+                remote_id: answered,
+                name: "Answered".into(),
+                surname: None,
+                middle_name: None,
+                phone: Some(phone_digits(3)),
+                phone_key: Some(format!("+{}", phone_digits(3))),
+                email: None,
+            }],
+        )
+        .unwrap();
+    sync::refresh_mirror(
+        &store,
+        &api,
+        Region::default(),
+        RefreshMode::NewOnly,
+        &mut |_, _| {},
+    )
+    .unwrap();
+    assert!(
+        store
+            .mirror_index(4242)
+            .unwrap()
+            .contains_key(&format!("+{}", phone_digits(2))),
+        "the client below a known one is found"
+    );
+}

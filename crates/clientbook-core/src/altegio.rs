@@ -100,6 +100,17 @@ pub struct Politeness {
     pub base_backoff: Duration,
     pub max_backoff: Duration,
     pub timeout: Duration,
+    /// How long after our timeout the server may still apply a write it received (its own
+    /// gateway and worker timeouts). See [`Politeness::settle_window`].
+    pub apply_margin: Duration,
+}
+
+impl Politeness {
+    /// The longest a create may still land after its request went out: our timeout plus
+    /// the server's margin. An unconfirmed client is not sent again before this has passed.
+    pub fn settle_window(&self) -> Duration {
+        self.timeout + self.apply_margin
+    }
 }
 
 impl Default for Politeness {
@@ -111,6 +122,7 @@ impl Default for Politeness {
             base_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(30),
             timeout: Duration::from_secs(30),
+            apply_margin: Duration::from_secs(60),
         }
     }
 }
@@ -310,6 +322,10 @@ impl AltegioClient {
 
     pub fn location_id(&self) -> i64 {
         self.location_id
+    }
+
+    pub fn policy(&self) -> &Politeness {
+        &self.policy
     }
 
     /// Stops waiting in backoff or the limiter; the request in flight finishes.

@@ -17,6 +17,7 @@ use crate::error::{Error, Result};
 const MIGRATIONS: &[&str] = &[
     include_str!("../sql/001_clients.sql"),
     include_str!("../sql/002_altegio_mirror.sql"),
+    include_str!("../sql/003_sync_windows.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -342,9 +343,11 @@ pub struct MirrorClient {
 /// State of one journalled client.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum JournalState {
-    /// Not yet confirmed by the server. `attempts > 0` means it may have been created.
+    /// Not yet confirmed by the server. `attempts > 0` means it may have been created;
+    /// `sent_at_ms` (Unix milliseconds) is when the latest request carrying it went out.
     Pending {
         attempts: u32,
+        sent_at_ms: Option<i64>,
     },
     Done {
         remote_id: i64,
@@ -487,7 +490,7 @@ impl Store {
         let conn = self.lock();
         let mut stmt = conn
             .prepare_cached(
-                "SELECT phone_key, payload, state, attempts, remote_id, outcome, error FROM import_journal
+                "SELECT phone_key, payload, state, attempts, remote_id, outcome, error, sent_at_ms FROM import_journal
                  WHERE location_id = ?1 AND phone_key = ?2",
             )
             .map_err(|e| self.sql(e))?;
@@ -506,6 +509,7 @@ impl Store {
                         },
                         _ => JournalState::Pending {
                             attempts: r.get::<_, i64>(3)?.max(0) as u32,
+                            sent_at_ms: r.get(7)?,
                         },
                     };
                     Ok(JournalEntry {
@@ -521,19 +525,21 @@ impl Store {
         Ok(out)
     }
 
-    /// Counts a send attempt for these keys, committed before the request goes out.
-    pub fn journal_attempt(&self, location: i64, keys: &[String]) -> Result<()> {
+    /// Counts a send attempt for these keys and records when it goes out, committed before
+    /// the request is sent: a kill after this line leaves a trace of a possible create.
+    pub fn journal_attempt(&self, location: i64, keys: &[String], sent_at_ms: i64) -> Result<()> {
         let mut conn = self.lock();
         let tx = conn.transaction().map_err(|e| self.sql(e))?;
         {
             let mut stmt = tx
                 .prepare_cached(
-                    "UPDATE import_journal SET attempts = attempts + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+                    "UPDATE import_journal SET attempts = attempts + 1, sent_at_ms = ?3,
+                       updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
                      WHERE location_id = ?1 AND phone_key = ?2",
                 )
                 .map_err(|e| self.sql(e))?;
             for key in keys {
-                stmt.execute(params![location, key])
+                stmt.execute(params![location, key, sent_at_ms])
                     .map_err(|e| self.sql(e))?;
             }
         }
@@ -579,6 +585,33 @@ impl Store {
             }
         }
         tx.commit().map_err(|e| self.sql(e))
+    }
+}
+
+impl Store {
+    /// The id below which the mirror has seen every client (see `003_sync_windows.sql`);
+    /// `None` before the first complete refresh.
+    pub fn mirror_watermark(&self, location: i64) -> Result<Option<i64>> {
+        self.lock()
+            .query_row(
+                "SELECT max_id FROM mirror_watermark WHERE location_id = ?1",
+                [location],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.sql(e))
+    }
+
+    /// Raises the watermark (it never goes down: ids only grow).
+    pub fn set_mirror_watermark(&self, location: i64, max_id: i64) -> Result<()> {
+        self.lock()
+            .execute(
+                "INSERT INTO mirror_watermark (location_id, max_id) VALUES (?1, ?2)
+                 ON CONFLICT (location_id) DO UPDATE SET max_id = max(max_id, excluded.max_id)",
+                params![location, max_id],
+            )
+            .map(|_| ())
+            .map_err(|e| self.sql(e))
     }
 }
 
