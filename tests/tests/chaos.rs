@@ -3,10 +3,10 @@
 //! none twice, none missing.
 
 use std::collections::HashMap;
-use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use altegio_testserver::{Config, Faults, TestServer};
+use clientbook_core::cancel::CancelToken;
 use clientbook_core::phone::Region;
 use clientbook_core::store::Store;
 use clientbook_core::sync;
@@ -53,25 +53,31 @@ fn one_seed(seed: u64) -> (usize, usize, usize, altegio_testserver::Stats) {
             runs <= 12,
             "seed {seed}: import did not converge in 12 runs"
         );
-        let outcome =
-            sync::import_preview(&store, &api, Region::default(), &contacts, &mut |_, _| {})
-                .and_then(|mut plan| {
-                    if plan.select_all() == 0 {
-                        return Ok(true);
-                    }
-                    sync::commit_remote(
-                        &store,
-                        &api,
-                        Region::default(),
-                        plan.prepare_commit(),
-                        25,
-                        &mut |_, _| {},
-                        &AtomicBool::new(false),
-                    )
-                    // Done or not, the next round's preview decides: it selects what is left.
-                    .map(|_| false)
-                    .map_err(|f| f.error)
-                });
+        let outcome = sync::import_preview(
+            &store,
+            &api,
+            Region::default(),
+            &contacts,
+            &mut |_, _| {},
+            &CancelToken::new(),
+        )
+        .and_then(|mut plan| {
+            if plan.select_all() == 0 {
+                return Ok(true);
+            }
+            sync::commit_remote(
+                &store,
+                &api,
+                Region::default(),
+                plan.prepare_commit(),
+                25,
+                &mut |_, _| {},
+                &CancelToken::new(),
+            )
+            // Done or not, the next round's preview decides: it selects what is left.
+            .map(|_| false)
+            .map_err(|f| f.error)
+        });
         match outcome {
             Ok(true) => break,
             Ok(false) => continue,

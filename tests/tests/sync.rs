@@ -2,10 +2,10 @@
 //! that must stop an import cleanly.
 
 use std::collections::HashSet;
-use std::sync::atomic::AtomicBool;
 
 use altegio_testserver::{Config, Faults, TestServer};
-use clientbook_core::altegio::Politeness;
+use clientbook_core::altegio::{Call, Politeness};
+use clientbook_core::cancel::CancelToken;
 use clientbook_core::import::ContactStatus;
 use clientbook_core::phone::Region;
 use clientbook_core::rights::{Action, Right};
@@ -30,6 +30,7 @@ fn import_all(
         Region::default(),
         &phonebook(count),
         &mut |_, _| {},
+        &CancelToken::new(),
     )
     .unwrap();
     plan.select_all();
@@ -40,7 +41,7 @@ fn import_all(
         plan.prepare_commit(),
         100,
         &mut |_, _| {},
-        &AtomicBool::new(false),
+        &CancelToken::new(),
     )
     .unwrap_or_else(|f| panic!("{}", f.error))
 }
@@ -58,6 +59,7 @@ fn mirror_pages_through_the_whole_base_and_prunes_deleted_clients() {
         Region::default(),
         RefreshMode::Full,
         &mut |d, t| seen.push((d, t)),
+        &CancelToken::new(),
     )
     .unwrap();
     assert_eq!(
@@ -82,6 +84,7 @@ fn mirror_pages_through_the_whole_base_and_prunes_deleted_clients() {
         Region::default(),
         RefreshMode::NewOnly,
         &mut |_, _| {},
+        &CancelToken::new(),
     )
     .unwrap();
     assert_eq!((r.pages, r.fetched), (1, 1), "only the newest page is read");
@@ -93,6 +96,7 @@ fn mirror_pages_through_the_whole_base_and_prunes_deleted_clients() {
         Region::default(),
         RefreshMode::Full,
         &mut |_, _| {},
+        &CancelToken::new(),
     )
     .unwrap();
     assert_eq!(r.removed, 1);
@@ -125,6 +129,7 @@ fn import_through_the_server_and_again_creates_nothing() {
         Region::default(),
         &phonebook(250),
         &mut |_, _| {},
+        &CancelToken::new(),
     )
     .unwrap();
     assert_eq!(plan.summary().existing_client, 250);
@@ -150,6 +155,7 @@ fn a_number_added_elsewhere_since_the_preview_counts_as_existing() {
         Region::default(),
         &phonebook(20),
         &mut |_, _| {},
+        &CancelToken::new(),
     )
     .unwrap();
     plan.select_all();
@@ -162,7 +168,7 @@ fn a_number_added_elsewhere_since_the_preview_counts_as_existing() {
         plan.prepare_commit(),
         100,
         &mut |_, _| {},
-        &AtomicBool::new(false),
+        &CancelToken::new(),
     )
     .unwrap();
     assert_eq!(report.created.len(), 19);
@@ -178,7 +184,7 @@ fn rights_and_surname_setting_come_from_the_server() {
         surname_field_enabled: Some(false),
         ..Config::default()
     });
-    let ctx = sync::connect(&api(&server)).unwrap();
+    let ctx = sync::connect(&api(&server), &Call::new(&CancelToken::new())).unwrap();
     assert!(ctx.last_name_hidden);
     assert!(ctx.rights.check(Action::Import).is_ok());
     assert_eq!(
@@ -194,6 +200,7 @@ fn rights_and_surname_setting_come_from_the_server() {
         Region::default(),
         RefreshMode::Full,
         &mut |_, _| {},
+        &CancelToken::new(),
     )
     .unwrap();
     assert!(store.mirror_index(4242).unwrap().is_empty());
@@ -211,6 +218,7 @@ fn wrong_token_and_licence_errors_stop_with_nothing_written() {
         Region::default(),
         &phonebook(3),
         &mut |_, _| {},
+        &CancelToken::new(),
     )
     .unwrap_err();
     assert!(
@@ -226,6 +234,7 @@ fn wrong_token_and_licence_errors_stop_with_nothing_written() {
         Region::default(),
         &phonebook(30),
         &mut |_, _| {},
+        &CancelToken::new(),
     )
     .unwrap();
     plan.select_all();
@@ -237,7 +246,7 @@ fn wrong_token_and_licence_errors_stop_with_nothing_written() {
         plan.prepare_commit(),
         10,
         &mut |_, _| {},
-        &AtomicBool::new(false),
+        &CancelToken::new(),
     )
     .unwrap_err();
     assert!(
@@ -257,7 +266,7 @@ fn wrong_token_and_licence_errors_stop_with_nothing_written() {
         plan.prepare_commit(),
         10,
         &mut |_, _| {},
-        &AtomicBool::new(false),
+        &CancelToken::new(),
     )
     .unwrap();
     assert_eq!(report.created.len(), 30);
@@ -281,6 +290,7 @@ fn malformed_json_and_server_errors_are_absorbed_by_retries() {
         Region::default(),
         RefreshMode::Full,
         &mut |_, _| {},
+        &CancelToken::new(),
     )
     .unwrap();
     assert_eq!(store.mirror_ids(4242).unwrap().len(), 600);
@@ -312,6 +322,7 @@ fn a_server_that_never_recovers_gives_a_typed_error() {
         Region::default(),
         RefreshMode::Full,
         &mut |_, _| {},
+        &CancelToken::new(),
     )
     .unwrap_err();
     assert!(
@@ -335,6 +346,7 @@ fn a_base_that_grows_while_paging_loses_nobody() {
         Region::default(),
         RefreshMode::Full,
         &mut |_, _| {},
+        &CancelToken::new(),
     )
     .unwrap();
     let mirrored = store.mirror_ids(4242).unwrap();
@@ -370,6 +382,7 @@ fn the_client_side_limiter_keeps_under_the_server_limit() {
         Region::default(),
         RefreshMode::Full,
         &mut |_, _| {},
+        &CancelToken::new(),
     )
     .unwrap();
     assert_eq!(store.mirror_ids(4242).unwrap().len(), 2000);
@@ -391,6 +404,7 @@ fn new_only_reads_down_to_the_watermark_not_to_the_first_known_id() {
         Region::default(),
         RefreshMode::Full,
         &mut |_, _| {},
+        &CancelToken::new(),
     )
     .unwrap();
     server.seed([
@@ -418,6 +432,7 @@ fn new_only_reads_down_to_the_watermark_not_to_the_first_known_id() {
         Region::default(),
         RefreshMode::NewOnly,
         &mut |_, _| {},
+        &CancelToken::new(),
     )
     .unwrap();
     assert!(
@@ -427,4 +442,89 @@ fn new_only_reads_down_to_the_watermark_not_to_the_first_known_id() {
             .contains_key(&format!("+{}", phone_digits(2))),
         "the client below a known one is found"
     );
+}
+
+#[test]
+fn a_normal_import_and_one_right_after_get_no_429_from_altegio_limits() {
+    // Altegio's own limits on the server, counted over sliding windows of arrivals; the
+    // client at its default pace. Two imports in a row, the second by a new client object on
+    // the same database, as a second process would be.
+    let server = TestServer::start(Config {
+        rate_limit: Some((5, 200)),
+        ..Config::default()
+    });
+    let store = Store::open_in_memory().unwrap();
+    let policy = Politeness {
+        timeout: std::time::Duration::from_secs(5),
+        ..Politeness::default()
+    };
+    let contacts = phonebook(4_000);
+    for half in [&contacts[..2_000], &contacts[2_000..]] {
+        let api = client(&server.url(), 4242, "partner-token", "user-token", policy);
+        let mut plan = sync::import_preview(
+            &store,
+            &api,
+            Region::default(),
+            half,
+            &mut |_, _| {},
+            &CancelToken::new(),
+        )
+        .unwrap();
+        plan.select_all();
+        let report = sync::commit_remote(
+            &store,
+            &api,
+            Region::default(),
+            plan.prepare_commit(),
+            100,
+            &mut |_, _| {},
+            &CancelToken::new(),
+        )
+        .unwrap_or_else(|f| panic!("{}", f.error));
+        assert_eq!(report.created.len(), 2_000);
+    }
+    let stats = server.stats();
+    assert_eq!(server.clients().len(), 4_000);
+    assert_eq!(stats.rate_limited, 0, "{stats:?}");
+}
+
+#[test]
+fn each_remote_operation_has_its_own_cancel_token_observed_while_waiting() {
+    let server = TestServer::start(Config::default());
+    server.seed((0..1000).map(|i| (format!("S{i}"), format!("7903{i:07}"))));
+    let store = Store::open_in_memory().unwrap();
+    // One request a second: the second page waits in the limiter.
+    let policy = Politeness {
+        per_second: 1,
+        ..fast()
+    };
+    let api = client(&server.url(), 4242, "partner-token", "user-token", policy);
+    // Another screen's cancelled operation does not stop this one.
+    let other = CancelToken::new();
+    other.cancel();
+    let mine = CancelToken::new();
+    let canceller = {
+        let mine = mine.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            mine.cancel();
+        })
+    };
+    let err = sync::refresh_mirror(
+        &store,
+        &api,
+        Region::default(),
+        RefreshMode::Full,
+        &mut |_, _| {},
+        &mine,
+    )
+    .unwrap_err();
+    canceller.join().unwrap();
+    assert!(matches!(err, Error::Cancelled), "{err}");
+    assert_eq!(
+        server.stats().requests,
+        1,
+        "the wait for the second page was cut short"
+    );
+    assert!(other.is_cancelled() && store.mirror_ids(4242).unwrap().len() == 200);
 }

@@ -667,7 +667,7 @@ impl Transport for LoopbackTransport {
         let body = request.body.unwrap_or_default();
         let mut head = format!(
             "{} {} HTTP/1.1\r\nHost: {host}\r\nContent-Length: {}\r\nConnection: close\r\n",
-            request.method,
+            request.method.as_str(),
             path,
             body.len()
         );

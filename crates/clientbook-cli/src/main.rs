@@ -9,7 +9,8 @@ use std::sync::atomic::AtomicBool;
 mod http;
 
 use clap::{Parser, Subcommand};
-use clientbook_core::altegio::{AltegioClient, Credentials, Politeness};
+use clientbook_core::altegio::{AltegioClient, Call, Credentials, Politeness};
+use clientbook_core::cancel::CancelToken;
 use clientbook_core::contact::PhonebookContact;
 use clientbook_core::export::{ExportPlan, ExportRow};
 use clientbook_core::import::{
@@ -197,7 +198,8 @@ fn run(cli: Cli) -> Result<(), Error> {
                 Box::new(http::UreqTransport::new()),
                 Politeness::default(),
             );
-            let mut context = sync::connect(&api)?;
+            // Before the database is open: these two reads are not in its send log.
+            let mut context = sync::connect(&api, &Call::new(&CancelToken::new()))?;
             context.last_name_hidden |= cli.last_name_hidden;
             Target::Remote {
                 api: Box::new(api),
@@ -338,6 +340,7 @@ fn import_cmd(
                 options.region,
                 sync::RefreshMode::NewOnly,
                 &mut |_, _| {},
+                &CancelToken::new(),
             )?;
             std::sync::Arc::new(store.mirror_index(api.location_id())?)
         }
@@ -393,7 +396,7 @@ fn import_cmd(
                 plan.prepare_commit(),
                 REMOTE_BATCH,
                 &mut progress,
-                &cancel,
+                &CancelToken::new(),
             ),
         };
         bar.finish_and_clear();
@@ -536,7 +539,14 @@ fn export_cmd(
         Target::Local { .. } => (store.clients()?, store.linked_clients(&present)?),
         // Remote clients are matched by number only: the links table keys local clients.
         Target::Remote { api, .. } => {
-            sync::refresh_mirror(store, api, region, sync::RefreshMode::Full, &mut |_, _| {})?;
+            sync::refresh_mirror(
+                store,
+                api,
+                region,
+                sync::RefreshMode::Full,
+                &mut |_, _| {},
+                &CancelToken::new(),
+            )?;
             (store.mirror_clients(api.location_id())?, Default::default())
         }
     };
@@ -626,7 +636,14 @@ fn clients_cmd(store: &Store, target: &Target, region: Region, json: bool) -> Re
     let all = match target {
         Target::Local { .. } => store.clients()?,
         Target::Remote { api, .. } => {
-            sync::refresh_mirror(store, api, region, sync::RefreshMode::Full, &mut |_, _| {})?;
+            sync::refresh_mirror(
+                store,
+                api,
+                region,
+                sync::RefreshMode::Full,
+                &mut |_, _| {},
+                &CancelToken::new(),
+            )?;
             store.mirror_clients(api.location_id())?
         }
     };

@@ -7,13 +7,13 @@
 //! when that is safe. Tokens live only in memory and in the `Authorization` header.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use crate::cancel::CancelToken;
 use crate::error::{Error, RemoteError, Result};
 use crate::rights::Rights;
 
@@ -24,11 +24,28 @@ pub struct HttpHeader {
     pub value: String,
 }
 
+/// The HTTP methods the Altegio calls use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum HttpMethod {
+    Get,
+    Post,
+}
+
+impl HttpMethod {
+    /// The method as it goes on the request line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct HttpRequest {
-    /// `GET` or `POST`.
-    pub method: String,
+    pub method: HttpMethod,
     pub url: String,
     pub headers: Vec<HttpHeader>,
     /// JSON body for `POST`.
@@ -89,8 +106,9 @@ impl std::fmt::Debug for Credentials {
     }
 }
 
-/// Limits and retry tuning. The default is Altegio's published limit (5 requests a second,
-/// 200 a minute); tests against the local server raise it so they finish quickly.
+/// Limits and retry tuning. `per_second` and `per_minute` are the server's published limits
+/// (Altegio: 5 and 200, per IP); the client paces itself below them (see [`Limiter`]). Tests
+/// against the local server raise them so they finish quickly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Politeness {
     pub per_second: u32,
@@ -127,52 +145,146 @@ impl Default for Politeness {
     }
 }
 
-/// Sliding-window limiter: how long to wait before the next request may go.
+/// Unix milliseconds: the limiter's clock, shared with the persisted send log.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// How long the limiter stays at half rate after a 429.
+const SLOW_AFTER_429: Duration = Duration::from_secs(60);
+
+/// Sliding-window limiter over send times (Unix ms): how long to wait before the next request
+/// may go. It paces at 80% of the per-second limit and 90% of the per-minute one, with sends
+/// spread evenly (no bursts), because the server counts *arrivals* and the network bunches
+/// them. After a 429 it waits out `Retry-After` and then runs at half that pace for a minute.
+/// Pure (the caller passes the time), so it tests without sleeping.
 #[derive(Debug)]
 pub struct Limiter {
     per_second: u32,
     per_minute: u32,
-    sent: VecDeque<Instant>,
+    /// Send times, oldest first, from this process and from the persisted log.
+    sent: VecDeque<i64>,
+    /// No send before this (a 429's `Retry-After`).
+    blocked_until: i64,
+    /// Half pace before this.
+    slow_until: i64,
 }
 
 impl Limiter {
+    /// `per_second` and `per_minute` are the server's limits, not the pace.
     pub fn new(per_second: u32, per_minute: u32) -> Self {
         Limiter {
             per_second: per_second.max(1),
             per_minute: per_minute.max(1),
             sent: VecDeque::new(),
+            blocked_until: i64::MIN,
+            slow_until: i64::MIN,
         }
     }
 
-    /// The wait needed at `now`; zero when a request may go. Pure, so it tests without sleeping.
-    pub fn delay(&mut self, now: Instant) -> Duration {
-        while self
-            .sent
-            .front()
-            .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(60))
-        {
+    /// Sends allowed per second and per minute at `now`.
+    fn pace(&self, now: i64) -> (u32, u32) {
+        let (second, minute) = (
+            (self.per_second * 4 / 5).max(1),
+            (self.per_minute * 9 / 10).max(1),
+        );
+        if now < self.slow_until {
+            ((second / 2).max(1), (minute / 2).max(1))
+        } else {
+            (second, minute)
+        }
+    }
+
+    /// The wait needed at `now`; zero when a request may go.
+    pub fn delay(&mut self, now: i64) -> Duration {
+        while self.sent.front().is_some_and(|t| now - *t >= 60_000) {
             self.sent.pop_front();
         }
-        let mut wait = Duration::ZERO;
-        if self.sent.len() >= self.per_minute as usize {
-            let oldest = self.sent[self.sent.len() - self.per_minute as usize];
-            wait = wait.max(Duration::from_secs(60).saturating_sub(now.duration_since(oldest)));
+        let (second, minute) = self.pace(now);
+        let mut until = self.blocked_until;
+        // Evenly spaced: never two sends closer than a second divided by the pace.
+        if let Some(last) = self.sent.back() {
+            until = until.max(last + 1000 / i64::from(second));
         }
-        let in_last_second = self
-            .sent
-            .iter()
-            .rev()
-            .take_while(|t| now.duration_since(**t) < Duration::from_secs(1))
-            .count();
-        if in_last_second >= self.per_second as usize {
-            let oldest = self.sent[self.sent.len() - self.per_second as usize];
-            wait = wait.max(Duration::from_secs(1).saturating_sub(now.duration_since(oldest)));
+        let in_window = |span: i64| {
+            self.sent
+                .iter()
+                .rev()
+                .take_while(|t| now - **t < span)
+                .count()
+        };
+        if in_window(1000) >= second as usize {
+            until = until.max(self.sent[self.sent.len() - second as usize] + 1000);
         }
-        wait
+        if self.sent.len() >= minute as usize {
+            until = until.max(self.sent[self.sent.len() - minute as usize] + 60_000);
+        }
+        Duration::from_millis(until.saturating_sub(now).max(0) as u64)
     }
 
-    pub fn record(&mut self, at: Instant) {
-        self.sent.push_back(at);
+    pub fn record(&mut self, at: i64) {
+        let pos = self.sent.partition_point(|t| *t <= at);
+        self.sent.insert(pos, at);
+    }
+
+    /// Takes in send times recorded elsewhere (another process, before a restart); times
+    /// already known are not counted twice.
+    pub fn adopt(&mut self, times: &[i64]) {
+        for &t in times {
+            if !self.sent.contains(&t) {
+                self.record(t);
+            }
+        }
+    }
+
+    /// The server refused a request with 429: no send before `retry_after` has passed, then
+    /// half pace for a minute.
+    pub fn throttle(&mut self, now: i64, retry_after: Duration) {
+        let wait = retry_after.max(Duration::from_secs(1)).as_millis() as i64;
+        self.blocked_until = self.blocked_until.max(now + wait);
+        self.slow_until = self
+            .slow_until
+            .max(now + wait + SLOW_AFTER_429.as_millis() as i64);
+    }
+}
+
+/// Where send times are kept between processes, so a process that starts right after
+/// another (a restart after a crash, two imports in a row) does not burst. The store keeps
+/// them next to the import journal.
+pub trait SendLog {
+    /// Send times (Unix ms) at or after `since`.
+    fn recent_sends(&self, since: i64) -> Result<Vec<i64>>;
+    /// Records a send, before the request goes out.
+    fn record_send(&self, at: i64) -> Result<()>;
+}
+
+/// What one operation (a refresh, a preview, a commit) hands every request it makes: its
+/// cancel token, observed while waiting for the limiter and in backoff, and where send times
+/// are remembered.
+#[derive(Clone, Copy)]
+pub struct Call<'a> {
+    cancel: &'a CancelToken,
+    log: Option<&'a dyn SendLog>,
+}
+
+impl<'a> Call<'a> {
+    pub fn new(cancel: &'a CancelToken) -> Self {
+        Call { cancel, log: None }
+    }
+
+    /// Also remember send times in `log` (and respect the ones already there).
+    pub fn logged_in(self, log: &'a dyn SendLog) -> Self {
+        Call {
+            log: Some(log),
+            ..self
+        }
+    }
+
+    pub fn cancel(&self) -> &CancelToken {
+        self.cancel
     }
 }
 
@@ -267,8 +379,6 @@ pub struct AltegioClient {
     transport: Box<dyn Transport>,
     policy: Politeness,
     limiter: Mutex<Limiter>,
-    jitter_state: Mutex<u64>,
-    cancel: AtomicBool,
 }
 
 impl std::fmt::Debug for AltegioClient {
@@ -303,11 +413,6 @@ impl AltegioClient {
         if !base.contains("/api/") {
             base.push_str("/api/v1");
         }
-        let seed = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(0x9E37_79B9_7F4A_7C15)
-            | 1;
         AltegioClient {
             base_url: base,
             location_id,
@@ -315,8 +420,6 @@ impl AltegioClient {
             transport,
             limiter: Mutex::new(Limiter::new(policy.per_second, policy.per_minute)),
             policy,
-            jitter_state: Mutex::new(seed),
-            cancel: AtomicBool::new(false),
         }
     }
 
@@ -328,30 +431,15 @@ impl AltegioClient {
         &self.policy
     }
 
-    /// Stops waiting in backoff or the limiter; the request in flight finishes.
-    pub fn cancel(&self) {
-        self.cancel.store(true, Ordering::SeqCst);
+    fn limiter(&self) -> std::sync::MutexGuard<'_, Limiter> {
+        self.limiter.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    pub fn reset_cancel(&self) {
-        self.cancel.store(false, Ordering::SeqCst);
-    }
-
-    fn jitter(&self) -> f64 {
-        // xorshift64: spreads retries of many phones apart; not for anything secret.
-        let mut s = self.jitter_state.lock().unwrap_or_else(|p| p.into_inner());
-        *s ^= *s << 13;
-        *s ^= *s >> 7;
-        *s ^= *s << 17;
-        (*s >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    fn sleep(&self, total: Duration) -> Result<()> {
+    /// Sleeps, waking early when the operation is cancelled.
+    fn sleep(&self, total: Duration, call: &Call<'_>) -> Result<()> {
         let end = Instant::now() + total;
         loop {
-            if self.cancel.load(Ordering::SeqCst) {
-                return Err(Error::Cancelled);
-            }
+            call.cancel.check()?;
             let now = Instant::now();
             if now >= end {
                 return Ok(());
@@ -360,11 +448,19 @@ impl AltegioClient {
         }
     }
 
-    fn wait_for_slot(&self) -> Result<()> {
+    /// Waits for the limiter, then records the send (in the log first, so a process killed
+    /// right after still leaves it for the next one).
+    fn wait_for_slot(&self, call: &Call<'_>) -> Result<()> {
         loop {
+            call.cancel.check()?;
+            let now = now_ms();
+            let earlier = match call.log {
+                Some(log) => log.recent_sends(now - 60_000)?,
+                None => Vec::new(),
+            };
             let wait = {
-                let mut limiter = self.limiter.lock().unwrap_or_else(|p| p.into_inner());
-                let now = Instant::now();
+                let mut limiter = self.limiter();
+                limiter.adopt(&earlier);
                 let wait = limiter.delay(now);
                 if wait.is_zero() {
                     limiter.record(now);
@@ -372,15 +468,18 @@ impl AltegioClient {
                 wait
             };
             if wait.is_zero() {
+                if let Some(log) = call.log {
+                    log.record_send(now)?;
+                }
                 return Ok(());
             }
-            self.sleep(wait)?;
+            self.sleep(wait, call)?;
         }
     }
 
-    fn request(&self, method: &str, path: &str, body: Option<Value>) -> HttpRequest {
+    fn request(&self, method: HttpMethod, path: &str, body: Option<Value>) -> HttpRequest {
         HttpRequest {
-            method: method.to_string(),
+            method,
             url: format!("{}{}", self.base_url, path),
             headers: vec![
                 HttpHeader {
@@ -404,16 +503,17 @@ impl AltegioClient {
     /// Sends with limiter and retries; returns the envelope's `data` and `meta`.
     fn call(
         &self,
-        method: &str,
+        method: HttpMethod,
         path: &str,
         body: Option<Value>,
         kind: Idempotence,
+        call: &Call<'_>,
     ) -> Result<(Value, Value)> {
         let endpoint = path.split('/').nth(1).unwrap_or("").to_string();
         let mut attempt = 0;
         loop {
             attempt += 1;
-            self.wait_for_slot()?;
+            self.wait_for_slot(call)?;
             let outcome = self
                 .transport
                 .send(self.request(method, path, body.clone()));
@@ -450,10 +550,13 @@ impl AltegioClient {
                         }
                         .into())
                     }
-                    429 => (
-                        format!("rate limited ({})", resp.status),
-                        retry_after(&resp),
-                    ),
+                    429 => {
+                        let after = retry_after(&resp);
+                        self.limiter()
+                            .throttle(now_ms(), after.unwrap_or(Duration::ZERO));
+                        tracing::debug!(%endpoint, attempt, "rate limited; slowing down");
+                        (format!("rate limited ({})", resp.status), after)
+                    }
                     500..=599 => {
                         tracing::debug!(%endpoint, attempt, status = resp.status, "server error");
                         if kind == Idempotence::Write {
@@ -476,19 +579,20 @@ impl AltegioClient {
             if attempt >= self.policy.max_attempts {
                 return Err(RemoteError::Unavailable { detail: transient }.into());
             }
-            let wait = backoff(&self.policy, attempt, after, self.jitter());
+            let wait = backoff(&self.policy, attempt, after, fastrand::f64());
             tracing::debug!(%endpoint, attempt, wait_ms = wait.as_millis() as u64, "retrying");
-            self.sleep(wait)?;
+            self.sleep(wait, call)?;
         }
     }
 
     /// The user's client rights at this location.
-    pub fn rights(&self) -> Result<Rights> {
+    pub fn rights(&self, call: &Call<'_>) -> Result<Rights> {
         let (data, _) = self.call(
-            "GET",
+            HttpMethod::Get,
             &format!("/user/permissions/{}", self.location_id),
             None,
             Idempotence::Safe,
+            call,
         )?;
         let clients = data.get("clients").cloned().unwrap_or(Value::Null);
         Ok(Rights::from_permissions_json(&clients))
@@ -496,12 +600,13 @@ impl AltegioClient {
 
     /// Whether the location shows the surname field: `Some(false)` hides it, `None` when the
     /// API does not say (the flag is undocumented; unknown is not "disabled").
-    pub fn surname_field_enabled(&self) -> Result<Option<bool>> {
+    pub fn surname_field_enabled(&self, call: &Call<'_>) -> Result<Option<bool>> {
         let (data, _) = self.call(
-            "GET",
+            HttpMethod::Get,
             &format!("/company/{}?my=1", self.location_id),
             None,
             Idempotence::Safe,
+            call,
         )?;
         Ok(data
             .get("is_surname_field_enabled")
@@ -509,7 +614,13 @@ impl AltegioClient {
     }
 
     /// One page of clients, 1-based.
-    pub fn search(&self, page: u32, page_size: u32, order: Order) -> Result<SearchPage> {
+    pub fn search(
+        &self,
+        page: u32,
+        page_size: u32,
+        order: Order,
+        call: &Call<'_>,
+    ) -> Result<SearchPage> {
         let body = json!({
             "page": page,
             "page_size": page_size,
@@ -518,10 +629,11 @@ impl AltegioClient {
             "order_by_direction": match order { Order::OldestFirst => "ASC", Order::NewestFirst => "DESC" },
         });
         let (data, meta) = self.call(
-            "POST",
+            HttpMethod::Post,
             &format!("/company/{}/clients/search", self.location_id),
             Some(body),
             Idempotence::Safe,
+            call,
         )?;
         let rows = data.as_array().ok_or_else(|| RemoteError::Protocol {
             detail: "clients/search: data is not a list".into(),
@@ -536,13 +648,14 @@ impl AltegioClient {
 
     /// Creates clients in one request. Rows the server rejects come back in `errors`.
     /// A lost response is `RemoteError::OutcomeUnknown`: the caller must reconcile.
-    pub fn bulk_create(&self, clients: &[RemoteNewClient]) -> Result<BulkResult> {
+    pub fn bulk_create(&self, clients: &[RemoteNewClient], call: &Call<'_>) -> Result<BulkResult> {
         let body = serde_json::to_value(clients).map_err(|e| Error::BadInput(e.to_string()))?;
         let (data, _) = self.call(
-            "POST",
+            HttpMethod::Post,
             &format!("/clients/{}/bulk", self.location_id),
             Some(body),
             Idempotence::Write,
+            call,
         )?;
         let rows = |key: &str| -> Vec<BulkRow> {
             data.get(key)
@@ -623,29 +736,47 @@ mod tests {
     use super::*;
 
     #[test]
-    fn limiter_holds_five_a_second_and_two_hundred_a_minute() {
+    fn limiter_paces_under_five_a_second_and_two_hundred_a_minute() {
         let mut l = Limiter::new(5, 200);
-        let t0 = Instant::now();
-        for _ in 0..5 {
-            assert_eq!(l.delay(t0), Duration::ZERO);
-            l.record(t0);
+        let t0 = 1_000_000;
+        // Four a second, evenly spaced: 250 ms apart.
+        assert_eq!(l.delay(t0), Duration::ZERO);
+        l.record(t0);
+        assert_eq!(l.delay(t0 + 100), Duration::from_millis(150));
+        for i in 1..4 {
+            assert_eq!(l.delay(t0 + i * 250), Duration::ZERO, "send {i}");
+            l.record(t0 + i * 250);
         }
-        assert_eq!(l.delay(t0), Duration::from_secs(1));
-        assert_eq!(
-            l.delay(t0 + Duration::from_millis(400)),
-            Duration::from_millis(600)
-        );
-        assert_eq!(l.delay(t0 + Duration::from_secs(1)), Duration::ZERO);
-        // 200 spread over 40 seconds: the 201st waits until the first leaves the window.
+        assert_eq!(l.delay(t0 + 900), Duration::from_millis(100));
+        // 180 a minute: the 181st waits until the first leaves the window.
         let mut l = Limiter::new(5, 200);
-        for i in 0..200u64 {
-            let at = t0 + Duration::from_millis(i * 200);
+        for i in 0..180 {
+            let at = t0 + i * 250;
             assert_eq!(l.delay(at), Duration::ZERO, "request {i}");
             l.record(at);
         }
-        let at = t0 + Duration::from_secs(40);
-        assert_eq!(l.delay(at), Duration::from_secs(20));
-        assert_eq!(l.delay(t0 + Duration::from_secs(60)), Duration::ZERO);
+        assert_eq!(l.delay(t0 + 45_000), Duration::from_secs(15));
+        assert_eq!(l.delay(t0 + 60_000), Duration::ZERO);
+    }
+
+    #[test]
+    fn limiter_adopts_another_process_sends_and_slows_down_after_a_429() {
+        let t0 = 1_000_000;
+        let mut l = Limiter::new(5, 200);
+        // The process before a restart sent four in the last second: no burst now.
+        l.adopt(&[t0 - 900, t0 - 650, t0 - 400, t0 - 150]);
+        l.adopt(&[t0 - 150]);
+        assert_eq!(l.delay(t0), Duration::from_millis(100));
+        // A 429 with Retry-After 2 s: nothing for 2 s, then 2 a second (500 ms apart).
+        let mut l = Limiter::new(5, 200);
+        l.throttle(t0, Duration::from_secs(2));
+        assert_eq!(l.delay(t0), Duration::from_secs(2));
+        l.record(t0 + 2000);
+        assert_eq!(l.delay(t0 + 2250), Duration::from_millis(250));
+        assert_eq!(l.delay(t0 + 2500), Duration::ZERO);
+        // A minute later the pace is back to four a second.
+        l.record(t0 + 70_000);
+        assert_eq!(l.delay(t0 + 70_250), Duration::ZERO);
     }
 
     #[test]

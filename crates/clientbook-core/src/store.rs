@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../sql/001_clients.sql"),
     include_str!("../sql/002_altegio_mirror.sql"),
     include_str!("../sql/003_sync_windows.sql"),
+    include_str!("../sql/004_send_log.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -612,6 +613,35 @@ impl Store {
             )
             .map(|_| ())
             .map_err(|e| self.sql(e))
+    }
+}
+
+/// The remote API's recent send times, next to the journal (see `004_send_log.sql`).
+impl crate::altegio::SendLog for Store {
+    fn recent_sends(&self, since: i64) -> Result<Vec<i64>> {
+        let conn = self.lock();
+        let mut stmt = conn
+            .prepare_cached("SELECT sent_at_ms FROM sent_requests WHERE sent_at_ms >= ?1")
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([since], |r| r.get(0))
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<Vec<i64>>>()
+            .map_err(|e| self.sql(e))
+    }
+
+    fn record_send(&self, at: i64) -> Result<()> {
+        let mut conn = self.lock();
+        let tx = conn.transaction().map_err(|e| self.sql(e))?;
+        tx.execute("INSERT INTO sent_requests (sent_at_ms) VALUES (?1)", [at])
+            .map_err(|e| self.sql(e))?;
+        // Only the last minute matters to any limit.
+        tx.execute(
+            "DELETE FROM sent_requests WHERE sent_at_ms < ?1",
+            [at - 60_000],
+        )
+        .map_err(|e| self.sql(e))?;
+        tx.commit().map_err(|e| self.sql(e))
     }
 }
 

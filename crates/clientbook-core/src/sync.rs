@@ -9,10 +9,12 @@
 //! server (a refresh of the newest clients, down to the mirror's watermark) just before.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
-use crate::altegio::{AltegioClient, BulkResult, BulkRow, Order, RemoteClient, RemoteNewClient};
+use crate::altegio::{
+    now_ms, AltegioClient, BulkResult, BulkRow, Call, Order, RemoteClient, RemoteNewClient,
+};
+use crate::cancel::CancelToken;
 use crate::error::{Error, RemoteError, Result};
 use crate::import::{CommitFailed, CommitJob, ImportReport, Imported, Skipped};
 use crate::phone::{self, PhoneLabel, Region};
@@ -56,9 +58,9 @@ pub struct RemoteContext {
 }
 
 /// Reads the user's rights and the location's surname setting.
-pub fn connect(api: &AltegioClient) -> Result<RemoteContext> {
-    let rights = api.rights()?;
-    let last_name_hidden = api.surname_field_enabled()? == Some(false);
+pub fn connect(api: &AltegioClient, call: &Call<'_>) -> Result<RemoteContext> {
+    let rights = api.rights(call)?;
+    let last_name_hidden = api.surname_field_enabled(call)? == Some(false);
     Ok(RemoteContext {
         rights,
         last_name_hidden,
@@ -71,10 +73,18 @@ pub fn match_index(
     store: &Store,
     api: &AltegioClient,
     region: Region,
+    cancel: &CancelToken,
 ) -> Result<(crate::store::ClientIndex, RemoteContext)> {
-    let context = connect(api)?;
+    let context = connect(api, &Call::new(cancel).logged_in(store))?;
     context.rights.check(crate::rights::Action::Import)?;
-    refresh_mirror(store, api, region, RefreshMode::NewOnly, &mut |_, _| {})?;
+    refresh_mirror(
+        store,
+        api,
+        region,
+        RefreshMode::NewOnly,
+        &mut |_, _| {},
+        cancel,
+    )?;
     Ok((store.mirror_index(api.location_id())?, context))
 }
 
@@ -85,8 +95,9 @@ pub fn import_preview(
     region: Region,
     contacts: &[crate::contact::PhonebookContact],
     progress: &mut dyn FnMut(u64, u64),
+    cancel: &CancelToken,
 ) -> Result<crate::import::ImportPlan> {
-    let (index, context) = match_index(store, api, region)?;
+    let (index, context) = match_index(store, api, region, cancel)?;
     let options = crate::import::PreviewOptions {
         region,
         last_name_hidden: context.last_name_hidden,
@@ -126,18 +137,21 @@ fn mirror_client(c: RemoteClient, region: Region) -> MirrorClient {
     }
 }
 
-/// Brings the mirror up to date. `progress(fetched, total)` after each page.
+/// Brings the mirror up to date. `progress(fetched, total)` after each page; `cancel` is
+/// checked between pages and while waiting on the network.
 pub fn refresh_mirror(
     store: &Store,
     api: &AltegioClient,
     region: Region,
     mode: RefreshMode,
     progress: &mut dyn FnMut(u64, u64),
+    cancel: &CancelToken,
 ) -> Result<RefreshReport> {
     let location = api.location_id();
+    let call = Call::new(cancel).logged_in(store);
     if mode == RefreshMode::NewOnly {
         if let Some(watermark) = store.mirror_watermark(location)? {
-            return refresh_new(store, api, region, watermark, progress);
+            return refresh_new(store, api, region, watermark, progress, &call);
         }
     }
     let mut report = RefreshReport::default();
@@ -146,7 +160,8 @@ pub fn refresh_mirror(
         let mut first_total = None;
         let mut page = 1;
         let last_total = loop {
-            let result = api.search(page, PAGE_SIZE, Order::OldestFirst)?;
+            cancel.check()?;
+            let result = api.search(page, PAGE_SIZE, Order::OldestFirst, &call)?;
             report.pages += 1;
             let total = result.total_count;
             first_total.get_or_insert(total);
@@ -198,6 +213,7 @@ fn refresh_new(
     region: Region,
     watermark: i64,
     progress: &mut dyn FnMut(u64, u64),
+    call: &Call<'_>,
 ) -> Result<RefreshReport> {
     let location = api.location_id();
     let mut report = RefreshReport::default();
@@ -206,7 +222,8 @@ fn refresh_new(
         let mut newest = watermark;
         let mut page = 1;
         let last_total = loop {
-            let result = api.search(page, PAGE_SIZE, Order::NewestFirst)?;
+            call.cancel().check()?;
+            let result = api.search(page, PAGE_SIZE, Order::NewestFirst, call)?;
             report.pages += 1;
             let total = result.total_count;
             first_total.get_or_insert(total);
@@ -245,14 +262,6 @@ fn refresh_new(
 
 fn digits(s: &str) -> String {
     s.chars().filter(char::is_ascii_digit).collect()
-}
-
-/// Unix milliseconds, the journal's clock for send times.
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
 }
 
 /// One client of the job, grouped by number: later contacts with the same number ride on
@@ -295,6 +304,8 @@ impl Unsettled {
 ///
 /// Safe to kill at any point and to run again: what was journalled and possibly sent is
 /// never resent while it may still land, and is looked up on the server before it is.
+/// `cancel` is checked between batches and while waiting (settle window, limiter, backoff);
+/// a cancelled commit reports what is left as skipped.
 pub fn commit_remote(
     store: &Store,
     api: &AltegioClient,
@@ -302,7 +313,7 @@ pub fn commit_remote(
     job: CommitJob,
     batch_size: usize,
     progress: &mut dyn FnMut(u64, u64),
-    cancel: &AtomicBool,
+    cancel: &CancelToken,
 ) -> std::result::Result<ImportReport, Box<CommitFailed>> {
     let mut commit = RemoteCommit {
         store,
@@ -346,7 +357,7 @@ struct RemoteCommit<'a> {
     window: Duration,
     total: u64,
     progress: &'a mut dyn FnMut(u64, u64),
-    cancel: &'a AtomicBool,
+    cancel: &'a CancelToken,
     report: ImportReport,
 }
 
@@ -357,7 +368,7 @@ impl RemoteCommit<'_> {
         self.report_progress(&todo);
         let mut rounds = 0;
         while !todo.is_empty() {
-            if self.cancel.load(Ordering::SeqCst) {
+            if self.cancel.is_cancelled() {
                 self.report.cancelled = true;
                 break;
             }
@@ -472,7 +483,7 @@ impl RemoteCommit<'_> {
         let mut left = Vec::new();
         let mut queue = list.into_iter().peekable();
         while queue.peek().is_some() {
-            if self.cancel.load(Ordering::SeqCst) {
+            if self.cancel.is_cancelled() {
                 self.report.cancelled = true;
                 left.extend(queue);
                 break;
@@ -487,7 +498,8 @@ impl RemoteCommit<'_> {
             }
             let payloads: Vec<RemoteNewClient> =
                 chunk.iter().map(|u| u.client.payload.clone()).collect();
-            let unresolved = match self.api.bulk_create(&payloads) {
+            let call = Call::new(self.cancel).logged_in(self.store);
+            let unresolved = match self.api.bulk_create(&payloads, &call) {
                 Ok(answer) => self.settle(chunk, &answer)?,
                 // The server may have created any of them: look now (a lost answer's write is
                 // usually there already); what is not found waits out its window.
@@ -591,6 +603,7 @@ impl RemoteCommit<'_> {
             self.region,
             RefreshMode::NewOnly,
             &mut |_, _| {},
+            self.cancel,
         )?;
         let index = self.store.mirror_index(self.location)?;
         let mut settled = Vec::new();
@@ -644,7 +657,7 @@ impl RemoteCommit<'_> {
     fn sleep(&mut self, total: Duration) -> bool {
         let end = Instant::now() + total;
         loop {
-            if self.cancel.load(Ordering::SeqCst) {
+            if self.cancel.is_cancelled() {
                 self.report.cancelled = true;
                 return false;
             }

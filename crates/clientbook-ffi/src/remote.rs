@@ -1,10 +1,12 @@
 //! The salon's Altegio database, reached through the shell's own HTTP stack.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use clientbook_core::altegio::{
-    AltegioClient, Credentials, HttpRequest, HttpResponse, Politeness, Transport, TransportError,
+    AltegioClient, Call, Credentials, HttpRequest, HttpResponse, Politeness, Transport,
+    TransportError,
 };
+use clientbook_core::cancel::CancelToken;
 use clientbook_core::phone::Region;
 use clientbook_core::rights::Rights;
 use clientbook_core::sync::{self, RefreshMode};
@@ -52,6 +54,17 @@ pub struct AltegioConnection {
     pub(crate) db: Arc<ClientDatabase>,
     pub(crate) api: AltegioClient,
     pub(crate) region: Region,
+    /// The token of the operation started last, which `cancel` stops.
+    pub(crate) operation: Mutex<CancelToken>,
+}
+
+impl AltegioConnection {
+    /// A fresh token for an operation starting now; `cancel` reaches it.
+    pub(crate) fn begin(&self) -> CancelToken {
+        let token = CancelToken::new();
+        *self.operation.lock().unwrap_or_else(|p| p.into_inner()) = token.clone();
+        token
+    }
 }
 
 #[uniffi::export]
@@ -75,12 +88,18 @@ impl AltegioConnection {
             Box::new(ForeignTransport(transport)),
             Politeness::default(),
         );
-        Ok(Arc::new(AltegioConnection { db, api, region }))
+        Ok(Arc::new(AltegioConnection {
+            db,
+            api,
+            region,
+            operation: Mutex::new(CancelToken::new()),
+        }))
     }
 
     /// The user's rights and the location's surname setting, from the server.
     pub fn info(&self) -> Result<RemoteInfo> {
-        let ctx = sync::connect(&self.api)?;
+        let cancel = self.begin();
+        let ctx = sync::connect(&self.api, &Call::new(&cancel).logged_in(self.db.store()))?;
         Ok(RemoteInfo {
             rights: ctx.rights,
             last_name_hidden: ctx.last_name_hidden,
@@ -93,7 +112,7 @@ impl AltegioConnection {
         full: bool,
         progress: Option<Arc<dyn ImportProgress>>,
     ) -> Result<RefreshSummary> {
-        self.api.reset_cancel();
+        let cancel = self.begin();
         let mode = if full {
             RefreshMode::Full
         } else {
@@ -110,6 +129,7 @@ impl AltegioConnection {
                     let _ = p.on_progress(ProgressStage::Matching, done, total);
                 }
             },
+            &cancel,
         )?;
         Ok(RefreshSummary {
             fetched: r.fetched,
@@ -121,6 +141,9 @@ impl AltegioConnection {
 
     /// Stops waiting on the network (backoff, rate limit) as soon as possible.
     pub fn cancel(&self) {
-        self.api.cancel();
+        self.operation
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .cancel();
     }
 }

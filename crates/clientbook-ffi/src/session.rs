@@ -4,6 +4,8 @@ use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use clientbook_core::altegio::Call;
+use clientbook_core::cancel::CancelToken;
 use clientbook_core::contact::PhonebookContact;
 use clientbook_core::export::{ContactToWrite, ExportPlan, ExportRow, ExportSummary};
 use clientbook_core::import::{
@@ -128,6 +130,8 @@ pub struct ImportSession {
     plan: Mutex<ImportPlan>,
     options: CommitOptions,
     cancel: AtomicBool,
+    /// The same request for a commit to Altegio, which also stops its network waits.
+    remote_cancel: CancelToken,
     /// One commit at a time per session.
     committing: Mutex<()>,
 }
@@ -159,6 +163,7 @@ impl ImportSession {
                 batch_size: settings.batch_size.max(1) as usize,
             },
             cancel: AtomicBool::new(false),
+            remote_cancel: CancelToken::new(),
             committing: Mutex::new(()),
         }))
     }
@@ -207,9 +212,12 @@ impl ImportSession {
         progress: Option<Arc<dyn ImportProgress>>,
     ) -> Result<Arc<Self>> {
         require_contacts(permission)?;
-        connection.api.reset_cancel();
-        let (index, context) =
-            sync::match_index(connection.db.store(), &connection.api, connection.region)?;
+        let (index, context) = sync::match_index(
+            connection.db.store(),
+            &connection.api,
+            connection.region,
+            &connection.begin(),
+        )?;
         let options = PreviewOptions {
             region: connection.region,
             last_name_hidden: context.last_name_hidden || settings.last_name_hidden,
@@ -288,6 +296,7 @@ impl ImportSession {
                     callback_error = Some(e);
                     // Stop at the next batch boundary; what was written stays recorded.
                     self.cancel.store(true, Ordering::SeqCst);
+                    self.remote_cancel.cancel();
                 }
             }
         };
@@ -295,18 +304,15 @@ impl ImportSession {
             Target::Local(db) => {
                 import::run_commit(&db.store, job, self.options, &mut on_progress, &self.cancel)
             }
-            Target::Remote(c) => {
-                c.api.reset_cancel();
-                sync::commit_remote(
-                    c.db.store(),
-                    &c.api,
-                    c.region,
-                    job,
-                    self.options.batch_size.min(REMOTE_BATCH_MAX),
-                    &mut on_progress,
-                    &self.cancel,
-                )
-            }
+            Target::Remote(c) => sync::commit_remote(
+                c.db.store(),
+                &c.api,
+                c.region,
+                job,
+                self.options.batch_size.min(REMOTE_BATCH_MAX),
+                &mut on_progress,
+                &self.remote_cancel,
+            ),
         };
         let (report, error) = match result {
             Ok(report) => (report, callback_error),
@@ -322,9 +328,7 @@ impl ImportSession {
     /// Asks a running commit to stop after the batch it is writing. Safe from any thread.
     pub fn cancel(&self) {
         self.cancel.store(true, Ordering::SeqCst);
-        if let Target::Remote(c) = &self.target {
-            c.api.cancel();
-        }
+        self.remote_cancel.cancel();
     }
 }
 
@@ -382,16 +386,17 @@ impl ExportSession {
         settings: LocationSettings,
     ) -> Result<Arc<Self>> {
         require_contacts(permission)?;
-        connection.api.reset_cancel();
-        let context = sync::connect(&connection.api)?;
-        check(&context.rights, Action::Export)?;
+        let cancel = connection.begin();
         let store = connection.db.store();
+        let context = sync::connect(&connection.api, &Call::new(&cancel).logged_in(store))?;
+        check(&context.rights, Action::Export)?;
         sync::refresh_mirror(
             store,
             &connection.api,
             connection.region,
             sync::RefreshMode::Full,
             &mut |_, _| {},
+            &cancel,
         )?;
         let plan = ExportPlan::build(
             &context.rights,
