@@ -23,6 +23,7 @@ fuzz_target!(|data: &[u8]| {
     let options = PreviewOptions {
         region: Region::default(),
         last_name_hidden: data.len() % 2 == 1,
+        altegio: data.len() % 3 == 1,
     };
     let mut plan = ImportPlan::build_numbered(
         parsed.cards.iter().map(|c| (c.index as u64, &c.contact)),

@@ -528,3 +528,141 @@ fn each_remote_operation_has_its_own_cancel_token_observed_while_waiting() {
     );
     assert!(other.is_cancelled() && store.mirror_ids(4242).unwrap().len() == 200);
 }
+
+fn contact(id: &str, given: &str, number: &str) -> clientbook_core::contact::PhonebookContact {
+    clientbook_core::contact::PhonebookContact {
+        platform_id: id.into(),
+        given_name: Some(given.into()),
+        phones: vec![clientbook_core::contact::RawPhone {
+            number: number.into(),
+            label: clientbook_core::phone::PhoneLabel::Work,
+        }],
+        ..Default::default()
+    }
+}
+
+fn preview(
+    store: &Store,
+    server: &TestServer,
+    contacts: &[clientbook_core::contact::PhonebookContact],
+) -> clientbook_core::import::ImportPlan {
+    sync::import_preview(
+        store,
+        &api(server),
+        Region::default(),
+        contacts,
+        &mut |_, _| {},
+        &CancelToken::new(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_fresh_mirror_recognises_a_client_imported_with_an_extension() {
+    let server = TestServer::start(Config::default());
+    // What an earlier import of "+7 495 123-45-67 доб. 123" left on Altegio: digits only.
+    server.seed([("Office".to_string(), "74951234567".to_string())]);
+    let store = Store::open_in_memory().unwrap();
+    let plan = preview(
+        &store,
+        &server,
+        &[contact("a", "Office", "+7 495 123-45-67 доб. 123")],
+    );
+    assert_eq!(plan.row(0).unwrap().status, ContactStatus::ExistingClient);
+}
+
+#[test]
+fn two_contacts_differing_only_by_extension_are_one_altegio_client() {
+    let server = TestServer::start(Config {
+        refuse_duplicate_phones: false,
+        ..Config::default()
+    });
+    let store = Store::open_in_memory().unwrap();
+    let contacts = [
+        contact("a", "Reception", "+7 495 123-45-67 доб. 123"),
+        contact("b", "Manager", "+7 495 123-45-67 доб. 456"),
+    ];
+    let mut plan = preview(&store, &server, &contacts);
+    let first = plan.row(0).unwrap();
+    assert_eq!(first.status, ContactStatus::New);
+    assert!(
+        first.notice.as_deref().unwrap().contains("extension 123"),
+        "{first:?}"
+    );
+    let second = plan.row(1).unwrap();
+    assert_eq!(second.status, ContactStatus::DuplicateInPhonebook);
+    assert_eq!(second.duplicate_of, Some(0));
+    assert!(
+        second
+            .problem
+            .as_deref()
+            .unwrap()
+            .contains("without the extension"),
+        "{second:?}"
+    );
+    assert_eq!(plan.select_all(), 1);
+    let report = sync::commit_remote(
+        &store,
+        &api(&server),
+        Region::default(),
+        plan.prepare_commit(),
+        10,
+        &mut |_, _| {},
+        &CancelToken::new(),
+    )
+    .unwrap_or_else(|f| panic!("{}", f.error));
+    assert_eq!(report.created.len(), 1);
+    let clients = server.clients();
+    assert_eq!(clients.len(), 1);
+    assert_eq!(clients[0].phone, "74951234567");
+    assert_eq!(clients[0].comment.as_deref(), Some("ext. 123"));
+}
+
+#[test]
+fn a_lost_answer_for_an_extension_number_then_a_resend_creates_one_client() {
+    let server = TestServer::start(Config {
+        refuse_duplicate_phones: false,
+        ..Config::default()
+    });
+    let store = Store::open_in_memory().unwrap();
+    let contacts = [contact("a", "Office", "+7 495 123-45-67 доб. 123")];
+    let mut plan = preview(&store, &server, &contacts);
+    plan.select_all();
+    // Every answer is lost after the write: the create lands, the lookups fail, the run ends.
+    server.set_faults(Faults {
+        seed: 3,
+        drop_after_write: 1.0,
+        ..Faults::default()
+    });
+    let policy = Politeness {
+        max_attempts: 2,
+        ..fast()
+    };
+    let lossy = client(&server.url(), 4242, "partner-token", "user-token", policy);
+    let failed = sync::commit_remote(
+        &store,
+        &lossy,
+        Region::default(),
+        plan.prepare_commit(),
+        10,
+        &mut |_, _| {},
+        &CancelToken::new(),
+    )
+    .unwrap_err();
+    assert!(failed.partial.created.is_empty());
+    assert_eq!(server.clients().len(), 1, "the create landed");
+    // The next run looks it up (by the number without its extension) instead of resending.
+    server.set_faults(Faults::default());
+    let report = sync::commit_remote(
+        &store,
+        &api(&server),
+        Region::default(),
+        plan.prepare_commit(),
+        10,
+        &mut |_, _| {},
+        &CancelToken::new(),
+    )
+    .unwrap_or_else(|f| panic!("{}", f.error));
+    assert_eq!(report.created.len(), 1);
+    assert_eq!(server.clients().len(), 1);
+}

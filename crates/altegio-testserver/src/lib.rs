@@ -98,6 +98,7 @@ pub struct StoredClient {
     /// Digits only.
     pub phone: String,
     pub email: Option<String>,
+    pub comment: Option<String>,
 }
 
 /// What the server saw, for assertions.
@@ -143,6 +144,7 @@ impl State {
         middle: Option<String>,
         phone: String,
         email: Option<String>,
+        comment: Option<String>,
     ) -> i64 {
         let id = self.next_id;
         self.next_id += 1;
@@ -153,6 +155,7 @@ impl State {
             middle_name: middle,
             phone,
             email,
+            comment,
         });
         id
     }
@@ -252,7 +255,7 @@ impl TestServer {
     pub fn seed(&self, clients: impl IntoIterator<Item = (String, String)>) {
         let mut s = lock(&self.state);
         for (name, phone) in clients {
-            s.add_client(name, None, None, phone, None);
+            s.add_client(name, None, None, phone, None, None);
         }
     }
 
@@ -575,6 +578,7 @@ fn search(s: &mut State, body: &[u8]) -> (u16, String) {
             None,
             format!("7999{:07}", n),
             None,
+            None,
         );
     }
     (
@@ -634,6 +638,7 @@ fn bulk(s: &mut State, body: &[u8]) -> (u16, String) {
             text("middle_name"),
             phone.clone(),
             text("email"),
+            text("comment"),
         );
         created.push(json!({"id": id, "name": name, "phone": format!("+{phone}")}));
     }

@@ -227,6 +227,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             let options = PreviewOptions {
                 region,
                 last_name_hidden: target.last_name_hidden(),
+                altegio: matches!(target, Target::Remote { .. }),
             };
             import_cmd(
                 &store, &target, &file, options, &select, &numbers, dry_run, json,

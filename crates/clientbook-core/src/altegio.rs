@@ -346,6 +346,9 @@ pub struct RemoteNewClient {
     pub phone: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// The client's comment: where the phone's extension goes (Altegio stores none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 /// A bulk-create response row.

@@ -89,6 +89,9 @@ pub struct PreviewRow {
     pub email: Option<String>,
     /// Why the contact cannot be imported as it is, in words for staff.
     pub problem: Option<String>,
+    /// Something staff should know about how the contact will be stored, though it can be
+    /// imported (an extension Altegio does not keep), in words for staff.
+    pub notice: Option<String>,
     pub selected: bool,
 }
 
@@ -128,6 +131,9 @@ impl Summary {
 pub struct PreviewOptions {
     pub region: Region,
     pub last_name_hidden: bool,
+    /// Matching against an Altegio mirror: numbers are keyed as Altegio stores them
+    /// (`phone::altegio_key`, no extension), and an extension is noted on its row.
+    pub altegio: bool,
 }
 
 /// The preview plus the staff's selection and number choices.
@@ -561,7 +567,21 @@ fn preview_row(
         email,
     } = contact;
     let chosen = phone::default_choice(&phones);
-    let keys: Vec<String> = phones.iter().filter_map(Phone::key).collect();
+    let key_of = if options.altegio {
+        Phone::altegio_key
+    } else {
+        Phone::key
+    };
+    let mut keys: Vec<String> = Vec::with_capacity(phones.len());
+    for key in phones.iter().filter_map(key_of) {
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    let dropped_extension = options
+        .altegio
+        .then(|| chosen.and_then(|c| phones[c].extension.clone()))
+        .flatten();
     let existing = keys.iter().find_map(|k| clients.get(k).copied());
     let earlier = keys.iter().find_map(|k| seen.get(k).copied());
 
@@ -585,6 +605,13 @@ fn preview_row(
             (ContactStatus::InvalidPhone, Some(reasons.join("; ")))
         }
         (_, Some(_), _) => (ContactStatus::ExistingClient, None),
+        (_, None, Some(_)) if options.altegio && phones.iter().any(|p| p.extension.is_some()) => (
+            ContactStatus::DuplicateInPhonebook,
+            Some(
+                "Altegio stores numbers without the extension, so this is the same client as an earlier contact with the same number"
+                    .to_string(),
+            ),
+        ),
         (_, None, Some(_)) => (ContactStatus::DuplicateInPhonebook, None),
         _ if keys.len() > 1 => (ContactStatus::NeedsChoice, None),
         _ => (ContactStatus::New, None),
@@ -625,6 +652,12 @@ fn preview_row(
         },
         email,
         problem,
+        notice: match (&dropped_extension, status.importable()) {
+            (Some(ext), true) => Some(format!(
+                "Altegio does not store the extension {ext}; it goes into the client's comment"
+            )),
+            _ => None,
+        },
         selected: false,
     }
 }

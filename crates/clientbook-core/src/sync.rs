@@ -17,7 +17,7 @@ use crate::altegio::{
 use crate::cancel::CancelToken;
 use crate::error::{Error, RemoteError, Result};
 use crate::import::{CommitFailed, CommitJob, ImportReport, Imported, Skipped};
-use crate::phone::{self, PhoneLabel, Region};
+use crate::phone::{self, Region};
 use crate::store::{JournalState, MirrorClient, Store};
 
 /// Page size for `clients/search`: Altegio's maximum.
@@ -101,34 +101,20 @@ pub fn import_preview(
     let options = crate::import::PreviewOptions {
         region,
         last_name_hidden: context.last_name_hidden,
+        altegio: true,
     };
     Ok(crate::import::ImportPlan::build(
         contacts, &index, options, progress,
     ))
 }
 
-/// The key of a number the server returned: Altegio stores digits without `+`.
-pub fn remote_phone_key(raw: &str, region: Region) -> Option<String> {
-    if raw.contains('*') {
-        return None;
-    }
-    let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
-    if digits.is_empty() {
-        return None;
-    }
-    let international = phone::normalize(&format!("+{digits}"), PhoneLabel::Other, region);
-    let p = if international.valid {
-        international
-    } else {
-        phone::normalize(raw, PhoneLabel::Other, region)
-    };
-    p.key()
-}
-
 fn mirror_client(c: RemoteClient, region: Region) -> MirrorClient {
     MirrorClient {
         remote_id: c.id,
-        phone_key: c.phone.as_deref().and_then(|p| remote_phone_key(p, region)),
+        phone_key: c
+            .phone
+            .as_deref()
+            .and_then(|p| phone::remote_phone_key(p, region)),
         name: c.name,
         surname: c.surname,
         middle_name: c.middle_name,
@@ -258,10 +244,6 @@ fn refresh_new(
         tracing::info!(pass, "client base changed during refresh; reading again");
     }
     Ok(report)
-}
-
-fn digits(s: &str) -> String {
-    s.chars().filter(char::is_ascii_digit).collect()
 }
 
 /// One client of the job, grouped by number: later contacts with the same number ride on
@@ -398,7 +380,8 @@ impl RemoteCommit<'_> {
         let mut by_key: Vec<Pending> = Vec::new();
         let mut position: HashMap<String, usize> = HashMap::new();
         for (index, c) in clients {
-            let key = c.key();
+            // Altegio's key: an extension is not part of the client there.
+            let key = phone::altegio_key(&c.phone, c.phone_extension.as_deref());
             match position.get(&key) {
                 Some(&at) => by_key[at].indexes.push(index),
                 None => {
@@ -410,8 +393,9 @@ impl RemoteCommit<'_> {
                             name: c.name,
                             surname: c.surname,
                             middle_name: c.middle_name,
-                            phone: digits(&c.phone),
+                            phone: phone::altegio_digits(&c.phone),
                             email: c.email,
+                            comment: c.phone_extension.as_deref().map(extension_comment),
                         },
                     });
                 }
@@ -710,6 +694,12 @@ fn done(
     )
 }
 
+/// Where an extension goes, since Altegio stores none: the client's comment, which the
+/// create and bulk endpoints take, so staff still see it on the client's card.
+pub fn extension_comment(extension: &str) -> String {
+    format!("ext. {extension}")
+}
+
 fn to_mirror(p: &Pending, id: i64) -> MirrorClient {
     MirrorClient {
         remote_id: id,
@@ -725,7 +715,12 @@ fn to_mirror(p: &Pending, id: i64) -> MirrorClient {
 /// Which batch row a response row is about: by number, then by name, never by error text.
 fn match_row(chunk: &[Unsettled], row: &BulkRow, taken: &HashMap<usize, i64>) -> Option<usize> {
     let free = |at: &usize| !taken.contains_key(at);
-    if let Some(phone) = row.phone.as_deref().map(digits).filter(|d| !d.is_empty()) {
+    if let Some(phone) = row
+        .phone
+        .as_deref()
+        .map(phone::digits)
+        .filter(|d| !d.is_empty())
+    {
         if let Some(at) = chunk
             .iter()
             .position(|u| u.client.payload.phone == phone)

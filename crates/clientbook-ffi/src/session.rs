@@ -189,6 +189,7 @@ impl ImportSession {
         let options = PreviewOptions {
             region,
             last_name_hidden: settings.last_name_hidden,
+            altegio: false,
         };
         Self::build(
             Target::Local(db),
@@ -221,6 +222,7 @@ impl ImportSession {
         let options = PreviewOptions {
             region: connection.region,
             last_name_hidden: context.last_name_hidden || settings.last_name_hidden,
+            altegio: true,
         };
         Self::build(
             Target::Remote(connection),
