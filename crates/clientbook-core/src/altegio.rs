@@ -10,7 +10,8 @@ use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use serde::{Deserialize, Serialize};
+use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{json, Value};
 
 use crate::cancel::CancelToken;
@@ -503,15 +504,17 @@ impl AltegioClient {
         }
     }
 
-    /// Sends with limiter and retries; returns the envelope's `data` and `meta`.
-    fn call(
+    /// Sends with limiter and retries; returns the envelope's `data` and `meta`, read as `T`
+    /// and `M`. A cut-off or unsuccessful answer to a read is retried; an answer of the wrong
+    /// shape is a `Protocol` error naming the field (retrying would get the same).
+    fn call<T: DeserializeOwned, M: DeserializeOwned>(
         &self,
         method: HttpMethod,
         path: &str,
         body: Option<Value>,
         kind: Idempotence,
         call: &Call<'_>,
-    ) -> Result<(Value, Value)> {
+    ) -> Result<(T, M)> {
         let endpoint = path.split('/').nth(1).unwrap_or("").to_string();
         let mut attempt = 0;
         loop {
@@ -529,14 +532,24 @@ impl AltegioClient {
                     (detail, None)
                 }
                 Ok(resp) => match resp.status {
-                    200..=299 => match parse_envelope(&resp.body) {
+                    200..=299 => match parse_envelope::<T, M>(&resp.body) {
                         Ok(v) => return Ok(v),
-                        Err(detail) => {
+                        Err(Unreadable::Malformed(detail)) => {
                             tracing::debug!(%endpoint, attempt, "malformed response");
                             if kind == Idempotence::Write {
                                 return Err(RemoteError::OutcomeUnknown { detail }.into());
                             }
                             (detail, None)
+                        }
+                        Err(Unreadable::Shape(detail)) => {
+                            tracing::debug!(%endpoint, attempt, "unexpected response shape");
+                            let detail = format!("{endpoint}: {detail}");
+                            return Err(if kind == Idempotence::Write {
+                                RemoteError::OutcomeUnknown { detail }
+                            } else {
+                                RemoteError::Protocol { detail }
+                            }
+                            .into());
                         }
                     },
                     401 => return Err(RemoteError::Unauthorized.into()),
@@ -590,30 +603,27 @@ impl AltegioClient {
 
     /// The user's client rights at this location.
     pub fn rights(&self, call: &Call<'_>) -> Result<Rights> {
-        let (data, _) = self.call(
+        let (data, _): (PermissionsData, IgnoredAny) = self.call(
             HttpMethod::Get,
             &format!("/user/permissions/{}", self.location_id),
             None,
             Idempotence::Safe,
             call,
         )?;
-        let clients = data.get("clients").cloned().unwrap_or(Value::Null);
-        Ok(Rights::from_permissions_json(&clients))
+        Ok(Rights::from_permissions_json(&data.clients))
     }
 
     /// Whether the location shows the surname field: `Some(false)` hides it, `None` when the
     /// API does not say (the flag is undocumented; unknown is not "disabled").
     pub fn surname_field_enabled(&self, call: &Call<'_>) -> Result<Option<bool>> {
-        let (data, _) = self.call(
+        let (data, _): (CompanyData, IgnoredAny) = self.call(
             HttpMethod::Get,
             &format!("/company/{}?my=1", self.location_id),
             None,
             Idempotence::Safe,
             call,
         )?;
-        Ok(data
-            .get("is_surname_field_enabled")
-            .and_then(|v| v.as_bool().or_else(|| v.as_i64().map(|n| n != 0))))
+        Ok(data.is_surname_field_enabled.map(|Flag(on)| on))
     }
 
     /// One page of clients, 1-based.
@@ -631,21 +641,16 @@ impl AltegioClient {
             "order_by": "id",
             "order_by_direction": match order { Order::OldestFirst => "ASC", Order::NewestFirst => "DESC" },
         });
-        let (data, meta) = self.call(
+        let (Rows(rows), meta): (Rows<ClientRow>, SearchMeta) = self.call(
             HttpMethod::Post,
             &format!("/company/{}/clients/search", self.location_id),
             Some(body),
             Idempotence::Safe,
             call,
         )?;
-        let rows = data.as_array().ok_or_else(|| RemoteError::Protocol {
-            detail: "clients/search: data is not a list".into(),
-        })?;
-        let clients = rows.iter().filter_map(remote_client).collect();
-        let total_count = meta.get("total_count").and_then(Value::as_u64).unwrap_or(0);
         Ok(SearchPage {
-            clients,
-            total_count,
+            clients: rows.into_iter().map(ClientRow::into_client).collect(),
+            total_count: meta.total_count,
         })
     }
 
@@ -653,73 +658,259 @@ impl AltegioClient {
     /// A lost response is `RemoteError::OutcomeUnknown`: the caller must reconcile.
     pub fn bulk_create(&self, clients: &[RemoteNewClient], call: &Call<'_>) -> Result<BulkResult> {
         let body = serde_json::to_value(clients).map_err(|e| Error::BadInput(e.to_string()))?;
-        let (data, _) = self.call(
+        let (data, _): (BulkData, IgnoredAny) = self.call(
             HttpMethod::Post,
             &format!("/clients/{}/bulk", self.location_id),
             Some(body),
             Idempotence::Write,
             call,
         )?;
-        let rows = |key: &str| -> Vec<BulkRow> {
-            data.get(key)
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .map(|r| BulkRow {
-                            id: r.get("id").and_then(Value::as_i64),
-                            phone: text_or_number(r.get("phone")),
-                            name: r.get("name").and_then(Value::as_str).map(str::to_string),
-                            error: r.get("error").and_then(Value::as_str).map(str::to_string),
-                        })
-                        .collect()
+        let rows = |Rows(rows): Rows<BulkRowData>| -> Vec<BulkRow> {
+            rows.into_iter()
+                .map(|r| BulkRow {
+                    id: r.id.map(|Id(id)| id),
+                    phone: r.phone.and_then(|Text(t)| t),
+                    name: r.name,
+                    error: r.error,
                 })
-                .unwrap_or_default()
+                .collect()
         };
         Ok(BulkResult {
-            created: rows("created"),
-            errors: rows("errors"),
+            created: rows(data.created),
+            errors: rows(data.errors),
         })
     }
 }
 
-fn text_or_number(v: Option<&Value>) -> Option<String> {
-    match v? {
-        Value::String(s) if !s.is_empty() => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
-fn remote_client(v: &Value) -> Option<RemoteClient> {
-    let text = |k: &str| {
-        v.get(k)
-            .and_then(Value::as_str)
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
+/// Wraps a field's own error with its name, so a changed answer says which field broke:
+/// `named!(fn_name, "field", Type)` makes a `deserialize_with` function for it.
+macro_rules! named {
+    ($fn:ident, $name:literal, $ty:ty) => {
+        fn $fn<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<$ty, D::Error> {
+            <$ty>::deserialize(d)
+                .map_err(|e| serde::de::Error::custom(format_args!("{}: {}", $name, e)))
+        }
     };
-    Some(RemoteClient {
-        id: v.get("id")?.as_i64()?,
-        name: text("name").unwrap_or_default(),
-        surname: text("surname"),
-        middle_name: text("middle_name").or_else(|| text("patronymic")),
-        phone: text_or_number(v.get("phone")),
-        email: text("email"),
-    })
 }
 
-/// `{"success": true, "data": …, "meta": …}` → (data, meta).
-fn parse_envelope(body: &str) -> std::result::Result<(Value, Value), String> {
-    let v: Value = serde_json::from_str(body).map_err(|e| format!("response is not JSON ({e})"))?;
-    if v.get("success").and_then(Value::as_bool) != Some(true) {
-        return Err(format!("request failed: {}", server_message(body)));
+named!(id_field, "id", Id);
+named!(opt_id_field, "id", Option<Id>);
+named!(name_field, "name", Option<String>);
+named!(surname_field, "surname", Option<String>);
+named!(middle_name_field, "middle_name", Option<String>);
+named!(phone_field, "phone", Option<Text>);
+named!(email_field, "email", Option<String>);
+named!(error_field, "error", Option<String>);
+named!(total_count_field, "total_count", u64);
+named!(created_field, "created", Rows<BulkRowData>);
+named!(errors_field, "errors", Rows<BulkRowData>);
+named!(surname_flag_field, "is_surname_field_enabled", Option<Flag>);
+
+/// A list whose element errors say which element: `[3] id: invalid type …`.
+#[derive(Debug)]
+struct Rows<T>(Vec<T>);
+
+impl<T> Default for Rows<T> {
+    fn default() -> Self {
+        Rows(Vec::new())
     }
-    let data = v
-        .get("data")
-        .cloned()
-        .filter(|d| !d.is_null())
-        .ok_or("response has no data")?;
-    Ok((data, v.get("meta").cloned().unwrap_or(Value::Null)))
+}
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Rows<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let raw = Vec::<Value>::deserialize(d)?;
+        raw.into_iter()
+            .enumerate()
+            .map(|(i, v)| {
+                T::deserialize(v).map_err(|e| serde::de::Error::custom(format_args!("[{i}] {e}")))
+            })
+            .collect::<std::result::Result<Vec<T>, D::Error>>()
+            .map(Rows)
+    }
+}
+
+/// An id, as a number or a numeric string (some answers quote numbers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Id(i64);
+
+impl<'de> Deserialize<'de> for Id {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Number(i64),
+            Text(String),
+        }
+        match Raw::deserialize(d)
+            .map_err(|_| serde::de::Error::custom("expected a whole number or a numeric string"))?
+        {
+            Raw::Number(n) => Ok(Id(n)),
+            Raw::Text(t) => t
+                .trim()
+                .parse()
+                .map(Id)
+                .map_err(|_| serde::de::Error::custom("expected a numeric string")),
+        }
+    }
+}
+
+/// Text that may come as a number (Altegio sends phones both ways); empty is none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Text(Option<String>);
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Text(String),
+            Number(serde_json::Number),
+        }
+        match Raw::deserialize(d)
+            .map_err(|_| serde::de::Error::custom("expected text or a number"))?
+        {
+            Raw::Text(t) if t.is_empty() => Ok(Text(None)),
+            Raw::Text(t) => Ok(Text(Some(t))),
+            Raw::Number(n) => Ok(Text(Some(n.to_string()))),
+        }
+    }
+}
+
+/// A flag as `true`/`false` or `1`/`0` (YCLIENTS sends numbers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Flag(bool);
+
+impl<'de> Deserialize<'de> for Flag {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Bool(bool),
+            Number(i64),
+        }
+        match Raw::deserialize(d)
+            .map_err(|_| serde::de::Error::custom("expected true/false or 1/0"))?
+        {
+            Raw::Bool(b) => Ok(Flag(b)),
+            Raw::Number(n) => Ok(Flag(n != 0)),
+        }
+    }
+}
+
+/// `GET /user/permissions/{id}`: the `clients` group, whose many keys (bool or 1/0, two
+/// vocabularies) the rights module reads.
+#[derive(Debug, Deserialize)]
+struct PermissionsData {
+    #[serde(default)]
+    clients: Value,
+}
+
+/// `GET /company/{id}`: only the undocumented surname flag (missing is unknown).
+#[derive(Debug, Deserialize)]
+struct CompanyData {
+    #[serde(default, deserialize_with = "surname_flag_field")]
+    is_surname_field_enabled: Option<Flag>,
+}
+
+/// `clients/search`'s `meta`.
+#[derive(Debug, Deserialize)]
+struct SearchMeta {
+    #[serde(deserialize_with = "total_count_field")]
+    total_count: u64,
+}
+
+/// One `clients/search` row. `middle_name` is YCLIENTS' `patronymic` on some servers.
+#[derive(Debug, Deserialize)]
+struct ClientRow {
+    #[serde(deserialize_with = "id_field")]
+    id: Id,
+    #[serde(default, deserialize_with = "name_field")]
+    name: Option<String>,
+    #[serde(default, deserialize_with = "surname_field")]
+    surname: Option<String>,
+    #[serde(default, alias = "patronymic", deserialize_with = "middle_name_field")]
+    middle_name: Option<String>,
+    #[serde(default, deserialize_with = "phone_field")]
+    phone: Option<Text>,
+    #[serde(default, deserialize_with = "email_field")]
+    email: Option<String>,
+}
+
+impl ClientRow {
+    fn into_client(self) -> RemoteClient {
+        let text = |t: Option<String>| t.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        RemoteClient {
+            id: self.id.0,
+            name: text(self.name).unwrap_or_default(),
+            surname: text(self.surname),
+            middle_name: text(self.middle_name),
+            phone: self.phone.and_then(|Text(t)| t),
+            email: text(self.email),
+        }
+    }
+}
+
+/// `clients/{id}/bulk`'s `data`.
+#[derive(Debug, Deserialize)]
+struct BulkData {
+    #[serde(default, deserialize_with = "created_field")]
+    created: Rows<BulkRowData>,
+    #[serde(default, deserialize_with = "errors_field")]
+    errors: Rows<BulkRowData>,
+}
+
+#[derive(Debug, Deserialize)]
+struct BulkRowData {
+    #[serde(default, deserialize_with = "opt_id_field")]
+    id: Option<Id>,
+    #[serde(default, deserialize_with = "phone_field")]
+    phone: Option<Text>,
+    #[serde(default, deserialize_with = "name_field")]
+    name: Option<String>,
+    #[serde(default, deserialize_with = "error_field")]
+    error: Option<String>,
+}
+
+/// Why a 2xx answer could not be read.
+#[derive(Debug)]
+enum Unreadable {
+    /// Not JSON (cut off), `success` not true, or no `data`: worth another try for a read.
+    Malformed(String),
+    /// JSON of the wrong shape: names the field.
+    Shape(String),
+}
+
+/// The envelope, before its parts are read as their types.
+#[derive(Deserialize)]
+struct Envelope {
+    #[serde(default)]
+    success: Option<bool>,
+    #[serde(default)]
+    data: Value,
+    #[serde(default)]
+    meta: Value,
+}
+
+/// `{"success": true, "data": …, "meta": …}` → (data, meta), each read as its type.
+fn parse_envelope<T: DeserializeOwned, M: DeserializeOwned>(
+    body: &str,
+) -> std::result::Result<(T, M), Unreadable> {
+    let envelope: Envelope = serde_json::from_str(body)
+        .map_err(|e| Unreadable::Malformed(format!("response is not JSON ({e})")))?;
+    if envelope.success != Some(true) {
+        return Err(Unreadable::Malformed(format!(
+            "request failed: {}",
+            server_message(body)
+        )));
+    }
+    if envelope.data.is_null() {
+        return Err(Unreadable::Malformed("response has no data".into()));
+    }
+    let data =
+        T::deserialize(envelope.data).map_err(|e| Unreadable::Shape(format!("data: {e}")))?;
+    let meta =
+        M::deserialize(envelope.meta).map_err(|e| Unreadable::Shape(format!("meta: {e}")))?;
+    Ok((data, meta))
 }
 
 /// The server's `meta.message`, which never carries client data for these endpoints.
@@ -799,20 +990,72 @@ mod tests {
         );
     }
 
+    fn unreadable(r: std::result::Result<(Value, Value), Unreadable>) -> String {
+        match r {
+            Ok(_) => panic!("read a bad answer"),
+            Err(Unreadable::Malformed(d)) => format!("malformed: {d}"),
+            Err(Unreadable::Shape(d)) => format!("shape: {d}"),
+        }
+    }
+
     #[test]
     fn envelope_parsing() {
-        let (data, meta) =
+        let (data, meta): (Value, Value) =
             parse_envelope(r#"{"success":true,"data":[{"id":1}],"meta":{"total_count":1}}"#)
                 .unwrap();
         assert_eq!(data[0]["id"], 1);
         assert_eq!(meta["total_count"], 1);
-        assert!(parse_envelope("{not json").is_err());
-        assert!(parse_envelope(
+        assert!(
+            unreadable(parse_envelope("{not json")).starts_with("malformed: response is not JSON")
+        );
+        assert!(unreadable(parse_envelope(
             r#"{"success":false,"data":null,"meta":{"message":"Access denied."}}"#
-        )
-        .unwrap_err()
+        ))
         .contains("Access denied."));
-        assert!(parse_envelope(r#"{"success":true,"data":null,"meta":[]}"#).is_err());
+        assert_eq!(
+            unreadable(parse_envelope(r#"{"success":true,"data":null,"meta":[]}"#)),
+            "malformed: response has no data"
+        );
+        // Cut off mid-answer, as the test server's malformed fault does.
+        let cut = r#"{"success":true,"data":[{"id":1,"na"#;
+        assert!(unreadable(parse_envelope(cut)).starts_with("malformed: "));
+    }
+
+    #[test]
+    fn answers_of_the_wrong_shape_name_the_field() {
+        let search = |body: &str| -> String {
+            match parse_envelope::<Rows<ClientRow>, SearchMeta>(body) {
+                Ok(_) => panic!("read a bad answer"),
+                Err(Unreadable::Malformed(d) | Unreadable::Shape(d)) => d,
+            }
+        };
+        assert_eq!(
+            search(r#"{"success":true,"data":[{"id":1},{"id":"x7"}],"meta":{"total_count":2}}"#),
+            "data: [1] id: expected a numeric string"
+        );
+        assert_eq!(
+            search(r#"{"success":true,"data":[{"name":"no id"}],"meta":{"total_count":1}}"#),
+            "data: [0] missing field `id`"
+        );
+        assert!(search(
+            r#"{"success":true,"data":[{"id":1,"phone":[7]}],"meta":{"total_count":1}}"#
+        )
+        .starts_with("data: [0] phone: expected text or a number"),);
+        assert!(search(r#"{"success":true,"data":[],"meta":[]}"#).starts_with("meta: "));
+        assert!(
+            search(r#"{"success":true,"data":[],"meta":{"total_count":"many"}}"#)
+                .starts_with("meta: total_count: invalid type")
+        );
+        let bulk = match parse_envelope::<BulkData, IgnoredAny>(
+            r#"{"success":true,"data":{"created":[{"id":1,"name":5}]},"meta":[]}"#,
+        ) {
+            Ok(_) => panic!("read a bad answer"),
+            Err(Unreadable::Malformed(d) | Unreadable::Shape(d)) => d,
+        };
+        assert!(
+            bulk.starts_with("data: created: [0] name: invalid type"),
+            "{bulk}"
+        );
     }
 
     #[test]
@@ -824,12 +1067,15 @@ mod tests {
 
     #[test]
     fn remote_clients_accept_numbers_and_strings() {
-        let c = remote_client(
-            &json!({"id": 5, "name": "Anna", "phone": 79161234567u64, "patronymic": "S"}),
+        let (Rows(rows), meta): (Rows<ClientRow>, SearchMeta) = parse_envelope(
+            r#"{"success":true,"data":[{"id":"5","name":" Anna ","phone":79161234567,"patronymic":"S","email":""}],"meta":{"total_count":1}}"#,
         )
         .unwrap();
+        let c = rows.into_iter().next().unwrap().into_client();
+        assert_eq!(meta.total_count, 1);
+        assert_eq!((c.id, c.name.as_str()), (5, "Anna"));
         assert_eq!(c.phone.as_deref(), Some("79161234567"));
         assert_eq!(c.middle_name.as_deref(), Some("S"));
-        assert!(remote_client(&json!({"name": "no id"})).is_none());
+        assert_eq!(c.email, None);
     }
 }
