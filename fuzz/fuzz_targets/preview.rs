@@ -30,6 +30,7 @@ fuzz_target!(|data: &[u8]| {
         } else {
             Locale::En
         },
+        altegio: data.len() % 3 == 1,
     };
     let mut plan = ImportPlan::build_numbered(
         parsed.cards.iter().map(|c| (c.index as u64, &c.contact)),

@@ -31,7 +31,10 @@ final class AltegioHTTPTransport: HttpTransport, Sendable {
             throw ClientbookError.BadInput(reason: "not a URL")
         }
         var urlRequest = URLRequest(url: url)
-        urlRequest.httpMethod = request.method
+        switch request.method {
+        case .get: urlRequest.httpMethod = "GET"
+        case .post: urlRequest.httpMethod = "POST"
+        }
         urlRequest.timeoutInterval = TimeInterval(request.timeoutMs) / 1000
         for header in request.headers {
             urlRequest.setValue(header.value, forHTTPHeaderField: header.name)

@@ -5,14 +5,17 @@
 //! /user/permissions/{id}`, `GET /company/{id}`, paged `POST /company/{id}/clients/search`
 //! with `meta.total_count` and masked phones without `clients_phones_email_access`, and
 //! `POST /clients/{id}/bulk` with the documented per-row errors. Faults: 5xx, slow answers
-//! (client timeouts) that still write, 429 bursts and a rate limit, responses dropped after
-//! the write happened, malformed JSON, a licence error, and a client base that changes
-//! between page requests. HTTP/1.1 over loopback, one thread per connection.
+//! (client timeouts) that still write, writes applied only after the client stopped waiting
+//! (even after its process is gone), 429 bursts and a rate limit, responses dropped after the
+//! write happened, malformed JSON, a licence error, and a client base that changes between
+//! page requests. Refusing a second client with the same phone is a switch: YCLIENTS documents
+//! it, Altegio does not, so the sync must not depend on it. HTTP/1.1 over loopback, one thread
+//! per connection.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -29,6 +32,10 @@ pub struct Faults {
     /// Do the work, but answer only after `slow_delay` (longer than the client's timeout).
     pub slow: f64,
     pub slow_delay: Duration,
+    /// Hold the request for `late_delay` (longer than the client waits) and only then do the
+    /// work and answer, whether or not the client (or its process) is still there.
+    pub late_write: f64,
+    pub late_delay: Duration,
     /// Do the work, then close the connection without an answer.
     pub drop_after_write: f64,
     /// Do the work, answer with a cut-off body.
@@ -49,8 +56,11 @@ pub struct Config {
     pub rights: Value,
     pub surname_field_enabled: Option<bool>,
     pub licence_expired: bool,
-    /// Server-side rate limit (per second, per minute); `None` for none.
+    /// Server-side rate limit (per second, per minute) over sliding windows of arrivals,
+    /// refused requests included; `None` for none.
     pub rate_limit: Option<(u32, u32)>,
+    /// Refuse a bulk row whose phone a client already has (documented for YCLIENTS only).
+    pub refuse_duplicate_phones: bool,
     /// Add a client after each search page, as another device would.
     pub grow_between_pages: bool,
     pub faults: Faults,
@@ -71,6 +81,7 @@ impl Default for Config {
             surname_field_enabled: Some(true),
             licence_expired: false,
             rate_limit: None,
+            refuse_duplicate_phones: true,
             grow_between_pages: false,
             faults: Faults::default(),
         }
@@ -87,15 +98,20 @@ pub struct StoredClient {
     /// Digits only.
     pub phone: String,
     pub email: Option<String>,
+    pub comment: Option<String>,
 }
 
 /// What the server saw, for assertions.
 #[derive(Debug, Clone, Default)]
 pub struct Stats {
     pub requests: u64,
+    /// Every 429: the rate limiter's and the injected bursts'.
     pub rate_limited: u64,
+    /// 429s from the rate limiter alone (arrivals over the limit).
+    pub limit_refusals: u64,
     pub server_errors: u64,
     pub slow: u64,
+    pub late: u64,
     pub dropped: u64,
     pub malformed: u64,
     pub bulk_requests: u64,
@@ -128,6 +144,7 @@ impl State {
         middle: Option<String>,
         phone: String,
         email: Option<String>,
+        comment: Option<String>,
     ) -> i64 {
         let id = self.next_id;
         self.next_id += 1;
@@ -138,6 +155,7 @@ impl State {
             middle_name: middle,
             phone,
             email,
+            comment,
         });
         id
     }
@@ -146,6 +164,8 @@ impl State {
 pub struct TestServer {
     port: u16,
     state: Arc<Mutex<State>>,
+    /// Requests read and not yet finished (late writes included).
+    active: Arc<AtomicUsize>,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
@@ -172,15 +192,22 @@ impl TestServer {
             stats: Stats::default(),
         }));
         let stop = Arc::new(AtomicBool::new(false));
+        let active = Arc::new(AtomicUsize::new(0));
         let thread = {
             let state = state.clone();
             let stop = stop.clone();
+            let active = active.clone();
             std::thread::spawn(move || {
                 while !stop.load(Ordering::SeqCst) {
                     match listener.accept() {
                         Ok((stream, _)) => {
                             let state = state.clone();
-                            std::thread::spawn(move || serve(stream, &state));
+                            active.fetch_add(1, Ordering::SeqCst);
+                            let active = active.clone();
+                            std::thread::spawn(move || {
+                                serve(stream, &state);
+                                active.fetch_sub(1, Ordering::SeqCst);
+                            });
                         }
                         Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
                             std::thread::sleep(Duration::from_millis(2));
@@ -193,6 +220,7 @@ impl TestServer {
         TestServer {
             port,
             state,
+            active,
             stop,
             thread: Some(thread),
         }
@@ -215,11 +243,19 @@ impl TestServer {
         lock(&self.state).stats.clone()
     }
 
+    /// Waits until every request taken so far is finished, late writes included, so the
+    /// client base can be checked once nothing can still land.
+    pub fn wait_idle(&self) {
+        while self.active.load(Ordering::SeqCst) > 0 {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
     /// Adds clients (name, phone digits) directly, as existing data.
     pub fn seed(&self, clients: impl IntoIterator<Item = (String, String)>) {
         let mut s = lock(&self.state);
         for (name, phone) in clients {
-            s.add_client(name, None, None, phone, None);
+            s.add_client(name, None, None, phone, None, None);
         }
     }
 
@@ -343,7 +379,8 @@ fn serve(stream: TcpStream, state: &Mutex<State>) {
         let mut s = lock(state);
         s.stats.requests += 1;
         let faults = s.config.faults.clone();
-        // Rate limit and bursts answer before any work, like a gateway would.
+        // Rate limit and bursts answer before any work, like a gateway would. The limiter
+        // counts arrivals, refused ones too: a client that keeps knocking stays refused.
         if let Some((per_second, per_minute)) = s.config.rate_limit {
             let now = Instant::now();
             s.recent
@@ -353,8 +390,10 @@ fn serve(stream: TcpStream, state: &Mutex<State>) {
                 .iter()
                 .filter(|t| now.duration_since(**t) < Duration::from_secs(1))
                 .count();
-            if last_second >= per_second as usize || s.recent.len() >= per_minute as usize {
+            s.recent.push(now);
+            if last_second >= per_second as usize || s.recent.len() > per_minute as usize {
                 s.stats.rate_limited += 1;
+                s.stats.limit_refusals += 1;
                 drop(s);
                 write_response(
                     &stream,
@@ -364,7 +403,6 @@ fn serve(stream: TcpStream, state: &Mutex<State>) {
                 );
                 return;
             }
-            s.recent.push(now);
         }
         if faults.burst_every > 0
             && s.stats
@@ -385,6 +423,15 @@ fn serve(stream: TcpStream, state: &Mutex<State>) {
             let status = [500, 502, 503][(s.random() * 3.0) as usize % 3];
             drop(s);
             write_response(&stream, status, &[], "<html>upstream error</html>");
+            return;
+        }
+        if faults.late_write > 0.0 && s.random() < faults.late_write {
+            s.stats.late += 1;
+            drop(s);
+            // The connection may be long closed by then: the write happens anyway.
+            std::thread::sleep(faults.late_delay);
+            let (status, body) = handle(&mut lock(state), &req);
+            write_response(&stream, status, &[], &body);
             return;
         }
         let (status, body) = handle(&mut s, &req);
@@ -531,6 +578,7 @@ fn search(s: &mut State, body: &[u8]) -> (u16, String) {
             None,
             format!("7999{:07}", n),
             None,
+            None,
         );
     }
     (
@@ -573,7 +621,7 @@ fn bulk(s: &mut State, body: &[u8]) -> (u16, String) {
             errors.push(err("Телефон должен содержать от 9 до 15 цифр"));
             continue;
         }
-        if s.clients.iter().any(|c| c.phone == phone) {
+        if s.config.refuse_duplicate_phones && s.clients.iter().any(|c| c.phone == phone) {
             s.stats.duplicate_rejections += 1;
             errors.push(err("Клиент с указанным телефоном уже существует в базе"));
             continue;
@@ -590,6 +638,7 @@ fn bulk(s: &mut State, body: &[u8]) -> (u16, String) {
             text("middle_name"),
             phone.clone(),
             text("email"),
+            text("comment"),
         );
         created.push(json!({"id": id, "name": name, "phone": format!("+{phone}")}));
     }
@@ -623,7 +672,7 @@ impl Transport for LoopbackTransport {
         let body = request.body.unwrap_or_default();
         let mut head = format!(
             "{} {} HTTP/1.1\r\nHost: {host}\r\nContent-Length: {}\r\nConnection: close\r\n",
-            request.method,
+            request.method.as_str(),
             path,
             body.len()
         );

@@ -263,7 +263,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         },
         ..Settings::default()
     };
-    let context = target.context(cli.last_name_hidden)?;
+    let context = target.context(cli.last_name_hidden, &CancelToken::new())?;
     match cli.command {
         Command::Import(args) => import_cmd(target, settings, context, &args),
         Command::Export {

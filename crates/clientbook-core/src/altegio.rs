@@ -7,13 +7,14 @@
 //! when that is safe. Tokens live only in memory and in the `Authorization` header.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use serde::{Deserialize, Serialize};
+use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{json, Value};
 
+use crate::cancel::CancelToken;
 use crate::error::{Error, RemoteError, Result};
 use crate::rights::Rights;
 
@@ -24,11 +25,28 @@ pub struct HttpHeader {
     pub value: String,
 }
 
+/// The HTTP methods the Altegio calls use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum HttpMethod {
+    Get,
+    Post,
+}
+
+impl HttpMethod {
+    /// The method as it goes on the request line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct HttpRequest {
-    /// `GET` or `POST`.
-    pub method: String,
+    pub method: HttpMethod,
     pub url: String,
     pub headers: Vec<HttpHeader>,
     /// JSON body for `POST`.
@@ -89,8 +107,9 @@ impl std::fmt::Debug for Credentials {
     }
 }
 
-/// Limits and retry tuning. The default is Altegio's published limit (5 requests a second,
-/// 200 a minute); tests against the local server raise it so they finish quickly.
+/// Limits and retry tuning. `per_second` and `per_minute` are the server's published limits
+/// (Altegio: 5 and 200, per IP); the client paces itself below them (see [`Limiter`]). Tests
+/// against the local server raise them so they finish quickly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Politeness {
     pub per_second: u32,
@@ -100,6 +119,17 @@ pub struct Politeness {
     pub base_backoff: Duration,
     pub max_backoff: Duration,
     pub timeout: Duration,
+    /// How long after our timeout the server may still apply a write it received (its own
+    /// gateway and worker timeouts). See [`Politeness::settle_window`].
+    pub apply_margin: Duration,
+}
+
+impl Politeness {
+    /// The longest a create may still land after its request went out: our timeout plus
+    /// the server's margin. An unconfirmed client is not sent again before this has passed.
+    pub fn settle_window(&self) -> Duration {
+        self.timeout + self.apply_margin
+    }
 }
 
 impl Default for Politeness {
@@ -111,56 +141,151 @@ impl Default for Politeness {
             base_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(30),
             timeout: Duration::from_secs(30),
+            apply_margin: Duration::from_secs(60),
         }
     }
 }
 
-/// Sliding-window limiter: how long to wait before the next request may go.
+/// Unix milliseconds: the limiter's clock, shared with the persisted send log.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// How long the limiter stays at half rate after a 429.
+const SLOW_AFTER_429: Duration = Duration::from_secs(60);
+
+/// Sliding-window limiter over send times (Unix ms): how long to wait before the next request
+/// may go. It paces at 80% of the per-second limit and 90% of the per-minute one, with sends
+/// spread evenly (no bursts), because the server counts *arrivals* and the network bunches
+/// them. After a 429 it waits out `Retry-After` and then runs at half that pace for a minute.
+/// Pure (the caller passes the time), so it tests without sleeping.
 #[derive(Debug)]
 pub struct Limiter {
     per_second: u32,
     per_minute: u32,
-    sent: VecDeque<Instant>,
+    /// Send times, oldest first, from this process and from the persisted log.
+    sent: VecDeque<i64>,
+    /// No send before this (a 429's `Retry-After`).
+    blocked_until: i64,
+    /// Half pace before this.
+    slow_until: i64,
 }
 
 impl Limiter {
+    /// `per_second` and `per_minute` are the server's limits, not the pace.
     pub fn new(per_second: u32, per_minute: u32) -> Self {
         Limiter {
             per_second: per_second.max(1),
             per_minute: per_minute.max(1),
             sent: VecDeque::new(),
+            blocked_until: i64::MIN,
+            slow_until: i64::MIN,
         }
     }
 
-    /// The wait needed at `now`; zero when a request may go. Pure, so it tests without sleeping.
-    pub fn delay(&mut self, now: Instant) -> Duration {
-        while self
-            .sent
-            .front()
-            .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(60))
-        {
+    /// Sends allowed per second and per minute at `now`.
+    fn pace(&self, now: i64) -> (u32, u32) {
+        let (second, minute) = (
+            (self.per_second * 4 / 5).max(1),
+            (self.per_minute * 9 / 10).max(1),
+        );
+        if now < self.slow_until {
+            ((second / 2).max(1), (minute / 2).max(1))
+        } else {
+            (second, minute)
+        }
+    }
+
+    /// The wait needed at `now`; zero when a request may go.
+    pub fn delay(&mut self, now: i64) -> Duration {
+        while self.sent.front().is_some_and(|t| now - *t >= 60_000) {
             self.sent.pop_front();
         }
-        let mut wait = Duration::ZERO;
-        if self.sent.len() >= self.per_minute as usize {
-            let oldest = self.sent[self.sent.len() - self.per_minute as usize];
-            wait = wait.max(Duration::from_secs(60).saturating_sub(now.duration_since(oldest)));
+        let (second, minute) = self.pace(now);
+        let mut until = self.blocked_until;
+        // Evenly spaced: never two sends closer than a second divided by the pace.
+        if let Some(last) = self.sent.back() {
+            until = until.max(last + 1000 / i64::from(second));
         }
-        let in_last_second = self
-            .sent
-            .iter()
-            .rev()
-            .take_while(|t| now.duration_since(**t) < Duration::from_secs(1))
-            .count();
-        if in_last_second >= self.per_second as usize {
-            let oldest = self.sent[self.sent.len() - self.per_second as usize];
-            wait = wait.max(Duration::from_secs(1).saturating_sub(now.duration_since(oldest)));
+        let in_window = |span: i64| {
+            self.sent
+                .iter()
+                .rev()
+                .take_while(|t| now - **t < span)
+                .count()
+        };
+        if in_window(1000) >= second as usize {
+            until = until.max(self.sent[self.sent.len() - second as usize] + 1000);
         }
-        wait
+        if self.sent.len() >= minute as usize {
+            until = until.max(self.sent[self.sent.len() - minute as usize] + 60_000);
+        }
+        Duration::from_millis(until.saturating_sub(now).max(0) as u64)
     }
 
-    pub fn record(&mut self, at: Instant) {
-        self.sent.push_back(at);
+    pub fn record(&mut self, at: i64) {
+        let pos = self.sent.partition_point(|t| *t <= at);
+        self.sent.insert(pos, at);
+    }
+
+    /// Takes in send times recorded elsewhere (another process, before a restart); times
+    /// already known are not counted twice.
+    pub fn adopt(&mut self, times: &[i64]) {
+        for &t in times {
+            if !self.sent.contains(&t) {
+                self.record(t);
+            }
+        }
+    }
+
+    /// The server refused a request with 429: no send before `retry_after` has passed, then
+    /// half pace for a minute.
+    pub fn throttle(&mut self, now: i64, retry_after: Duration) {
+        let wait = retry_after.max(Duration::from_secs(1)).as_millis() as i64;
+        self.blocked_until = self.blocked_until.max(now + wait);
+        self.slow_until = self
+            .slow_until
+            .max(now + wait + SLOW_AFTER_429.as_millis() as i64);
+    }
+}
+
+/// Where send times are kept between processes, so a process that starts right after
+/// another (a restart after a crash, two imports in a row) does not burst. The store keeps
+/// them next to the import journal.
+pub trait SendLog {
+    /// Send times (Unix ms) at or after `since`.
+    fn recent_sends(&self, since: i64) -> Result<Vec<i64>>;
+    /// Records a send, before the request goes out.
+    fn record_send(&self, at: i64) -> Result<()>;
+}
+
+/// What one operation (a refresh, a preview, a commit) hands every request it makes: its
+/// cancel token, observed while waiting for the limiter and in backoff, and where send times
+/// are remembered.
+#[derive(Clone, Copy)]
+pub struct Call<'a> {
+    cancel: &'a CancelToken,
+    log: Option<&'a dyn SendLog>,
+}
+
+impl<'a> Call<'a> {
+    pub fn new(cancel: &'a CancelToken) -> Self {
+        Call { cancel, log: None }
+    }
+
+    /// Also remember send times in `log` (and respect the ones already there).
+    pub fn logged_in(self, log: &'a dyn SendLog) -> Self {
+        Call {
+            log: Some(log),
+            ..self
+        }
+    }
+
+    pub fn cancel(&self) -> &CancelToken {
+        self.cancel
     }
 }
 
@@ -222,6 +347,9 @@ pub struct RemoteNewClient {
     pub phone: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// The client's comment: where the phone's extension goes (Altegio stores none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 /// A bulk-create response row.
@@ -255,8 +383,6 @@ pub struct AltegioClient {
     transport: Box<dyn Transport>,
     policy: Politeness,
     limiter: Mutex<Limiter>,
-    jitter_state: Mutex<u64>,
-    cancel: AtomicBool,
 }
 
 impl std::fmt::Debug for AltegioClient {
@@ -291,11 +417,6 @@ impl AltegioClient {
         if !base.contains("/api/") {
             base.push_str("/api/v1");
         }
-        let seed = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(0x9E37_79B9_7F4A_7C15)
-            | 1;
         AltegioClient {
             base_url: base,
             location_id,
@@ -303,8 +424,6 @@ impl AltegioClient {
             transport,
             limiter: Mutex::new(Limiter::new(policy.per_second, policy.per_minute)),
             policy,
-            jitter_state: Mutex::new(seed),
-            cancel: AtomicBool::new(false),
         }
     }
 
@@ -312,30 +431,19 @@ impl AltegioClient {
         self.location_id
     }
 
-    /// Stops waiting in backoff or the limiter; the request in flight finishes.
-    pub fn cancel(&self) {
-        self.cancel.store(true, Ordering::SeqCst);
+    pub fn policy(&self) -> &Politeness {
+        &self.policy
     }
 
-    pub fn reset_cancel(&self) {
-        self.cancel.store(false, Ordering::SeqCst);
+    fn limiter(&self) -> std::sync::MutexGuard<'_, Limiter> {
+        self.limiter.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn jitter(&self) -> f64 {
-        // xorshift64: spreads retries of many phones apart; not for anything secret.
-        let mut s = self.jitter_state.lock().unwrap_or_else(|p| p.into_inner());
-        *s ^= *s << 13;
-        *s ^= *s >> 7;
-        *s ^= *s << 17;
-        (*s >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    fn sleep(&self, total: Duration) -> Result<()> {
+    /// Sleeps, waking early when the operation is cancelled.
+    fn sleep(&self, total: Duration, call: &Call<'_>) -> Result<()> {
         let end = Instant::now() + total;
         loop {
-            if self.cancel.load(Ordering::SeqCst) {
-                return Err(Error::Cancelled);
-            }
+            call.cancel.check()?;
             let now = Instant::now();
             if now >= end {
                 return Ok(());
@@ -344,11 +452,19 @@ impl AltegioClient {
         }
     }
 
-    fn wait_for_slot(&self) -> Result<()> {
+    /// Waits for the limiter, then records the send (in the log first, so a process killed
+    /// right after still leaves it for the next one).
+    fn wait_for_slot(&self, call: &Call<'_>) -> Result<()> {
         loop {
+            call.cancel.check()?;
+            let now = now_ms();
+            let earlier = match call.log {
+                Some(log) => log.recent_sends(now - 60_000)?,
+                None => Vec::new(),
+            };
             let wait = {
-                let mut limiter = self.limiter.lock().unwrap_or_else(|p| p.into_inner());
-                let now = Instant::now();
+                let mut limiter = self.limiter();
+                limiter.adopt(&earlier);
                 let wait = limiter.delay(now);
                 if wait.is_zero() {
                     limiter.record(now);
@@ -356,15 +472,18 @@ impl AltegioClient {
                 wait
             };
             if wait.is_zero() {
+                if let Some(log) = call.log {
+                    log.record_send(now)?;
+                }
                 return Ok(());
             }
-            self.sleep(wait)?;
+            self.sleep(wait, call)?;
         }
     }
 
-    fn request(&self, method: &str, path: &str, body: Option<Value>) -> HttpRequest {
+    fn request(&self, method: HttpMethod, path: &str, body: Option<Value>) -> HttpRequest {
         HttpRequest {
-            method: method.to_string(),
+            method,
             url: format!("{}{}", self.base_url, path),
             headers: vec![
                 HttpHeader {
@@ -385,19 +504,22 @@ impl AltegioClient {
         }
     }
 
-    /// Sends with limiter and retries; returns the envelope's `data` and `meta`.
-    fn call(
+    /// Sends with limiter and retries; returns the envelope's `data` and `meta`, read as `T`
+    /// and `M`. A cut-off or unsuccessful answer to a read is retried; an answer of the wrong
+    /// shape is a `Protocol` error naming the field (retrying would get the same).
+    fn call<T: DeserializeOwned, M: DeserializeOwned>(
         &self,
-        method: &str,
+        method: HttpMethod,
         path: &str,
         body: Option<Value>,
         kind: Idempotence,
-    ) -> Result<(Value, Value)> {
+        call: &Call<'_>,
+    ) -> Result<(T, M)> {
         let endpoint = path.split('/').nth(1).unwrap_or("").to_string();
         let mut attempt = 0;
         loop {
             attempt += 1;
-            self.wait_for_slot()?;
+            self.wait_for_slot(call)?;
             let outcome = self
                 .transport
                 .send(self.request(method, path, body.clone()));
@@ -410,14 +532,24 @@ impl AltegioClient {
                     (detail, None)
                 }
                 Ok(resp) => match resp.status {
-                    200..=299 => match parse_envelope(&resp.body) {
+                    200..=299 => match parse_envelope::<T, M>(&resp.body) {
                         Ok(v) => return Ok(v),
-                        Err(detail) => {
+                        Err(Unreadable::Malformed(detail)) => {
                             tracing::debug!(%endpoint, attempt, "malformed response");
                             if kind == Idempotence::Write {
                                 return Err(RemoteError::OutcomeUnknown { detail }.into());
                             }
                             (detail, None)
+                        }
+                        Err(Unreadable::Shape(detail)) => {
+                            tracing::debug!(%endpoint, attempt, "unexpected response shape");
+                            let detail = format!("{endpoint}: {detail}");
+                            return Err(if kind == Idempotence::Write {
+                                RemoteError::OutcomeUnknown { detail }
+                            } else {
+                                RemoteError::Protocol { detail }
+                            }
+                            .into());
                         }
                     },
                     401 => return Err(RemoteError::Unauthorized.into()),
@@ -434,10 +566,13 @@ impl AltegioClient {
                         }
                         .into())
                     }
-                    429 => (
-                        format!("rate limited ({})", resp.status),
-                        retry_after(&resp),
-                    ),
+                    429 => {
+                        let after = retry_after(&resp);
+                        self.limiter()
+                            .throttle(now_ms(), after.unwrap_or(Duration::ZERO));
+                        tracing::debug!(%endpoint, attempt, "rate limited; slowing down");
+                        (format!("rate limited ({})", resp.status), after)
+                    }
                     500..=599 => {
                         tracing::debug!(%endpoint, attempt, status = resp.status, "server error");
                         if kind == Idempotence::Write {
@@ -460,40 +595,45 @@ impl AltegioClient {
             if attempt >= self.policy.max_attempts {
                 return Err(RemoteError::Unavailable { detail: transient }.into());
             }
-            let wait = backoff(&self.policy, attempt, after, self.jitter());
+            let wait = backoff(&self.policy, attempt, after, fastrand::f64());
             tracing::debug!(%endpoint, attempt, wait_ms = wait.as_millis() as u64, "retrying");
-            self.sleep(wait)?;
+            self.sleep(wait, call)?;
         }
     }
 
     /// The user's client rights at this location.
-    pub fn rights(&self) -> Result<Rights> {
-        let (data, _) = self.call(
-            "GET",
+    pub fn rights(&self, call: &Call<'_>) -> Result<Rights> {
+        let (data, _): (PermissionsData, IgnoredAny) = self.call(
+            HttpMethod::Get,
             &format!("/user/permissions/{}", self.location_id),
             None,
             Idempotence::Safe,
+            call,
         )?;
-        let clients = data.get("clients").cloned().unwrap_or(Value::Null);
-        Ok(Rights::from_permissions_json(&clients))
+        Ok(Rights::from_permissions_json(&data.clients))
     }
 
     /// Whether the location shows the surname field: `Some(false)` hides it, `None` when the
     /// API does not say (the flag is undocumented; unknown is not "disabled").
-    pub fn surname_field_enabled(&self) -> Result<Option<bool>> {
-        let (data, _) = self.call(
-            "GET",
+    pub fn surname_field_enabled(&self, call: &Call<'_>) -> Result<Option<bool>> {
+        let (data, _): (CompanyData, IgnoredAny) = self.call(
+            HttpMethod::Get,
             &format!("/company/{}?my=1", self.location_id),
             None,
             Idempotence::Safe,
+            call,
         )?;
-        Ok(data
-            .get("is_surname_field_enabled")
-            .and_then(|v| v.as_bool().or_else(|| v.as_i64().map(|n| n != 0))))
+        Ok(data.is_surname_field_enabled.map(|Flag(on)| on))
     }
 
     /// One page of clients, 1-based.
-    pub fn search(&self, page: u32, page_size: u32, order: Order) -> Result<SearchPage> {
+    pub fn search(
+        &self,
+        page: u32,
+        page_size: u32,
+        order: Order,
+        call: &Call<'_>,
+    ) -> Result<SearchPage> {
         let body = json!({
             "page": page,
             "page_size": page_size,
@@ -501,93 +641,276 @@ impl AltegioClient {
             "order_by": "id",
             "order_by_direction": match order { Order::OldestFirst => "ASC", Order::NewestFirst => "DESC" },
         });
-        let (data, meta) = self.call(
-            "POST",
+        let (Rows(rows), meta): (Rows<ClientRow>, SearchMeta) = self.call(
+            HttpMethod::Post,
             &format!("/company/{}/clients/search", self.location_id),
             Some(body),
             Idempotence::Safe,
+            call,
         )?;
-        let rows = data.as_array().ok_or_else(|| RemoteError::Protocol {
-            detail: "clients/search: data is not a list".into(),
-        })?;
-        let clients = rows.iter().filter_map(remote_client).collect();
-        let total_count = meta.get("total_count").and_then(Value::as_u64).unwrap_or(0);
         Ok(SearchPage {
-            clients,
-            total_count,
+            clients: rows.into_iter().map(ClientRow::into_client).collect(),
+            total_count: meta.total_count,
         })
     }
 
     /// Creates clients in one request. Rows the server rejects come back in `errors`.
     /// A lost response is `RemoteError::OutcomeUnknown`: the caller must reconcile.
-    pub fn bulk_create(&self, clients: &[RemoteNewClient]) -> Result<BulkResult> {
+    pub fn bulk_create(&self, clients: &[RemoteNewClient], call: &Call<'_>) -> Result<BulkResult> {
         let body = serde_json::to_value(clients).map_err(|e| Error::BadInput(e.to_string()))?;
-        let (data, _) = self.call(
-            "POST",
+        let (data, _): (BulkData, IgnoredAny) = self.call(
+            HttpMethod::Post,
             &format!("/clients/{}/bulk", self.location_id),
             Some(body),
             Idempotence::Write,
+            call,
         )?;
-        let rows = |key: &str| -> Vec<BulkRow> {
-            data.get(key)
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .map(|r| BulkRow {
-                            id: r.get("id").and_then(Value::as_i64),
-                            phone: text_or_number(r.get("phone")),
-                            name: r.get("name").and_then(Value::as_str).map(str::to_string),
-                            error: r.get("error").and_then(Value::as_str).map(str::to_string),
-                        })
-                        .collect()
+        let rows = |Rows(rows): Rows<BulkRowData>| -> Vec<BulkRow> {
+            rows.into_iter()
+                .map(|r| BulkRow {
+                    id: r.id.map(|Id(id)| id),
+                    phone: r.phone.and_then(|Text(t)| t),
+                    name: r.name,
+                    error: r.error,
                 })
-                .unwrap_or_default()
+                .collect()
         };
         Ok(BulkResult {
-            created: rows("created"),
-            errors: rows("errors"),
+            created: rows(data.created),
+            errors: rows(data.errors),
         })
     }
 }
 
-fn text_or_number(v: Option<&Value>) -> Option<String> {
-    match v? {
-        Value::String(s) if !s.is_empty() => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
-fn remote_client(v: &Value) -> Option<RemoteClient> {
-    let text = |k: &str| {
-        v.get(k)
-            .and_then(Value::as_str)
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
+/// Wraps a field's own error with its name, so a changed answer says which field broke:
+/// `named!(fn_name, "field", Type)` makes a `deserialize_with` function for it.
+macro_rules! named {
+    ($fn:ident, $name:literal, $ty:ty) => {
+        fn $fn<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<$ty, D::Error> {
+            <$ty>::deserialize(d)
+                .map_err(|e| serde::de::Error::custom(format_args!("{}: {}", $name, e)))
+        }
     };
-    Some(RemoteClient {
-        id: v.get("id")?.as_i64()?,
-        name: text("name").unwrap_or_default(),
-        surname: text("surname"),
-        middle_name: text("middle_name").or_else(|| text("patronymic")),
-        phone: text_or_number(v.get("phone")),
-        email: text("email"),
-    })
 }
 
-/// `{"success": true, "data": …, "meta": …}` → (data, meta).
-fn parse_envelope(body: &str) -> std::result::Result<(Value, Value), String> {
-    let v: Value = serde_json::from_str(body).map_err(|e| format!("response is not JSON ({e})"))?;
-    if v.get("success").and_then(Value::as_bool) != Some(true) {
-        return Err(format!("request failed: {}", server_message(body)));
+named!(id_field, "id", Id);
+named!(opt_id_field, "id", Option<Id>);
+named!(name_field, "name", Option<String>);
+named!(surname_field, "surname", Option<String>);
+named!(middle_name_field, "middle_name", Option<String>);
+named!(phone_field, "phone", Option<Text>);
+named!(email_field, "email", Option<String>);
+named!(error_field, "error", Option<String>);
+named!(total_count_field, "total_count", u64);
+named!(created_field, "created", Rows<BulkRowData>);
+named!(errors_field, "errors", Rows<BulkRowData>);
+named!(surname_flag_field, "is_surname_field_enabled", Option<Flag>);
+
+/// A list whose element errors say which element: `[3] id: invalid type …`.
+#[derive(Debug)]
+struct Rows<T>(Vec<T>);
+
+impl<T> Default for Rows<T> {
+    fn default() -> Self {
+        Rows(Vec::new())
     }
-    let data = v
-        .get("data")
-        .cloned()
-        .filter(|d| !d.is_null())
-        .ok_or("response has no data")?;
-    Ok((data, v.get("meta").cloned().unwrap_or(Value::Null)))
+}
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Rows<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let raw = Vec::<Value>::deserialize(d)?;
+        raw.into_iter()
+            .enumerate()
+            .map(|(i, v)| {
+                T::deserialize(v).map_err(|e| serde::de::Error::custom(format_args!("[{i}] {e}")))
+            })
+            .collect::<std::result::Result<Vec<T>, D::Error>>()
+            .map(Rows)
+    }
+}
+
+/// An id, as a number or a numeric string (some answers quote numbers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Id(i64);
+
+impl<'de> Deserialize<'de> for Id {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Number(i64),
+            Text(String),
+        }
+        match Raw::deserialize(d)
+            .map_err(|_| serde::de::Error::custom("expected a whole number or a numeric string"))?
+        {
+            Raw::Number(n) => Ok(Id(n)),
+            Raw::Text(t) => t
+                .trim()
+                .parse()
+                .map(Id)
+                .map_err(|_| serde::de::Error::custom("expected a numeric string")),
+        }
+    }
+}
+
+/// Text that may come as a number (Altegio sends phones both ways); empty is none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Text(Option<String>);
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Text(String),
+            Number(serde_json::Number),
+        }
+        match Raw::deserialize(d)
+            .map_err(|_| serde::de::Error::custom("expected text or a number"))?
+        {
+            Raw::Text(t) if t.is_empty() => Ok(Text(None)),
+            Raw::Text(t) => Ok(Text(Some(t))),
+            Raw::Number(n) => Ok(Text(Some(n.to_string()))),
+        }
+    }
+}
+
+/// A flag as `true`/`false` or `1`/`0` (YCLIENTS sends numbers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Flag(bool);
+
+impl<'de> Deserialize<'de> for Flag {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Bool(bool),
+            Number(i64),
+        }
+        match Raw::deserialize(d)
+            .map_err(|_| serde::de::Error::custom("expected true/false or 1/0"))?
+        {
+            Raw::Bool(b) => Ok(Flag(b)),
+            Raw::Number(n) => Ok(Flag(n != 0)),
+        }
+    }
+}
+
+/// `GET /user/permissions/{id}`: the `clients` group, whose many keys (bool or 1/0, two
+/// vocabularies) the rights module reads.
+#[derive(Debug, Deserialize)]
+struct PermissionsData {
+    #[serde(default)]
+    clients: Value,
+}
+
+/// `GET /company/{id}`: only the undocumented surname flag (missing is unknown).
+#[derive(Debug, Deserialize)]
+struct CompanyData {
+    #[serde(default, deserialize_with = "surname_flag_field")]
+    is_surname_field_enabled: Option<Flag>,
+}
+
+/// `clients/search`'s `meta`.
+#[derive(Debug, Deserialize)]
+struct SearchMeta {
+    #[serde(deserialize_with = "total_count_field")]
+    total_count: u64,
+}
+
+/// One `clients/search` row. `middle_name` is YCLIENTS' `patronymic` on some servers.
+#[derive(Debug, Deserialize)]
+struct ClientRow {
+    #[serde(deserialize_with = "id_field")]
+    id: Id,
+    #[serde(default, deserialize_with = "name_field")]
+    name: Option<String>,
+    #[serde(default, deserialize_with = "surname_field")]
+    surname: Option<String>,
+    #[serde(default, alias = "patronymic", deserialize_with = "middle_name_field")]
+    middle_name: Option<String>,
+    #[serde(default, deserialize_with = "phone_field")]
+    phone: Option<Text>,
+    #[serde(default, deserialize_with = "email_field")]
+    email: Option<String>,
+}
+
+impl ClientRow {
+    fn into_client(self) -> RemoteClient {
+        let text = |t: Option<String>| t.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        RemoteClient {
+            id: self.id.0,
+            name: text(self.name).unwrap_or_default(),
+            surname: text(self.surname),
+            middle_name: text(self.middle_name),
+            phone: self.phone.and_then(|Text(t)| t),
+            email: text(self.email),
+        }
+    }
+}
+
+/// `clients/{id}/bulk`'s `data`.
+#[derive(Debug, Deserialize)]
+struct BulkData {
+    #[serde(default, deserialize_with = "created_field")]
+    created: Rows<BulkRowData>,
+    #[serde(default, deserialize_with = "errors_field")]
+    errors: Rows<BulkRowData>,
+}
+
+#[derive(Debug, Deserialize)]
+struct BulkRowData {
+    #[serde(default, deserialize_with = "opt_id_field")]
+    id: Option<Id>,
+    #[serde(default, deserialize_with = "phone_field")]
+    phone: Option<Text>,
+    #[serde(default, deserialize_with = "name_field")]
+    name: Option<String>,
+    #[serde(default, deserialize_with = "error_field")]
+    error: Option<String>,
+}
+
+/// Why a 2xx answer could not be read.
+#[derive(Debug)]
+enum Unreadable {
+    /// Not JSON (cut off), `success` not true, or no `data`: worth another try for a read.
+    Malformed(String),
+    /// JSON of the wrong shape: names the field.
+    Shape(String),
+}
+
+/// The envelope, before its parts are read as their types.
+#[derive(Deserialize)]
+struct Envelope {
+    #[serde(default)]
+    success: Option<bool>,
+    #[serde(default)]
+    data: Value,
+    #[serde(default)]
+    meta: Value,
+}
+
+/// `{"success": true, "data": …, "meta": …}` → (data, meta), each read as its type.
+fn parse_envelope<T: DeserializeOwned, M: DeserializeOwned>(
+    body: &str,
+) -> std::result::Result<(T, M), Unreadable> {
+    let envelope: Envelope = serde_json::from_str(body)
+        .map_err(|e| Unreadable::Malformed(format!("response is not JSON ({e})")))?;
+    if envelope.success != Some(true) {
+        return Err(Unreadable::Malformed(format!(
+            "request failed: {}",
+            server_message(body)
+        )));
+    }
+    if envelope.data.is_null() {
+        return Err(Unreadable::Malformed("response has no data".into()));
+    }
+    let data =
+        T::deserialize(envelope.data).map_err(|e| Unreadable::Shape(format!("data: {e}")))?;
+    let meta =
+        M::deserialize(envelope.meta).map_err(|e| Unreadable::Shape(format!("meta: {e}")))?;
+    Ok((data, meta))
 }
 
 /// The server's `meta.message`, which never carries client data for these endpoints.
@@ -607,29 +930,47 @@ mod tests {
     use super::*;
 
     #[test]
-    fn limiter_holds_five_a_second_and_two_hundred_a_minute() {
+    fn limiter_paces_under_five_a_second_and_two_hundred_a_minute() {
         let mut l = Limiter::new(5, 200);
-        let t0 = Instant::now();
-        for _ in 0..5 {
-            assert_eq!(l.delay(t0), Duration::ZERO);
-            l.record(t0);
+        let t0 = 1_000_000;
+        // Four a second, evenly spaced: 250 ms apart.
+        assert_eq!(l.delay(t0), Duration::ZERO);
+        l.record(t0);
+        assert_eq!(l.delay(t0 + 100), Duration::from_millis(150));
+        for i in 1..4 {
+            assert_eq!(l.delay(t0 + i * 250), Duration::ZERO, "send {i}");
+            l.record(t0 + i * 250);
         }
-        assert_eq!(l.delay(t0), Duration::from_secs(1));
-        assert_eq!(
-            l.delay(t0 + Duration::from_millis(400)),
-            Duration::from_millis(600)
-        );
-        assert_eq!(l.delay(t0 + Duration::from_secs(1)), Duration::ZERO);
-        // 200 spread over 40 seconds: the 201st waits until the first leaves the window.
+        assert_eq!(l.delay(t0 + 900), Duration::from_millis(100));
+        // 180 a minute: the 181st waits until the first leaves the window.
         let mut l = Limiter::new(5, 200);
-        for i in 0..200u64 {
-            let at = t0 + Duration::from_millis(i * 200);
+        for i in 0..180 {
+            let at = t0 + i * 250;
             assert_eq!(l.delay(at), Duration::ZERO, "request {i}");
             l.record(at);
         }
-        let at = t0 + Duration::from_secs(40);
-        assert_eq!(l.delay(at), Duration::from_secs(20));
-        assert_eq!(l.delay(t0 + Duration::from_secs(60)), Duration::ZERO);
+        assert_eq!(l.delay(t0 + 45_000), Duration::from_secs(15));
+        assert_eq!(l.delay(t0 + 60_000), Duration::ZERO);
+    }
+
+    #[test]
+    fn limiter_adopts_another_process_sends_and_slows_down_after_a_429() {
+        let t0 = 1_000_000;
+        let mut l = Limiter::new(5, 200);
+        // The process before a restart sent four in the last second: no burst now.
+        l.adopt(&[t0 - 900, t0 - 650, t0 - 400, t0 - 150]);
+        l.adopt(&[t0 - 150]);
+        assert_eq!(l.delay(t0), Duration::from_millis(100));
+        // A 429 with Retry-After 2 s: nothing for 2 s, then 2 a second (500 ms apart).
+        let mut l = Limiter::new(5, 200);
+        l.throttle(t0, Duration::from_secs(2));
+        assert_eq!(l.delay(t0), Duration::from_secs(2));
+        l.record(t0 + 2000);
+        assert_eq!(l.delay(t0 + 2250), Duration::from_millis(250));
+        assert_eq!(l.delay(t0 + 2500), Duration::ZERO);
+        // A minute later the pace is back to four a second.
+        l.record(t0 + 70_000);
+        assert_eq!(l.delay(t0 + 70_250), Duration::ZERO);
     }
 
     #[test]
@@ -649,20 +990,72 @@ mod tests {
         );
     }
 
+    fn unreadable(r: std::result::Result<(Value, Value), Unreadable>) -> String {
+        match r {
+            Ok(_) => panic!("read a bad answer"),
+            Err(Unreadable::Malformed(d)) => format!("malformed: {d}"),
+            Err(Unreadable::Shape(d)) => format!("shape: {d}"),
+        }
+    }
+
     #[test]
     fn envelope_parsing() {
-        let (data, meta) =
+        let (data, meta): (Value, Value) =
             parse_envelope(r#"{"success":true,"data":[{"id":1}],"meta":{"total_count":1}}"#)
                 .unwrap();
         assert_eq!(data[0]["id"], 1);
         assert_eq!(meta["total_count"], 1);
-        assert!(parse_envelope("{not json").is_err());
-        assert!(parse_envelope(
+        assert!(
+            unreadable(parse_envelope("{not json")).starts_with("malformed: response is not JSON")
+        );
+        assert!(unreadable(parse_envelope(
             r#"{"success":false,"data":null,"meta":{"message":"Access denied."}}"#
-        )
-        .unwrap_err()
+        ))
         .contains("Access denied."));
-        assert!(parse_envelope(r#"{"success":true,"data":null,"meta":[]}"#).is_err());
+        assert_eq!(
+            unreadable(parse_envelope(r#"{"success":true,"data":null,"meta":[]}"#)),
+            "malformed: response has no data"
+        );
+        // Cut off mid-answer, as the test server's malformed fault does.
+        let cut = r#"{"success":true,"data":[{"id":1,"na"#;
+        assert!(unreadable(parse_envelope(cut)).starts_with("malformed: "));
+    }
+
+    #[test]
+    fn answers_of_the_wrong_shape_name_the_field() {
+        let search = |body: &str| -> String {
+            match parse_envelope::<Rows<ClientRow>, SearchMeta>(body) {
+                Ok(_) => panic!("read a bad answer"),
+                Err(Unreadable::Malformed(d) | Unreadable::Shape(d)) => d,
+            }
+        };
+        assert_eq!(
+            search(r#"{"success":true,"data":[{"id":1},{"id":"x7"}],"meta":{"total_count":2}}"#),
+            "data: [1] id: expected a numeric string"
+        );
+        assert_eq!(
+            search(r#"{"success":true,"data":[{"name":"no id"}],"meta":{"total_count":1}}"#),
+            "data: [0] missing field `id`"
+        );
+        assert!(search(
+            r#"{"success":true,"data":[{"id":1,"phone":[7]}],"meta":{"total_count":1}}"#
+        )
+        .starts_with("data: [0] phone: expected text or a number"),);
+        assert!(search(r#"{"success":true,"data":[],"meta":[]}"#).starts_with("meta: "));
+        assert!(
+            search(r#"{"success":true,"data":[],"meta":{"total_count":"many"}}"#)
+                .starts_with("meta: total_count: invalid type")
+        );
+        let bulk = match parse_envelope::<BulkData, IgnoredAny>(
+            r#"{"success":true,"data":{"created":[{"id":1,"name":5}]},"meta":[]}"#,
+        ) {
+            Ok(_) => panic!("read a bad answer"),
+            Err(Unreadable::Malformed(d) | Unreadable::Shape(d)) => d,
+        };
+        assert!(
+            bulk.starts_with("data: created: [0] name: invalid type"),
+            "{bulk}"
+        );
     }
 
     #[test]
@@ -674,12 +1067,15 @@ mod tests {
 
     #[test]
     fn remote_clients_accept_numbers_and_strings() {
-        let c = remote_client(
-            &json!({"id": 5, "name": "Anna", "phone": 79161234567u64, "patronymic": "S"}),
+        let (Rows(rows), meta): (Rows<ClientRow>, SearchMeta) = parse_envelope(
+            r#"{"success":true,"data":[{"id":"5","name":" Anna ","phone":79161234567,"patronymic":"S","email":""}],"meta":{"total_count":1}}"#,
         )
         .unwrap();
+        let c = rows.into_iter().next().unwrap().into_client();
+        assert_eq!(meta.total_count, 1);
+        assert_eq!((c.id, c.name.as_str()), (5, "Anna"));
         assert_eq!(c.phone.as_deref(), Some("79161234567"));
         assert_eq!(c.middle_name.as_deref(), Some("S"));
-        assert!(remote_client(&json!({"name": "no id"})).is_none());
+        assert_eq!(c.email, None);
     }
 }

@@ -103,6 +103,9 @@ pub struct PreviewRow {
     /// Why the contact cannot be imported as it is (or, for `needs_choice`, what to check),
     /// in words for staff, in the preview's locale: `reason` rendered. `None` for `new`.
     pub problem: Option<String>,
+    /// Something staff should know about how the contact will be stored, though it can be
+    /// imported (an extension Altegio does not keep), in words for staff.
+    pub notice: Option<String>,
     pub selected: bool,
     /// Why "Select suggested" leaves this importable contact out, if it does.
     pub not_suggested: Option<NotSuggested>,
@@ -168,6 +171,9 @@ pub struct PreviewOptions {
     /// The language of the rows' texts (`PreviewRow::problem`, `Phone::problem`); English
     /// by default.
     pub locale: Locale,
+    /// Matching against an Altegio mirror: numbers are keyed as Altegio stores them
+    /// (`phone::altegio_key`, no extension), and an extension is noted on its row.
+    pub altegio: bool,
 }
 
 /// The preview plus the staff's selection and number choices.
@@ -759,7 +765,21 @@ fn preview_row(
         service,
     } = contact;
     let chosen = phone::default_choice(&phones);
-    let keys: Vec<String> = phones.iter().filter_map(Phone::key).collect();
+    let key_of = if options.altegio {
+        Phone::altegio_key
+    } else {
+        Phone::key
+    };
+    let mut keys: Vec<String> = Vec::with_capacity(phones.len());
+    for key in phones.iter().filter_map(key_of) {
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    let dropped_extension = options
+        .altegio
+        .then(|| chosen.and_then(|c| phones[c].extension.clone()))
+        .flatten();
     let can_choose_number = keys.len() > 1;
     let existing = keys.iter().find_map(|k| clients.get(k).copied());
     let earlier = keys.iter().find_map(|k| seen.get(k).copied());
@@ -787,6 +807,21 @@ fn preview_row(
             ContactStatus::ExistingClient,
             Some(Message::AlreadyClient { client_id }),
         ),
+        (_, None, Some(earlier))
+            if options.altegio && phones.iter().any(|p| p.extension.is_some()) =>
+        {
+            let earlier_name = earlier_rows
+                .binary_search_by_key(&earlier, |r| r.index)
+                .map(|at| earlier_rows[at].display_name.clone())
+                .unwrap_or_default();
+            (
+                ContactStatus::DuplicateInPhonebook,
+                Some(Message::SameNumberWithoutExtension {
+                    earlier,
+                    earlier_name,
+                }),
+            )
+        }
         (_, None, Some(earlier)) => {
             // Rows ascend by index and the earlier contact was built before this one.
             let earlier_name = earlier_rows
@@ -846,6 +881,12 @@ fn preview_row(
         },
         email,
         problem,
+        notice: match (dropped_extension, status.importable()) {
+            (Some(extension), true) => {
+                Some(Message::ExtensionNotStored { extension }.render(options.locale))
+            }
+            _ => None,
+        },
         selected: false,
         not_suggested: if !status.importable() {
             None

@@ -124,6 +124,15 @@ pub enum Message {
         earlier_name: String,
     },
     /// Several different numbers: the default is chosen, staff should confirm.
+    /// On Altegio: the same number as an earlier contact once the extension is dropped.
+    SameNumberWithoutExtension {
+        earlier: u64,
+        earlier_name: String,
+    },
+    /// On Altegio: the chosen number's extension is not stored; it goes into the comment.
+    ExtensionNotStored {
+        extension: String,
+    },
     NeedsChoice {
         numbers: u64,
     },
@@ -276,6 +285,14 @@ impl Message {
             M::DuplicateInPhonebook { earlier_name, .. } => f(
                 "row-duplicate",
                 &[("earlier_name", earlier_name.as_str().into())],
+            ),
+            M::SameNumberWithoutExtension { earlier_name, .. } => f(
+                "row-same-without-extension",
+                &[("earlier_name", earlier_name.as_str().into())],
+            ),
+            M::ExtensionNotStored { extension } => f(
+                "row-extension-not-stored",
+                &[("extension", extension.as_str().into())],
             ),
             M::NeedsChoice { numbers } => f("row-needs-choice", &[("count", (*numbers).into())]),
             M::NoPhone => f("row-no-phone", &[]),
@@ -623,6 +640,13 @@ mod tests {
                 earlier: 3,
                 earlier_name: "Anna".into(),
             },
+            M::SameNumberWithoutExtension {
+                earlier: 3,
+                earlier_name: "Anna".into(),
+            },
+            M::ExtensionNotStored {
+                extension: "123".into(),
+            },
             M::NeedsChoice { numbers: 2 },
             M::NeedsChoice { numbers: 5 },
             M::NoPhone,
@@ -920,6 +944,7 @@ mod tests {
                     "kind",
                     "deleted",
                     "kept",
+                    "extension",
                 ]
                 .into_iter()
                 .map(|n| (n, FluentValue::from(2u64)))

@@ -139,6 +139,54 @@ impl Phone {
     }
 }
 
+impl Phone {
+    /// The key of the client this number would be on Altegio (see [`altegio_key`]).
+    pub fn altegio_key(&self) -> Option<String> {
+        Some(altegio_key(
+            self.e164.as_deref()?,
+            self.extension.as_deref(),
+        ))
+    }
+}
+
+/// The key that identifies a client on Altegio, and the only place that decides it: the
+/// E.164 number **without** the extension, because Altegio stores a client's phone as digits
+/// only. Two numbers that differ only by extension are one client there. The preview, the
+/// import journal, the request payload and the mirror all key remote clients through this.
+/// The extension is taken and dropped here on purpose, so no caller keeps it by accident.
+pub fn altegio_key(e164: &str, _extension: Option<&str>) -> String {
+    e164.to_string()
+}
+
+/// The digits Altegio stores for an [`altegio_key`]: no `+`, no extension.
+pub fn altegio_digits(key: &str) -> String {
+    digits(key)
+}
+
+/// Only the ASCII digits of `s`.
+pub fn digits(s: &str) -> String {
+    s.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// The key of a number the server returned (digits, `+digits`, or masked with `*` without
+/// the phones right, which has no key): read as international first, then with the region.
+pub fn remote_phone_key(raw: &str, region: Region) -> Option<String> {
+    if raw.contains('*') {
+        return None;
+    }
+    let only_digits = digits(raw);
+    if only_digits.is_empty() {
+        return None;
+    }
+    let international = normalize(&format!("+{only_digits}"), PhoneLabel::Other, region);
+    let p = if international.valid {
+        international
+    } else {
+        normalize(raw, PhoneLabel::Other, region)
+    };
+    p.altegio_key()
+}
+
 /// Builds the dedupe key from its parts. Shared by the store, which keys clients the same way.
 pub fn match_key(e164: &str, extension: Option<&str>) -> String {
     match extension {
@@ -471,6 +519,26 @@ mod tests {
         for (e164, ext) in [("+79161234567", None), ("+74951234567", Some("123"))] {
             assert_eq!(split_key(&match_key(e164, ext)), (e164, ext));
         }
+    }
+
+    #[test]
+    fn altegio_key_drops_the_extension_for_phonebook_and_server_numbers_alike() {
+        let office = normalize(
+            "+7 495 123-45-67 доб. 123",
+            PhoneLabel::Work,
+            Region::default(),
+        );
+        assert_eq!(office.key().as_deref(), Some("+74951234567;ext=123"));
+        assert_eq!(office.altegio_key().as_deref(), Some("+74951234567"));
+        assert_eq!(
+            remote_phone_key("74951234567", Region::default()).as_deref(),
+            Some("+74951234567")
+        );
+        assert_eq!(
+            remote_phone_key("+7 *** ***-**-67", Region::default()),
+            None
+        );
+        assert_eq!(altegio_digits("+74951234567"), "74951234567");
     }
 
     fn ru(raw: &str) -> Phone {

@@ -310,7 +310,7 @@ impl Flow {
     fn admit(&mut self, target: &Target, settings: &Settings, action: Action) -> bool {
         let context = match &self.context {
             Some(c) => c.clone(),
-            None => match target.context(settings.last_name_hidden) {
+            None => match target.context(settings.last_name_hidden, &CancelToken::new()) {
                 Ok(c) => {
                     self.context = Some(c.clone());
                     c

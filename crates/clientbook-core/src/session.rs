@@ -15,7 +15,7 @@
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use crate::altegio::AltegioClient;
+use crate::altegio::{AltegioClient, Call};
 use crate::cancel::CancelToken;
 use crate::contact::PhonebookContact;
 use crate::error::Result;
@@ -89,13 +89,15 @@ impl Target {
 
     /// The user's rights and the location's surname setting, merged with the shell's own
     /// setting: the surname is hidden when either the location or the shell hides it.
-    pub fn context(&self, shell_hides_surname: bool) -> Result<Context> {
+    pub fn context(&self, shell_hides_surname: bool, cancel: &CancelToken) -> Result<Context> {
         let mut context = match self {
             Target::Local { rights, .. } => Context {
                 rights: rights.clone(),
                 last_name_hidden: false,
             },
-            Target::Altegio(a) => sync::connect(&a.api)?,
+            Target::Altegio(a) => {
+                sync::connect(&a.api, &Call::new(cancel).logged_in(a.store.as_ref()))?
+            }
         };
         context.last_name_hidden |= shell_hides_surname;
         Ok(context)
@@ -177,18 +179,15 @@ impl Target {
                 }
                 result
             }
-            Target::Altegio(a) => {
-                a.api.reset_cancel();
-                sync::commit_remote(
-                    &a.store,
-                    &a.api,
-                    a.region,
-                    job,
-                    options.batch_size,
-                    progress,
-                    cancel.flag(),
-                )
-            }
+            Target::Altegio(a) => sync::commit_remote(
+                &a.store,
+                &a.api,
+                a.region,
+                job,
+                options.batch_size,
+                progress,
+                cancel,
+            ),
         }
     }
 }
@@ -243,17 +242,14 @@ pub fn refresh(
     cancel: &CancelToken,
 ) -> Result<sync::RefreshReport> {
     cancel.check()?;
-    a.api.reset_cancel();
-    let mut cancelled = false;
-    let report = sync::refresh_mirror(&a.store, &a.api, a.region, mode, &mut |done, total| {
-        progress(ProgressStage::Refreshing, done, total);
-        if cancel.is_cancelled() && !cancelled {
-            cancelled = true;
-            a.api.cancel();
-        }
-    });
-    cancel.check()?;
-    report
+    sync::refresh_mirror(
+        &a.store,
+        &a.api,
+        a.region,
+        mode,
+        &mut |done, total| progress(ProgressStage::Refreshing, done, total),
+        cancel,
+    )
 }
 
 /// Settings the shell or the command line chooses.
@@ -320,7 +316,7 @@ impl ImportSession {
     ) -> Result<ImportSession> {
         let context = match context {
             Some(c) => c,
-            None => target.context(settings.last_name_hidden)?,
+            None => target.context(settings.last_name_hidden, cancel)?,
         };
         context.rights.check(Action::Import)?;
         cancel.check()?;
@@ -329,6 +325,7 @@ impl ImportSession {
             region: target.region(),
             last_name_hidden: context.last_name_hidden || settings.last_name_hidden,
             locale: settings.locale,
+            altegio: matches!(target, Target::Altegio(_)),
         };
         let mut plan = ImportPlan::build_owned_numbered(
             contacts,
@@ -460,7 +457,7 @@ impl ExportSession {
     ) -> Result<ExportSession> {
         let context = match context {
             Some(c) => c,
-            None => target.context(settings.last_name_hidden)?,
+            None => target.context(settings.last_name_hidden, cancel)?,
         };
         context.rights.check(Action::Export)?;
         cancel.check()?;

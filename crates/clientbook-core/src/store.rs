@@ -25,8 +25,10 @@ enum Migration {
 const MIGRATIONS: &[Migration] = &[
     Migration::Sql(include_str!("../sql/001_clients.sql")),
     Migration::Sql(include_str!("../sql/002_altegio_mirror.sql")),
+    Migration::Sql(include_str!("../sql/003_sync_windows.sql")),
+    Migration::Sql(include_str!("../sql/004_send_log.sql")),
     Migration::Code(recompute_mirror_keys),
-    Migration::Sql(include_str!("../sql/004_import_history.sql")),
+    Migration::Sql(include_str!("../sql/006_import_history.sql")),
 ];
 
 /// Recomputes every mirrored client's phone key from the number the server returned, with
@@ -51,7 +53,7 @@ fn recompute_mirror_keys(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
     )?;
     let mut changed = 0u64;
     for (location, remote_id, phone, old) in rows {
-        let key = crate::sync::remote_phone_key(&phone, region);
+        let key = crate::phone::remote_phone_key(&phone, region);
         if key != old {
             update.execute(params![location, remote_id, key])?;
             changed += 1;
@@ -428,9 +430,11 @@ pub struct MirrorClient {
 /// State of one journalled client.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum JournalState {
-    /// Not yet confirmed by the server. `attempts > 0` means it may have been created.
+    /// Not yet confirmed by the server. `attempts > 0` means it may have been created;
+    /// `sent_at_ms` (Unix milliseconds) is when the latest request carrying it went out.
     Pending {
         attempts: u32,
+        sent_at_ms: Option<i64>,
     },
     Done {
         remote_id: i64,
@@ -571,7 +575,7 @@ impl Store {
         let conn = self.lock();
         let mut stmt = conn
             .prepare_cached(
-                "SELECT phone_key, payload, state, attempts, remote_id, outcome, error FROM import_journal
+                "SELECT phone_key, payload, state, attempts, remote_id, outcome, error, sent_at_ms FROM import_journal
                  WHERE location_id = ?1 AND phone_key = ?2",
             )
             .map_err(|e| self.sql(e))?;
@@ -590,6 +594,7 @@ impl Store {
                         },
                         _ => JournalState::Pending {
                             attempts: r.get::<_, i64>(3)?.max(0) as u32,
+                            sent_at_ms: r.get(7)?,
                         },
                     };
                     Ok(JournalEntry {
@@ -605,19 +610,21 @@ impl Store {
         Ok(out)
     }
 
-    /// Counts a send attempt for these keys, committed before the request goes out.
-    pub fn journal_attempt(&self, location: i64, keys: &[String]) -> Result<()> {
+    /// Counts a send attempt for these keys and records when it goes out, committed before
+    /// the request is sent: a kill after this line leaves a trace of a possible create.
+    pub fn journal_attempt(&self, location: i64, keys: &[String], sent_at_ms: i64) -> Result<()> {
         let mut conn = self.lock();
         let tx = conn.transaction().map_err(|e| self.sql(e))?;
         {
             let mut stmt = tx
                 .prepare_cached(
-                    "UPDATE import_journal SET attempts = attempts + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+                    "UPDATE import_journal SET attempts = attempts + 1, sent_at_ms = ?3,
+                       updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
                      WHERE location_id = ?1 AND phone_key = ?2",
                 )
                 .map_err(|e| self.sql(e))?;
             for key in keys {
-                stmt.execute(params![location, key])
+                stmt.execute(params![location, key, sent_at_ms])
                     .map_err(|e| self.sql(e))?;
             }
         }
@@ -662,6 +669,62 @@ impl Store {
                 }
             }
         }
+        tx.commit().map_err(|e| self.sql(e))
+    }
+}
+
+impl Store {
+    /// The id below which the mirror has seen every client (see `003_sync_windows.sql`);
+    /// `None` before the first complete refresh.
+    pub fn mirror_watermark(&self, location: i64) -> Result<Option<i64>> {
+        self.lock()
+            .query_row(
+                "SELECT max_id FROM mirror_watermark WHERE location_id = ?1",
+                [location],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.sql(e))
+    }
+
+    /// Raises the watermark (it never goes down: ids only grow).
+    pub fn set_mirror_watermark(&self, location: i64, max_id: i64) -> Result<()> {
+        self.lock()
+            .execute(
+                "INSERT INTO mirror_watermark (location_id, max_id) VALUES (?1, ?2)
+                 ON CONFLICT (location_id) DO UPDATE SET max_id = max(max_id, excluded.max_id)",
+                params![location, max_id],
+            )
+            .map(|_| ())
+            .map_err(|e| self.sql(e))
+    }
+}
+
+/// The remote API's recent send times, next to the journal (see `004_send_log.sql`).
+impl crate::altegio::SendLog for Store {
+    fn recent_sends(&self, since: i64) -> Result<Vec<i64>> {
+        let conn = self.lock();
+        let mut stmt = conn
+            .prepare_cached("SELECT sent_at_ms FROM sent_requests WHERE sent_at_ms >= ?1")
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([since], |r| r.get(0))
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<Vec<i64>>>()
+            .map_err(|e| self.sql(e))
+    }
+
+    fn record_send(&self, at: i64) -> Result<()> {
+        let mut conn = self.lock();
+        let tx = conn.transaction().map_err(|e| self.sql(e))?;
+        tx.execute("INSERT INTO sent_requests (sent_at_ms) VALUES (?1)", [at])
+            .map_err(|e| self.sql(e))?;
+        // Only the last minute matters to any limit.
+        tx.execute(
+            "DELETE FROM sent_requests WHERE sent_at_ms < ?1",
+            [at - 60_000],
+        )
+        .map_err(|e| self.sql(e))?;
         tx.commit().map_err(|e| self.sql(e))
     }
 }

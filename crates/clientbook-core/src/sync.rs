@@ -3,16 +3,21 @@
 //!
 //! The mirror answers matching and export previews, so a preview never goes to the network
 //! per contact. The journal makes imports safe: each client is journalled before the request
-//! that creates it, and a client whose request got no answer is looked up (a refresh of the
-//! newest clients) before it is ever sent again.
+//! that creates it, with the time that request went out. A client whose request got no answer
+//! may still be created by the server until the settle window (request timeout plus a
+//! margin) has passed, so it is never sent again before then, and it is looked up on the
+//! server (a refresh of the newest clients, down to the mirror's watermark) just before.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
-use crate::altegio::{AltegioClient, BulkRow, Order, RemoteClient, RemoteNewClient};
+use crate::altegio::{
+    now_ms, AltegioClient, BulkResult, BulkRow, Call, Order, RemoteClient, RemoteNewClient,
+};
+use crate::cancel::CancelToken;
 use crate::error::{Error, RemoteError, Result};
 use crate::import::{CommitFailed, CommitJob, ImportReport, Imported, Skipped};
-use crate::phone::{self, PhoneLabel, Region};
+use crate::phone::{self, Region};
 use crate::store::{JournalState, MirrorClient, Store};
 
 /// Page size for `clients/search`: Altegio's maximum.
@@ -28,7 +33,8 @@ const MAX_SENDS: u32 = 4;
 pub enum RefreshMode {
     /// Every page; clients gone from the server leave the mirror.
     Full,
-    /// Newest first, until a known client shows up: cheap, catches clients added since.
+    /// Newest first, down to the watermark of the last complete read: cheap, catches every
+    /// client added since (a full refresh when there is no watermark yet).
     NewOnly,
 }
 
@@ -52,9 +58,9 @@ pub struct RemoteContext {
 }
 
 /// Reads the user's rights and the location's surname setting.
-pub fn connect(api: &AltegioClient) -> Result<RemoteContext> {
-    let rights = api.rights()?;
-    let last_name_hidden = api.surname_field_enabled()? == Some(false);
+pub fn connect(api: &AltegioClient, call: &Call<'_>) -> Result<RemoteContext> {
+    let rights = api.rights(call)?;
+    let last_name_hidden = api.surname_field_enabled(call)? == Some(false);
     Ok(RemoteContext {
         rights,
         last_name_hidden,
@@ -67,10 +73,18 @@ pub fn match_index(
     store: &Store,
     api: &AltegioClient,
     region: Region,
+    cancel: &CancelToken,
 ) -> Result<(crate::store::ClientIndex, RemoteContext)> {
-    let context = connect(api)?;
+    let context = connect(api, &Call::new(cancel).logged_in(store))?;
     context.rights.check(crate::rights::Action::Import)?;
-    refresh_mirror(store, api, region, RefreshMode::NewOnly, &mut |_, _| {})?;
+    refresh_mirror(
+        store,
+        api,
+        region,
+        RefreshMode::NewOnly,
+        &mut |_, _| {},
+        cancel,
+    )?;
     Ok((store.mirror_index(api.location_id())?, context))
 }
 
@@ -81,11 +95,13 @@ pub fn import_preview(
     region: Region,
     contacts: &[crate::contact::PhonebookContact],
     progress: &mut dyn FnMut(u64, u64),
+    cancel: &CancelToken,
 ) -> Result<crate::import::ImportPlan> {
-    let (index, context) = match_index(store, api, region)?;
+    let (index, context) = match_index(store, api, region, cancel)?;
     let options = crate::import::PreviewOptions {
         region,
         last_name_hidden: context.last_name_hidden,
+        altegio: true,
         ..Default::default()
     };
     Ok(crate::import::ImportPlan::build(
@@ -93,28 +109,13 @@ pub fn import_preview(
     ))
 }
 
-/// The key of a number the server returned: Altegio stores digits without `+`.
-pub fn remote_phone_key(raw: &str, region: Region) -> Option<String> {
-    if raw.contains('*') {
-        return None;
-    }
-    let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
-    if digits.is_empty() {
-        return None;
-    }
-    let international = phone::normalize(&format!("+{digits}"), PhoneLabel::Other, region);
-    let p = if international.valid {
-        international
-    } else {
-        phone::normalize(raw, PhoneLabel::Other, region)
-    };
-    p.key()
-}
-
 fn mirror_client(c: RemoteClient, region: Region) -> MirrorClient {
     MirrorClient {
         remote_id: c.id,
-        phone_key: c.phone.as_deref().and_then(|p| remote_phone_key(p, region)),
+        phone_key: c
+            .phone
+            .as_deref()
+            .and_then(|p| phone::remote_phone_key(p, region)),
         name: c.name,
         surname: c.surname,
         middle_name: c.middle_name,
@@ -123,18 +124,22 @@ fn mirror_client(c: RemoteClient, region: Region) -> MirrorClient {
     }
 }
 
-/// Brings the mirror up to date. `progress(fetched, total)` after each page.
+/// Brings the mirror up to date. `progress(fetched, total)` after each page; `cancel` is
+/// checked between pages and while waiting on the network.
 pub fn refresh_mirror(
     store: &Store,
     api: &AltegioClient,
     region: Region,
     mode: RefreshMode,
     progress: &mut dyn FnMut(u64, u64),
+    cancel: &CancelToken,
 ) -> Result<RefreshReport> {
     let location = api.location_id();
-    let known = store.mirror_ids(location)?;
-    if mode == RefreshMode::NewOnly && !known.is_empty() {
-        return refresh_new(store, api, region, known, progress);
+    let call = Call::new(cancel).logged_in(store);
+    if mode == RefreshMode::NewOnly {
+        if let Some(watermark) = store.mirror_watermark(location)? {
+            return refresh_new(store, api, region, watermark, progress, &call);
+        }
     }
     let mut report = RefreshReport::default();
     for pass in 1..=STABLE_PASSES {
@@ -142,7 +147,8 @@ pub fn refresh_mirror(
         let mut first_total = None;
         let mut page = 1;
         let last_total = loop {
-            let result = api.search(page, PAGE_SIZE, Order::OldestFirst)?;
+            cancel.check()?;
+            let result = api.search(page, PAGE_SIZE, Order::OldestFirst, &call)?;
             report.pages += 1;
             let total = result.total_count;
             first_total.get_or_insert(total);
@@ -168,6 +174,8 @@ pub fn refresh_mirror(
         // saw is upserted, but "not seen" does not yet mean "deleted".
         if first_total == Some(last_total) && seen.len() as u64 == last_total {
             report.removed = store.mirror_retain(location, &seen)?;
+            // Everything up to the newest id was read: the next incremental read stops here.
+            store.set_mirror_watermark(location, seen.iter().copied().max().unwrap_or(0))?;
             report.complete = true;
             break;
         }
@@ -182,48 +190,61 @@ pub fn refresh_mirror(
     Ok(report)
 }
 
+/// Newest first down to `watermark`. Stopping at the first *known* id instead would stop at
+/// a client the journal put in the mirror and miss older clients nobody has read (a create
+/// whose answer was lost, sitting just below one whose answer arrived): those would be sent
+/// again. The watermark rises only when the base held still during the read.
 fn refresh_new(
     store: &Store,
     api: &AltegioClient,
     region: Region,
-    mut known: HashSet<i64>,
+    watermark: i64,
     progress: &mut dyn FnMut(u64, u64),
+    call: &Call<'_>,
 ) -> Result<RefreshReport> {
     let location = api.location_id();
-    let mut report = RefreshReport {
-        complete: true,
-        ..Default::default()
-    };
-    let mut page = 1;
-    loop {
-        let result = api.search(page, PAGE_SIZE, Order::NewestFirst)?;
-        report.pages += 1;
-        report.total = result.total_count;
-        let rows = result.clients.len();
-        let fresh: Vec<MirrorClient> = result
-            .clients
-            .into_iter()
-            .filter(|c| known.insert(c.id))
-            .map(|c| mirror_client(c, region))
-            .collect();
-        report.fetched += fresh.len() as u64;
-        // Newest first: once a known client shows up, everything after it is older and known.
-        let reached_known = fresh.len() < rows;
-        store.mirror_upsert(location, &fresh)?;
-        progress(report.fetched, result.total_count);
-        if reached_known
-            || rows < PAGE_SIZE as usize
-            || u64::from(page) * u64::from(PAGE_SIZE) >= result.total_count
-        {
+    let mut report = RefreshReport::default();
+    for pass in 1..=STABLE_PASSES {
+        let mut first_total = None;
+        let mut newest = watermark;
+        let mut page = 1;
+        let last_total = loop {
+            call.cancel().check()?;
+            let result = api.search(page, PAGE_SIZE, Order::NewestFirst, call)?;
+            report.pages += 1;
+            let total = result.total_count;
+            first_total.get_or_insert(total);
+            let rows = result.clients.len();
+            let reached_mark = result.clients.iter().any(|c| c.id <= watermark);
+            let fresh: Vec<MirrorClient> = result
+                .clients
+                .into_iter()
+                .filter(|c| c.id > watermark)
+                .map(|c| mirror_client(c, region))
+                .collect();
+            newest = fresh.iter().map(|c| c.remote_id).fold(newest, i64::max);
+            report.fetched += fresh.len() as u64;
+            store.mirror_upsert(location, &fresh)?;
+            progress(report.fetched, total);
+            if reached_mark
+                || rows < PAGE_SIZE as usize
+                || u64::from(page) * u64::from(PAGE_SIZE) >= total
+            {
+                break total;
+            }
+            page += 1;
+        };
+        report.total = last_total;
+        // Deleted clients shift rows between pages; only a read that saw the same count on
+        // every page is known to have missed nobody.
+        if first_total == Some(last_total) {
+            store.set_mirror_watermark(location, newest)?;
+            report.complete = true;
             break;
         }
-        page += 1;
+        tracing::info!(pass, "client base changed during refresh; reading again");
     }
     Ok(report)
-}
-
-fn digits(s: &str) -> String {
-    s.chars().filter(char::is_ascii_digit).collect()
 }
 
 /// One client of the job, grouped by number: later contacts with the same number ride on
@@ -235,10 +256,39 @@ struct Pending {
     payload: RemoteNewClient,
 }
 
+/// A client still to confirm, and what the journal says about its sends.
+#[derive(Clone)]
+struct Unsettled {
+    client: Pending,
+    /// Requests that carried it, the latest included.
+    sends: u32,
+    /// When the latest one went out (Unix ms); `None` if never sent.
+    sent_at_ms: Option<i64>,
+}
+
+impl Unsettled {
+    /// Time left before a send that may still be applied can no longer land; zero when it
+    /// was never sent or its window has passed. A send time in the future (the clock went
+    /// back) counts as just sent, but one further off than the window as long past.
+    fn in_doubt_for(&self, now_ms: i64, window: Duration) -> Duration {
+        let Some(sent) = self.sent_at_ms else {
+            return Duration::ZERO;
+        };
+        let window_ms = window.as_millis() as i64;
+        if sent > now_ms + window_ms {
+            return Duration::ZERO;
+        }
+        let until = sent.min(now_ms) + window_ms;
+        Duration::from_millis(until.saturating_sub(now_ms).max(0) as u64)
+    }
+}
+
 /// Creates the job's clients remotely, in batches, through the journal.
 ///
 /// Safe to kill at any point and to run again: what was journalled and possibly sent is
-/// looked up on the server before anything is resent.
+/// never resent while it may still land, and is looked up on the server before it is.
+/// `cancel` is checked between batches and while waiting (settle window, limiter, backoff);
+/// a cancelled commit reports what is left as skipped.
 pub fn commit_remote(
     store: &Store,
     api: &AltegioClient,
@@ -246,46 +296,112 @@ pub fn commit_remote(
     job: CommitJob,
     batch_size: usize,
     progress: &mut dyn FnMut(u64, u64),
-    cancel: &AtomicBool,
+    cancel: &CancelToken,
 ) -> std::result::Result<ImportReport, Box<CommitFailed>> {
-    let location = api.location_id();
-    let mut report = ImportReport {
-        skipped: job.skipped,
-        ..Default::default()
+    let mut commit = RemoteCommit {
+        store,
+        api,
+        region,
+        location: api.location_id(),
+        batch_size: batch_size.max(1),
+        window: api.policy().settle_window(),
+        total: job.clients.len() as u64,
+        progress,
+        cancel,
+        report: ImportReport {
+            skipped: job.skipped,
+            ..Default::default()
+        },
     };
-    let total = job.clients.len() as u64;
-
-    let mut by_key: Vec<Pending> = Vec::new();
-    let mut position: HashMap<String, usize> = HashMap::new();
-    for (index, c) in job.clients {
-        let key = c.key();
-        match position.get(&key) {
-            Some(&at) => by_key[at].indexes.push(index),
-            None => {
-                position.insert(key.clone(), by_key.len());
-                by_key.push(Pending {
-                    key,
-                    indexes: vec![index],
-                    payload: RemoteNewClient {
-                        name: c.name,
-                        surname: c.surname,
-                        middle_name: c.middle_name,
-                        phone: digits(&c.phone),
-                        email: c.email,
-                    },
-                });
-            }
+    match commit.run(job.clients) {
+        Ok(()) => {
+            commit.report.log("altegio");
+            Ok(commit.report)
         }
+        Err(error) => Err(Box::new(CommitFailed {
+            partial: commit.report,
+            error,
+        })),
+    }
+}
+
+/// One remote commit, in the order its steps run: [`journal`](Self::journal) every client,
+/// [`settle_known`](Self::settle_known) what the journal and mirror already know, then rounds
+/// of [`send`](Self::send) (with [`settle`](Self::settle) of each answer), [`reconcile`]
+/// (Self::reconcile) against the server, and [`resend`](Self::resend) of what is certainly
+/// not there once its settle window has passed.
+struct RemoteCommit<'a> {
+    store: &'a Store,
+    api: &'a AltegioClient,
+    region: Region,
+    location: i64,
+    batch_size: usize,
+    /// How long a sent create may still land (see `Politeness::settle_window`).
+    window: Duration,
+    total: u64,
+    progress: &'a mut dyn FnMut(u64, u64),
+    cancel: &'a CancelToken,
+    report: ImportReport,
+}
+
+impl RemoteCommit<'_> {
+    fn run(&mut self, clients: Vec<(u64, crate::store::NewClient)>) -> Result<()> {
+        let pending = self.journal(clients)?;
+        let mut todo = self.settle_known(pending)?;
+        self.report_progress(&todo);
+        let mut rounds = 0;
+        while !todo.is_empty() {
+            if self.cancel.is_cancelled() {
+                self.report.cancelled = true;
+                break;
+            }
+            // Never sent: send now. Sent before: look up, and resend only what is certainly
+            // not on the server and can no longer land.
+            let (fresh, sent): (Vec<_>, Vec<_>) = todo.into_iter().partition(|u| u.sends == 0);
+            todo = sent;
+            if !fresh.is_empty() {
+                let left = self.send(fresh)?;
+                todo.extend(left);
+            } else {
+                rounds += 1;
+                if rounds > MAX_SENDS {
+                    break;
+                }
+                todo = self.resend(todo)?;
+            }
+            self.report_progress(&todo);
+        }
+        self.give_up(todo);
+        Ok(())
     }
 
-    let fail = |report: ImportReport, error: Error| {
-        Box::new(CommitFailed {
-            partial: report,
-            error,
-        })
-    };
-    let mut run = || -> Result<()> {
-        // Journal everything first: from here on a kill loses nothing.
+    /// Step 1: journals every client before anything is sent, grouped by number: from here on
+    /// a kill loses nothing.
+    fn journal(&mut self, clients: Vec<(u64, crate::store::NewClient)>) -> Result<Vec<Pending>> {
+        let mut by_key: Vec<Pending> = Vec::new();
+        let mut position: HashMap<String, usize> = HashMap::new();
+        for (index, c) in clients {
+            // Altegio's key: an extension is not part of the client there.
+            let key = phone::altegio_key(&c.phone, c.phone_extension.as_deref());
+            match position.get(&key) {
+                Some(&at) => by_key[at].indexes.push(index),
+                None => {
+                    position.insert(key.clone(), by_key.len());
+                    by_key.push(Pending {
+                        key,
+                        indexes: vec![index],
+                        payload: RemoteNewClient {
+                            name: c.name,
+                            surname: c.surname,
+                            middle_name: c.middle_name,
+                            phone: phone::altegio_digits(&c.phone),
+                            email: c.email,
+                            comment: c.phone_extension.as_deref().map(extension_comment),
+                        },
+                    });
+                }
+            }
+        }
         let entries: Vec<(String, String)> = by_key
             .iter()
             .map(|p| {
@@ -296,161 +412,293 @@ pub fn commit_remote(
                 ))
             })
             .collect::<Result<_>>()?;
-        store.journal_add(location, &entries)?;
-        let mut todo = settle_known(store, location, &mut by_key, &mut report)?;
-        progress(total - count_indexes(&todo), total);
-        // Anything sent before without an answer: look on the server first.
-        if todo.iter().any(|p| p.1 > 0) {
-            reconcile(store, api, region, &mut todo, &mut report, &HashMap::new())?;
-            progress(total - count_indexes(&todo), total);
-        }
-        let mut rounds = 0;
-        while !todo.is_empty() {
-            rounds += 1;
-            if rounds > MAX_SENDS {
-                break;
-            }
-            let mut carry = Vec::new();
-            let queue = std::mem::take(&mut todo);
-            for chunk in queue.chunks(batch_size.max(1)) {
-                if cancel.load(Ordering::SeqCst) {
-                    report.cancelled = true;
-                    carry.extend(chunk.iter().map(|(p, a)| (p.clone(), *a)));
-                    continue;
+        self.store.journal_add(self.location, &entries)?;
+        Ok(by_key)
+    }
+
+    /// Step 2: settles what the journal already knows (done before, or never sent and now in
+    /// the mirror from another device's import); returns the rest with their send history.
+    fn settle_known(&mut self, pending: Vec<Pending>) -> Result<Vec<Unsettled>> {
+        let keys: Vec<String> = pending.iter().map(|p| p.key.clone()).collect();
+        let states: HashMap<String, JournalState> = self
+            .store
+            .journal_entries(self.location, &keys)?
+            .into_iter()
+            .map(|e| (e.phone_key, e.state))
+            .collect();
+        let index = self.store.mirror_index(self.location)?;
+        let mut todo = Vec::new();
+        // Settled in one transaction after the loop, not one per contact.
+        let mut known = Vec::new();
+        for p in pending {
+            match states.get(&p.key) {
+                Some(JournalState::Done { remote_id, .. }) => {
+                    extend(&mut self.report.already_there, &p, *remote_id);
                 }
-                let keys: Vec<String> = chunk.iter().map(|(p, _)| p.key.clone()).collect();
-                store.journal_attempt(location, &keys)?;
-                let payloads: Vec<RemoteNewClient> =
-                    chunk.iter().map(|(p, _)| p.payload.clone()).collect();
-                let mut unresolved: Vec<(Pending, u32)> = Vec::new();
-                match api.bulk_create(&payloads) {
-                    Ok(result) => {
-                        let mut created: HashMap<usize, i64> = HashMap::new();
-                        for row in &result.created {
-                            if let (Some(at), Some(id)) = (match_row(chunk, row, &created), row.id)
-                            {
-                                created.insert(at, id);
-                            }
-                        }
-                        let mut rejected: HashMap<String, String> = HashMap::new();
-                        for row in &result.errors {
-                            let none_taken = HashMap::new();
-                            if let Some(at) = match_row(chunk, row, &none_taken)
-                                .filter(|at| !created.contains_key(at))
-                            {
-                                let reason = row.error.clone().unwrap_or_else(|| "rejected".into());
-                                rejected.insert(chunk[at].0.key.clone(), reason);
-                            }
-                        }
-                        let mut settled = Vec::new();
-                        for (at, (p, attempts)) in chunk.iter().enumerate() {
-                            match created.get(&at) {
-                                Some(&id) => {
-                                    settled.push((
-                                        p.key.clone(),
-                                        JournalState::Done {
-                                            remote_id: id,
-                                            created: true,
-                                        },
-                                        Some(to_mirror(p, id)),
-                                    ));
-                                    report.created.extend(p.indexes.iter().map(|&index| {
-                                        Imported {
-                                            index,
-                                            client_id: id,
-                                        }
-                                    }));
-                                }
-                                None => unresolved.push((p.clone(), attempts + 1)),
-                            }
-                        }
-                        store.journal_settle(location, &settled)?;
-                        if !unresolved.is_empty() {
-                            // Rejected rows are often "this number already exists"; the error
-                            // text is not reliable, so look the number up instead.
-                            reconcile(store, api, region, &mut unresolved, &mut report, &rejected)?;
-                            let mut failed = Vec::new();
-                            unresolved.retain(|(p, _)| match rejected.get(&p.key) {
-                                Some(reason) => {
-                                    failed.push((
-                                        p.key.clone(),
-                                        JournalState::Failed {
-                                            reason: reason.clone(),
-                                        },
-                                        None,
-                                    ));
-                                    report
-                                        .skipped
-                                        .extend(p.indexes.iter().map(|&index| Skipped {
-                                            index,
-                                            reason: format!("the server refused it: {reason}"),
-                                        }));
-                                    false
-                                }
-                                None => true,
-                            });
-                            store.journal_settle(location, &failed)?;
-                        }
-                    }
-                    Err(Error::Remote(RemoteError::OutcomeUnknown { .. })) => {
-                        unresolved.extend(chunk.iter().map(|(p, a)| (p.clone(), a + 1)));
-                        reconcile(
-                            store,
-                            api,
-                            region,
-                            &mut unresolved,
-                            &mut report,
-                            &HashMap::new(),
-                        )?;
-                    }
-                    Err(other) => return Err(other),
+                Some(JournalState::Pending {
+                    attempts: 0,
+                    sent_at_ms: _,
+                }) if index.contains_key(&p.key) => {
+                    let id = index[&p.key];
+                    known.push(done(&p, id, false));
+                    extend(&mut self.report.already_there, &p, id);
                 }
-                carry.extend(unresolved);
-                progress(
-                    total - count_indexes(&carry) - remaining_after(&queue, chunk),
-                    total,
-                );
-            }
-            todo = carry;
-            if report.cancelled {
-                break;
+                Some(JournalState::Pending {
+                    attempts,
+                    sent_at_ms,
+                }) => todo.push(Unsettled {
+                    client: p,
+                    sends: *attempts,
+                    sent_at_ms: *sent_at_ms,
+                }),
+                _ => todo.push(Unsettled {
+                    client: p,
+                    sends: 0,
+                    sent_at_ms: None,
+                }),
             }
         }
-        for (p, _) in &todo {
-            report
-                .skipped
-                .extend(p.indexes.iter().map(|&index| Skipped {
-                    index,
-                    reason: if report.cancelled {
-                        "cancelled before it was sent".to_string()
-                    } else {
-                        "no confirmation from the server yet; running the import again finishes it"
-                            .to_string()
+        self.store.journal_settle(self.location, &known)?;
+        Ok(todo)
+    }
+
+    /// Step 3: sends clients in batches. Each batch's send time is journalled before it goes
+    /// out; its answer is settled; what has no certain outcome comes back, in doubt.
+    fn send(&mut self, list: Vec<Unsettled>) -> Result<Vec<Unsettled>> {
+        let mut left = Vec::new();
+        let mut queue = list.into_iter().peekable();
+        while queue.peek().is_some() {
+            if self.cancel.is_cancelled() {
+                self.report.cancelled = true;
+                left.extend(queue);
+                break;
+            }
+            let mut chunk: Vec<Unsettled> = queue.by_ref().take(self.batch_size).collect();
+            let keys: Vec<String> = chunk.iter().map(|u| u.client.key.clone()).collect();
+            let sent_at = now_ms();
+            self.store.journal_attempt(self.location, &keys, sent_at)?;
+            for u in &mut chunk {
+                u.sends += 1;
+                u.sent_at_ms = Some(sent_at);
+            }
+            let payloads: Vec<RemoteNewClient> =
+                chunk.iter().map(|u| u.client.payload.clone()).collect();
+            let call = Call::new(self.cancel).logged_in(self.store);
+            let unresolved = match self.api.bulk_create(&payloads, &call) {
+                Ok(answer) => self.settle(chunk, &answer)?,
+                // The server may have created any of them: look now (a lost answer's write is
+                // usually there already); what is not found waits out its window.
+                Err(Error::Remote(RemoteError::OutcomeUnknown { .. })) => {
+                    self.reconcile(chunk, &HashMap::new())?
+                }
+                Err(other) => {
+                    left.extend(chunk);
+                    left.extend(queue);
+                    self.give_up(left);
+                    return Err(other);
+                }
+            };
+            left.extend(unresolved);
+            let queued: u64 = queue.clone().map(|u| u.client.indexes.len() as u64).sum();
+            let done = self.total - count(&left) - queued;
+            (self.progress)(done, self.total);
+        }
+        Ok(left)
+    }
+
+    /// Step 4: reads one bulk answer. Created rows are done. Rejected rows are looked up (the
+    /// usual reason is "this number already exists", and the text is not reliable); the
+    /// ones not found failed. Rows the answer does not mention stay in doubt.
+    fn settle(&mut self, chunk: Vec<Unsettled>, answer: &BulkResult) -> Result<Vec<Unsettled>> {
+        let mut created: HashMap<usize, i64> = HashMap::new();
+        for row in &answer.created {
+            if let (Some(at), Some(id)) = (match_row(&chunk, row, &created), row.id) {
+                created.insert(at, id);
+            }
+        }
+        let mut rejected: HashMap<String, String> = HashMap::new();
+        for row in &answer.errors {
+            if let Some(at) =
+                match_row(&chunk, row, &HashMap::new()).filter(|at| !created.contains_key(at))
+            {
+                let reason = row.error.clone().unwrap_or_else(|| "rejected".into());
+                rejected.insert(chunk[at].client.key.clone(), reason);
+            }
+        }
+        let mut settled = Vec::new();
+        let mut unresolved = Vec::new();
+        for (at, u) in chunk.into_iter().enumerate() {
+            match created.get(&at) {
+                Some(&id) => {
+                    settled.push((
+                        u.client.key.clone(),
+                        JournalState::Done {
+                            remote_id: id,
+                            created: true,
+                        },
+                        Some(to_mirror(&u.client, id)),
+                    ));
+                    extend(&mut self.report.created, &u.client, id);
+                }
+                None => unresolved.push(u),
+            }
+        }
+        self.store.journal_settle(self.location, &settled)?;
+        if unresolved.is_empty() {
+            return Ok(unresolved);
+        }
+        let mut unresolved = self.reconcile(unresolved, &rejected)?;
+        let mut failed = Vec::new();
+        unresolved.retain(|u| match rejected.get(&u.client.key) {
+            // Refused, and not on the server: this send created nothing. An earlier send in
+            // doubt would have been waited out before this one went.
+            Some(reason) => {
+                failed.push((
+                    u.client.key.clone(),
+                    JournalState::Failed {
+                        reason: reason.clone(),
                     },
+                    None,
+                ));
+                self.report
+                    .skipped
+                    .extend(u.client.indexes.iter().map(|&index| Skipped {
+                        index,
+                        reason: format!("the server refused it: {reason}"),
+                    }));
+                false
+            }
+            None => true,
+        });
+        self.store.journal_settle(self.location, &failed)?;
+        Ok(unresolved)
+    }
+
+    /// Step 5: looks on the server (the newest clients, down to the mirror's watermark) for
+    /// clients whose creation is unconfirmed; found ones are settled, the rest come back.
+    /// A number the server just refused was someone else's unless we had sent it before.
+    fn reconcile(
+        &mut self,
+        list: Vec<Unsettled>,
+        rejected: &HashMap<String, String>,
+    ) -> Result<Vec<Unsettled>> {
+        refresh_mirror(
+            self.store,
+            self.api,
+            self.region,
+            RefreshMode::NewOnly,
+            &mut |_, _| {},
+            self.cancel,
+        )?;
+        let index = self.store.mirror_index(self.location)?;
+        let mut settled = Vec::new();
+        let mut left = Vec::new();
+        for u in list {
+            let Some(&id) = index.get(&u.client.key) else {
+                left.push(u);
+                continue;
+            };
+            let ours = if rejected.contains_key(&u.client.key) {
+                u.sends > 1
+            } else {
+                u.sends > 0
+            };
+            settled.push(done(&u.client, id, ours));
+            let list = if ours {
+                &mut self.report.created
+            } else {
+                &mut self.report.already_there
+            };
+            extend(list, &u.client, id);
+        }
+        self.store.journal_settle(self.location, &settled)?;
+        Ok(left)
+    }
+
+    /// Step 6: clients sent before and not confirmed. Waits until the last of their sends
+    /// can no longer land, looks them up once more, and sends again only what is still
+    /// missing. Returns what is still unconfirmed.
+    fn resend(&mut self, list: Vec<Unsettled>) -> Result<Vec<Unsettled>> {
+        let wait = list
+            .iter()
+            .map(|u| u.in_doubt_for(now_ms(), self.window))
+            .max()
+            .unwrap_or_default();
+        if !self.sleep(wait) {
+            return Ok(list);
+        }
+        let missing = self.reconcile(list, &HashMap::new())?;
+        if missing.is_empty() {
+            return Ok(missing);
+        }
+        let (again, spent): (Vec<_>, Vec<_>) =
+            missing.into_iter().partition(|u| u.sends < MAX_SENDS);
+        let mut left = self.send(again)?;
+        left.extend(spent);
+        Ok(left)
+    }
+
+    /// Sleeps in short steps; false when cancelled meanwhile.
+    fn sleep(&mut self, total: Duration) -> bool {
+        let end = Instant::now() + total;
+        loop {
+            if self.cancel.is_cancelled() {
+                self.report.cancelled = true;
+                return false;
+            }
+            let now = Instant::now();
+            if now >= end {
+                return true;
+            }
+            std::thread::sleep((end - now).min(Duration::from_millis(50)));
+        }
+    }
+
+    /// Reports what is left as skipped, saying why.
+    fn give_up(&mut self, left: Vec<Unsettled>) {
+        for u in left {
+            let reason = match (u.sends, self.report.cancelled) {
+                (0, true) => "cancelled before it was sent",
+                _ => "sent, but not confirmed by the server yet; running the import again finishes it",
+            };
+            self.report
+                .skipped
+                .extend(u.client.indexes.iter().map(|&index| Skipped {
+                    index,
+                    reason: reason.to_string(),
                 }));
         }
-        Ok(())
-    };
-    match run() {
-        Ok(()) => {
-            report.log("altegio");
-            Ok(report)
-        }
-        Err(error) => Err(fail(report, error)),
+    }
+
+    fn report_progress(&mut self, todo: &[Unsettled]) {
+        (self.progress)(self.total - count(todo), self.total);
     }
 }
 
-fn count_indexes(list: &[(Pending, u32)]) -> u64 {
-    list.iter().map(|(p, _)| p.indexes.len() as u64).sum()
+fn count(list: &[Unsettled]) -> u64 {
+    list.iter().map(|u| u.client.indexes.len() as u64).sum()
 }
 
-/// Contacts in the queue after `chunk` (not yet sent this round).
-fn remaining_after(queue: &[(Pending, u32)], chunk: &[(Pending, u32)]) -> u64 {
-    let end = chunk.last().map(|(p, _)| p.key.as_str());
-    match queue.iter().position(|(p, _)| Some(p.key.as_str()) == end) {
-        Some(at) => count_indexes(&queue[at + 1..]),
-        None => 0,
-    }
+fn extend(list: &mut Vec<Imported>, p: &Pending, client_id: i64) {
+    list.extend(p.indexes.iter().map(|&index| Imported { index, client_id }));
+}
+
+fn done(
+    p: &Pending,
+    remote_id: i64,
+    created: bool,
+) -> (String, JournalState, Option<MirrorClient>) {
+    (
+        p.key.clone(),
+        JournalState::Done { remote_id, created },
+        None,
+    )
+}
+
+/// Where an extension goes, since Altegio stores none: the client's comment, which the
+/// create and bulk endpoints take, so staff still see it on the client's card.
+pub fn extension_comment(extension: &str) -> String {
+    format!("ext. {extension}")
 }
 
 fn to_mirror(p: &Pending, id: i64) -> MirrorClient {
@@ -466,16 +714,17 @@ fn to_mirror(p: &Pending, id: i64) -> MirrorClient {
 }
 
 /// Which batch row a response row is about: by number, then by name, never by error text.
-fn match_row(
-    chunk: &[(Pending, u32)],
-    row: &BulkRow,
-    taken: &HashMap<usize, i64>,
-) -> Option<usize> {
+fn match_row(chunk: &[Unsettled], row: &BulkRow, taken: &HashMap<usize, i64>) -> Option<usize> {
     let free = |at: &usize| !taken.contains_key(at);
-    if let Some(phone) = row.phone.as_deref().map(digits).filter(|d| !d.is_empty()) {
+    if let Some(phone) = row
+        .phone
+        .as_deref()
+        .map(phone::digits)
+        .filter(|d| !d.is_empty())
+    {
         if let Some(at) = chunk
             .iter()
-            .position(|(p, _)| p.payload.phone == phone)
+            .position(|u| u.client.payload.phone == phone)
             .filter(free)
         {
             return Some(at);
@@ -484,111 +733,6 @@ fn match_row(
     let name = row.name.as_deref()?;
     chunk
         .iter()
-        .position(|(p, _)| p.payload.name == name)
+        .position(|u| u.client.payload.name == name)
         .filter(free)
-}
-
-/// Settles what the journal already knows; returns what still has to be sent, with how
-/// many times each was sent before.
-fn settle_known(
-    store: &Store,
-    location: i64,
-    by_key: &mut Vec<Pending>,
-    report: &mut ImportReport,
-) -> Result<Vec<(Pending, u32)>> {
-    let keys: Vec<String> = by_key.iter().map(|p| p.key.clone()).collect();
-    let states: HashMap<String, JournalState> = store
-        .journal_entries(location, &keys)?
-        .into_iter()
-        .map(|e| (e.phone_key, e.state))
-        .collect();
-    let index = store.mirror_index(location)?;
-    let mut todo = Vec::new();
-    // Settled in one transaction after the loop, not one per contact.
-    let mut known = Vec::new();
-    for p in by_key.drain(..) {
-        match states.get(&p.key) {
-            Some(JournalState::Done { remote_id, .. }) => {
-                report
-                    .already_there
-                    .extend(p.indexes.iter().map(|&index| Imported {
-                        index,
-                        client_id: *remote_id,
-                    }));
-            }
-            Some(JournalState::Pending { attempts }) => {
-                // The mirror may know it from another device's import.
-                if *attempts == 0 {
-                    if let Some(&id) = index.get(&p.key) {
-                        known.push((
-                            p.key.clone(),
-                            JournalState::Done {
-                                remote_id: id,
-                                created: false,
-                            },
-                            None,
-                        ));
-                        report
-                            .already_there
-                            .extend(p.indexes.iter().map(|&index| Imported {
-                                index,
-                                client_id: id,
-                            }));
-                        continue;
-                    }
-                }
-                todo.push((p, *attempts));
-            }
-            _ => todo.push((p, 0)),
-        }
-    }
-    store.journal_settle(location, &known)?;
-    Ok(todo)
-}
-
-/// Looks on the server (newest clients) for clients whose creation is unconfirmed; found
-/// ones are settled and leave `list`. `attempts` counts sends including the latest one; a
-/// number the server just rejected was someone else's unless we had sent it before.
-fn reconcile(
-    store: &Store,
-    api: &AltegioClient,
-    region: Region,
-    list: &mut Vec<(Pending, u32)>,
-    report: &mut ImportReport,
-    rejected: &HashMap<String, String>,
-) -> Result<()> {
-    let location = api.location_id();
-    refresh_mirror(store, api, region, RefreshMode::NewOnly, &mut |_, _| {})?;
-    let index = store.mirror_index(location)?;
-    let mut settled = Vec::new();
-    list.retain(|(p, attempts)| match index.get(&p.key) {
-        Some(&id) => {
-            let sent_before = if rejected.contains_key(&p.key) {
-                *attempts > 1
-            } else {
-                *attempts > 0
-            };
-            settled.push((
-                p.key.clone(),
-                JournalState::Done {
-                    remote_id: id,
-                    created: sent_before,
-                },
-                None,
-            ));
-            let entries = p.indexes.iter().map(|&index| Imported {
-                index,
-                client_id: id,
-            });
-            if sent_before {
-                report.created.extend(entries);
-            } else {
-                report.already_there.extend(entries);
-            }
-            false
-        }
-        None => true,
-    });
-    store.journal_settle(location, &settled)?;
-    Ok(())
 }

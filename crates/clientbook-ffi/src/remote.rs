@@ -5,10 +5,11 @@ use std::sync::Arc;
 use clientbook_core::altegio::{
     AltegioClient, Credentials, HttpRequest, HttpResponse, Politeness, Transport, TransportError,
 };
+use clientbook_core::cancel::CancelToken;
 use clientbook_core::phone::Region;
 use clientbook_core::rights::Rights;
 use clientbook_core::session;
-use clientbook_core::sync::{self, RefreshMode};
+use clientbook_core::sync::RefreshMode;
 
 use crate::error::Result;
 use crate::session::{CancelHandle, ClientDatabase, ImportProgress};
@@ -85,7 +86,8 @@ impl AltegioConnection {
 
     /// The user's rights and the location's surname setting, from the server.
     pub fn info(&self) -> Result<RemoteInfo> {
-        let ctx = sync::connect(&self.inner.api)?;
+        let ctx =
+            session::Target::Altegio(self.inner.clone()).context(false, &CancelToken::new())?;
         Ok(RemoteInfo {
             rights: ctx.rights,
             last_name_hidden: ctx.last_name_hidden,

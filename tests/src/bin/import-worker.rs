@@ -1,9 +1,9 @@
-//! A remote import in its own process, for the kill test: `import-worker DB URL COUNT`.
+//! A remote import in its own process, for the kill test: `import-worker DB URL COUNT`, paced
+//! for a server at four times Altegio's limits (`clientbook_e2e::scaled`).
 //! Prints `committing` when the writes start and `batch` after each settled batch. Exits 0 when every contact is confirmed, 3
 //! when some are left for another run.
 
-use std::sync::atomic::AtomicBool;
-
+use clientbook_core::cancel::CancelToken;
 use clientbook_core::phone::Region;
 use clientbook_core::store::Store;
 use clientbook_core::sync;
@@ -27,33 +27,39 @@ fn main() {
         4242,
         "partner-token",
         "user-token",
-        clientbook_e2e::fast(),
+        clientbook_e2e::scaled(),
     );
     let contacts = clientbook_e2e::phonebook(count);
     let region = Region::default();
-    let result = sync::import_preview(&store, &api, region, &contacts, &mut |_, _| {}).and_then(
-        |mut plan| {
-            plan.select_all();
-            // Tells the kill test the preview is done and writes are about to start.
-            println!("committing");
-            sync::commit_remote(
-                &store,
-                &api,
-                region,
-                plan.prepare_commit(),
-                20,
-                // One line per settled batch: the kill test counts them to kill mid-import
-                // however fast or slow the machine is.
-                &mut |done, _| {
-                    if done > 0 {
-                        println!("batch");
-                    }
-                },
-                &AtomicBool::new(false),
-            )
-            .map_err(|f| f.error)
-        },
-    );
+    let result = sync::import_preview(
+        &store,
+        &api,
+        region,
+        &contacts,
+        &mut |_, _| {},
+        &CancelToken::new(),
+    )
+    .and_then(|mut plan| {
+        plan.select_all();
+        // Tells the kill test the preview is done and writes are about to start.
+        println!("committing");
+        sync::commit_remote(
+            &store,
+            &api,
+            region,
+            plan.prepare_commit(),
+            20,
+            // One line per settled batch: the kill test counts them to kill mid-import
+            // however fast or slow the machine is.
+            &mut |done, _| {
+                if done > 0 {
+                    println!("batch");
+                }
+            },
+            &CancelToken::new(),
+        )
+        .map_err(|f| f.error)
+    });
     match result {
         Ok(report) if report.skipped.is_empty() => std::process::exit(0),
         Ok(_) => std::process::exit(3),

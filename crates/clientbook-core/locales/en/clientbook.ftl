@@ -7,6 +7,8 @@
 
 row-already-client = its number already belongs to client #{ $client_id }
 row-duplicate = an earlier contact in the phonebook, { $earlier_name }, has the same number
+row-same-without-extension = Altegio stores numbers without the extension, so this is the same client as an earlier contact, { $earlier_name }
+row-extension-not-stored = Altegio does not store the extension { $extension }; it goes into the client's comment
 row-needs-choice = it has { $count } different numbers; check the one that will be imported
 row-no-phone = it has no phone number
 row-no-name = the contact has no name, organisation or nickname

@@ -6,6 +6,8 @@
 
 row-already-client = его номер уже принадлежит клиенту №{ $client_id }
 row-duplicate = у контакта { $earlier_name } выше в телефонной книге тот же номер
+row-same-without-extension = Altegio хранит номера без добавочного, поэтому это тот же клиент, что и контакт { $earlier_name } выше
+row-extension-not-stored = Altegio не хранит добавочный { $extension }; он будет записан в комментарий клиента
 row-needs-choice =
     у контакта { $count ->
         [one] { $count } номер

@@ -2,6 +2,7 @@ package com.altegio.clientbook
 
 import com.altegio.clientbook.core.ContactStatus
 import com.altegio.clientbook.core.HttpHeader
+import com.altegio.clientbook.core.HttpMethod
 import com.altegio.clientbook.core.HttpRequest
 import com.altegio.clientbook.core.HttpResponse
 import java.io.BufferedReader
@@ -34,8 +35,8 @@ class JavaHttpTransport : HttpTransport {
         request.headers.forEach { builder.header(it.name, it.value) }
         val body = request.body
         when (request.method) {
-            "GET" -> builder.GET()
-            else -> builder.method(request.method, java.net.http.HttpRequest.BodyPublishers.ofString(body ?: ""))
+            HttpMethod.GET -> builder.GET()
+            HttpMethod.POST -> builder.POST(java.net.http.HttpRequest.BodyPublishers.ofString(body ?: ""))
         }
         try {
             val response = client.send(builder.build(), java.net.http.HttpResponse.BodyHandlers.ofString())

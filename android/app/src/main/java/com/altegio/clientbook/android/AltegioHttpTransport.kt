@@ -3,6 +3,7 @@ package com.altegio.clientbook.android
 import com.altegio.clientbook.ClientbookException
 import com.altegio.clientbook.HttpTransport
 import com.altegio.clientbook.core.HttpHeader
+import com.altegio.clientbook.core.HttpMethod
 import com.altegio.clientbook.core.HttpRequest
 import com.altegio.clientbook.core.HttpResponse
 import java.io.IOException
@@ -21,7 +22,10 @@ class AltegioHttpTransport : HttpTransport {
     override fun send(request: HttpRequest): HttpResponse {
         val connection = (URL(request.url).openConnection() as HttpURLConnection)
         try {
-            connection.requestMethod = request.method
+            connection.requestMethod = when (request.method) {
+                HttpMethod.GET -> "GET"
+                HttpMethod.POST -> "POST"
+            }
             connection.connectTimeout = request.timeoutMs.toInt()
             connection.readTimeout = request.timeoutMs.toInt()
             connection.instanceFollowRedirects = false

@@ -1,4 +1,4 @@
--- Schema 4: every committed import, and the clients it created, so an import can be undone.
+-- Schema 6: every committed import, and the clients it created, so an import can be undone.
 
 -- One row per commit (a cancelled commit and the "import the rest" after it are two rows).
 -- `target` is 'local' or 'altegio:<location id>'.
