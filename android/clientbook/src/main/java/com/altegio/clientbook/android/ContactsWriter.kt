@@ -1,11 +1,13 @@
 package com.altegio.clientbook.android
 
 import android.content.ContentProviderOperation
+import android.content.ContentProviderResult
 import android.content.ContentResolver
 import android.content.ContentUris
 import android.os.TransactionTooLargeException
 import android.provider.ContactsContract
 import android.provider.ContactsContract.CommonDataKinds.Email
+import android.provider.ContactsContract.CommonDataKinds.GroupMembership
 import android.provider.ContactsContract.CommonDataKinds.Nickname
 import android.provider.ContactsContract.CommonDataKinds.Organization
 import android.provider.ContactsContract.CommonDataKinds.Phone
@@ -20,20 +22,30 @@ import com.altegio.clientbook.core.PhonebookContact
 import com.altegio.clientbook.normalizePhone
 
 /**
- * Writes the core's [ContactToWrite] records to the device phonebook, as new contacts in the
- * default local account, and reports the ids Android gave them for
- * `ExportSession.confirmWritten`. What to write is decided by the core; this class only turns
- * each record into ContactsContract rows.
+ * Writes the core's [ContactToWrite] records to the device phonebook as new contacts, in the
+ * account [ContactsAccounts] chooses and in the app's group there, and reports the ids Android
+ * gave them. What to write is decided by the core; this class only turns each record into
+ * ContactsContract rows.
+ *
+ * "Written" is exactly true. Each `applyBatch` call holds at most [MAX_OPS_PER_CALL]
+ * operations and no yield point, so the provider runs it as one transaction: all of it is in
+ * the phonebook or none of it. (A yield point commits what came before it whenever another
+ * writer is waiting, so a call that later fails would leave contacts in the phonebook that were
+ * never reported.) A contact is reported only after the call that wrote it returned.
  *
  * [region] is the location's region code (`LocationSettings.region`): the core normalises each
  * number with it for `NORMALIZED_NUMBER`, so caller-ID matching does not depend on the
  * country the device thinks it is in.
  */
-class ContactsWriter(private val resolver: ContentResolver, private val region: String) {
+class ContactsWriter(
+    private val resolver: ContentResolver,
+    private val region: String,
+    private val accounts: ContactsAccounts = ContactsAccounts(resolver),
+) {
 
     /**
      * What a write did. [written] lists every contact that reached the phonebook, also when
-     * the write stopped early, so the caller can always confirm them and nothing is written
+     * the write stopped early, so the caller can always report them and nothing is written
      * twice. [failure] is what stopped it, if anything; never show or log its message.
      */
     data class Result(
@@ -42,9 +54,15 @@ class ContactsWriter(private val resolver: ContentResolver, private val region: 
         val failure: Exception?,
     )
 
+    /** The account and group every contact of one write goes into. */
+    private class Target(val account: ContactsAccount, val groupId: Long)
+
+    /** One data row of a contact, before it is tied to its raw contact. */
+    private class Row(val mimetype: String, val values: List<Pair<String, Any?>>)
+
     /**
-     * Writes [contacts] in batches of at most [MAX_OPS_PER_BATCH] operations, checking
-     * [isCancelled] between batches and reporting (written, total) after each.
+     * Writes [contacts] in calls of at most [MAX_OPS_PER_CALL] operations, checking
+     * [isCancelled] between calls and reporting (written, total) after each.
      */
     @WorkerThread
     fun write(
@@ -54,82 +72,110 @@ class ContactsWriter(private val resolver: ContentResolver, private val region: 
     ): Result {
         val written = ArrayList<WrittenContact>(contacts.size)
         onProgress(0, contacts.size)
-        for (batch in batches(contacts)) {
-            if (isCancelled()) return Result(written, cancelled = true, failure = null)
-            try {
-                apply(batch, written)
-            } catch (e: Exception) {
-                // RemoteException, OperationApplicationException, SecurityException, or the
-                // core refusing the region: stop, keeping what is already written.
-                return Result(written, cancelled = false, failure = e)
+        if (contacts.isEmpty()) return Result(written, cancelled = false, failure = null)
+        try {
+            val account = accounts.accountForNewContacts()
+            val target = Target(account, accounts.groupId(account))
+            val rows = contacts.map { rowsOf(it.contact, target) }
+            for (batch in batches(contacts.indices.toList(), rows)) {
+                if (isCancelled()) return Result(written, cancelled = true, failure = null)
+                apply(batch.map { contacts[it] }, batch.map { rows[it] }, target, written)
+                onProgress(written.size, contacts.size)
             }
-            onProgress(written.size, contacts.size)
+        } catch (e: Exception) {
+            // RemoteException, OperationApplicationException, SecurityException,
+            // IllegalArgumentException (an account the provider refuses), or the core refusing
+            // the region: stop, keeping what is already written.
+            return Result(written, cancelled = false, failure = e)
         }
         return Result(written, cancelled = false, failure = null)
     }
 
-    /** Consecutive contacts whose operations fit one applyBatch call. */
-    private fun batches(contacts: List<ContactToWrite>): List<List<ContactToWrite>> {
-        val batches = ArrayList<List<ContactToWrite>>()
-        var start = 0
+    /** Consecutive contacts whose operations fit one call; a contact too big for one is alone. */
+    private fun batches(indices: List<Int>, rows: List<List<Row>>): List<List<Int>> {
+        val batches = ArrayList<List<Int>>()
+        var current = ArrayList<Int>()
         var ops = 0
-        contacts.forEachIndexed { i, item ->
-            val n = opCount(item.contact)
-            if (i > start && ops + n > MAX_OPS_PER_BATCH) {
-                batches.add(contacts.subList(start, i))
-                start = i
+        for (i in indices) {
+            val n = 1 + rows[i].size
+            if (current.isNotEmpty() && ops + n > MAX_OPS_PER_CALL) {
+                batches.add(current)
+                current = ArrayList()
                 ops = 0
             }
+            current.add(i)
             ops += n
         }
-        if (start < contacts.size) batches.add(contacts.subList(start, contacts.size))
+        if (current.isNotEmpty()) batches.add(current)
         return batches
     }
 
     /**
-     * One applyBatch call. If Binder refuses it as too large, nothing was applied: the batch
-     * is split in half and each half built again, so every back-reference points into its
-     * own call. Contacts are appended to [written] as soon as their call succeeds.
+     * One applyBatch call: one transaction. If Binder refuses it as too large, nothing was
+     * applied: the batch is split in half and each half built again, so every back-reference
+     * points into its own call. Contacts are appended to [written] once their call returned.
      */
-    private fun apply(batch: List<ContactToWrite>, written: MutableList<WrittenContact>) {
+    private fun apply(
+        batch: List<ContactToWrite>,
+        rows: List<List<Row>>,
+        target: Target,
+        written: MutableList<WrittenContact>,
+    ) {
+        if (batch.size == 1 && 1 + rows[0].size > MAX_OPS_PER_CALL) {
+            applyInParts(batch[0], rows[0], target, written)
+            return
+        }
         val ops = ArrayList<ContentProviderOperation>()
         val rawContactOp = IntArray(batch.size)
-        var sinceYield = 0
-        batch.forEachIndexed { i, item ->
-            val n = opCount(item.contact)
-            // A yield point only between contacts, so a contact is never half written, and
-            // at most MAX_OPS_BETWEEN_YIELDS operations without one (the provider throws at 500).
-            val yieldHere = sinceYield + n > MAX_OPS_BETWEEN_YIELDS
-            if (yieldHere) sinceYield = 0
-            sinceYield += n
+        batch.indices.forEach { i ->
             rawContactOp[i] = ops.size
-            addContact(ops, item.contact, yieldHere)
+            ops.add(rawContactInsert(target.account))
+            rows[i].forEach { ops.add(dataInsert(it).withValueBackReference(Data.RAW_CONTACT_ID, rawContactOp[i]).build()) }
         }
-
         val results = try {
             resolver.applyBatch(ContactsContract.AUTHORITY, ops)
         } catch (e: TransactionTooLargeException) {
             if (batch.size == 1) throw e
             val half = batch.size / 2
-            apply(batch.subList(0, half), written)
-            apply(batch.subList(half, batch.size), written)
+            apply(batch.subList(0, half), rows.subList(0, half), target, written)
+            apply(batch.subList(half, batch.size), rows.subList(half, batch.size), target, written)
             return
         }
-
-        val rawIds = rawContactOp.map { ContentUris.parseId(checkNotNull(results[it].uri)) }
+        val rawIds = rawContactOp.map { rawId(results, it) }
         val contactIds = aggregateIds(rawIds)
-        batch.forEachIndexed { i, item ->
-            // No aggregate id (not expected: aggregation runs inside the same transaction)
-            // still confirms the client as written, so it is not offered again; it just
-            // cannot be linked to a device contact.
-            written.add(WrittenContact(item.clientId, contactIds[rawIds[i]]?.toString() ?: ""))
+        batch.forEachIndexed { i, item -> written.add(WrittenContact(item.clientId, contactIds[rawIds[i]]?.toString() ?: "")) }
+    }
+
+    /**
+     * A contact with more rows than one call may hold (the core allows up to 1,000 numbers per
+     * card): the raw contact and its first rows in one call, the rest in further calls by raw
+     * contact id. It is reported as written once the first call returned, since it is in the
+     * phonebook from then on; a later call failing stops the write with what is there.
+     */
+    private fun applyInParts(
+        item: ContactToWrite,
+        rows: List<Row>,
+        target: Target,
+        written: MutableList<WrittenContact>,
+    ) {
+        val first = rows.take(MAX_OPS_PER_CALL - 1)
+        val ops = arrayListOf(rawContactInsert(target.account))
+        first.forEach { ops.add(dataInsert(it).withValueBackReference(Data.RAW_CONTACT_ID, 0).build()) }
+        val rawId = rawId(resolver.applyBatch(ContactsContract.AUTHORITY, ops), 0)
+        written.add(WrittenContact(item.clientId, aggregateIds(listOf(rawId))[rawId]?.toString() ?: ""))
+        for (part in rows.drop(first.size).chunked(MAX_OPS_PER_CALL)) {
+            val more = part.mapTo(ArrayList()) { dataInsert(it).withValue(Data.RAW_CONTACT_ID, rawId).build() }
+            resolver.applyBatch(ContactsContract.AUTHORITY, more)
         }
     }
+
+    private fun rawId(results: Array<ContentProviderResult>, op: Int): Long =
+        ContentUris.parseId(results[op].uri ?: throw IllegalStateException("the provider returned no raw contact uri"))
 
     /**
      * The aggregate contact id of each new raw contact: the id ContactsReader reports as
      * `platformId`, so the core recognises these contacts on the next export. One query per
-     * batch. A failure here must not hide that the contacts were written, so it yields no ids.
+     * call. A failure here must not hide that the contacts were written, so it yields no ids.
      */
     private fun aggregateIds(rawIds: List<Long>): Map<Long, Long> = runCatching {
         val ids = HashMap<Long, Long>(rawIds.size)
@@ -148,77 +194,62 @@ class ContactsWriter(private val resolver: ContentResolver, private val region: 
         ids
     }.getOrDefault(emptyMap())
 
-    private fun addContact(
-        ops: ArrayList<ContentProviderOperation>,
-        contact: PhonebookContact,
-        yieldAllowed: Boolean,
-    ) {
-        val rawContact = ops.size
-        // Null account name and type: the device's default local account.
-        ops.add(
-            ContentProviderOperation.newInsert(RawContacts.CONTENT_URI)
-                .withValue(RawContacts.ACCOUNT_TYPE, null)
-                .withValue(RawContacts.ACCOUNT_NAME, null)
-                .withYieldAllowed(yieldAllowed)
-                .build(),
-        )
+    /** No yield point: the call stays one transaction. */
+    private fun rawContactInsert(account: ContactsAccount): ContentProviderOperation =
+        ContentProviderOperation.newInsert(RawContacts.CONTENT_URI)
+            .withValue(RawContacts.ACCOUNT_NAME, account.name)
+            .withValue(RawContacts.ACCOUNT_TYPE, account.type)
+            .withYieldAllowed(false)
+            .build()
 
+    private fun dataInsert(row: Row): ContentProviderOperation.Builder =
+        ContentProviderOperation.newInsert(Data.CONTENT_URI)
+            .withValue(Data.MIMETYPE, row.mimetype)
+            .also { b -> row.values.forEach { (k, v) -> b.withValue(k, v) } }
+
+    private fun rowsOf(contact: PhonebookContact, target: Target): List<Row> {
+        val rows = ArrayList<Row>(3 + contact.phones.size + contact.emails.size)
         if (hasName(contact)) {
             // The structured parts go in as the core split them. DISPLAY_NAME goes with them
             // when the core has one; without it the provider joins the parts itself. Either
             // way Android never re-splits, which it does only for a DISPLAY_NAME written alone.
-            val name = dataRow(rawContact, StructuredName.CONTENT_ITEM_TYPE)
-            contact.givenName?.let { name.withValue(StructuredName.GIVEN_NAME, it) }
-            contact.middleName?.let { name.withValue(StructuredName.MIDDLE_NAME, it) }
-            contact.familyName?.let { name.withValue(StructuredName.FAMILY_NAME, it) }
-            contact.displayName?.let { name.withValue(StructuredName.DISPLAY_NAME, it) }
-            ops.add(name.build())
-        }
-
-        for (phone in contact.phones) {
-            val row = dataRow(rawContact, Phone.CONTENT_ITEM_TYPE)
-                .withValue(Phone.NUMBER, phone.number)
-                .withValue(Phone.TYPE, phoneType(phone.label))
-            normalizePhone(phone.number, region).e164?.let { row.withValue(Phone.NORMALIZED_NUMBER, it) }
-            ops.add(row.build())
-        }
-
-        for (email in contact.emails) {
-            ops.add(
-                dataRow(rawContact, Email.CONTENT_ITEM_TYPE)
-                    .withValue(Email.ADDRESS, email)
-                    .withValue(Email.TYPE, Email.TYPE_OTHER)
-                    .build(),
+            rows.add(
+                Row(
+                    StructuredName.CONTENT_ITEM_TYPE,
+                    listOfNotNull(
+                        contact.givenName?.let { StructuredName.GIVEN_NAME to it },
+                        contact.middleName?.let { StructuredName.MIDDLE_NAME to it },
+                        contact.familyName?.let { StructuredName.FAMILY_NAME to it },
+                        contact.displayName?.let { StructuredName.DISPLAY_NAME to it },
+                    ),
+                ),
             )
         }
-
-        contact.organization?.let {
-            ops.add(dataRow(rawContact, Organization.CONTENT_ITEM_TYPE).withValue(Organization.COMPANY, it).build())
+        for (phone in contact.phones) {
+            val values = mutableListOf<Pair<String, Any?>>(Phone.NUMBER to phone.number, Phone.TYPE to phoneType(phone.label))
+            normalizePhone(phone.number, region).e164?.let { values.add(Phone.NORMALIZED_NUMBER to it) }
+            rows.add(Row(Phone.CONTENT_ITEM_TYPE, values))
         }
-        contact.nickname?.let {
-            ops.add(dataRow(rawContact, Nickname.CONTENT_ITEM_TYPE).withValue(Nickname.NAME, it).build())
+        for (email in contact.emails) {
+            rows.add(Row(Email.CONTENT_ITEM_TYPE, listOf(Email.ADDRESS to email, Email.TYPE to Email.TYPE_OTHER)))
         }
+        contact.organization?.let { rows.add(Row(Organization.CONTENT_ITEM_TYPE, listOf(Organization.COMPANY to it))) }
+        contact.nickname?.let { rows.add(Row(Nickname.CONTENT_ITEM_TYPE, listOf(Nickname.NAME to it))) }
+        // The app's group: staff find (or remove) everything exported together, and in a
+        // Google account a contact with no group would land in the hidden "Other contacts".
+        rows.add(Row(GroupMembership.CONTENT_ITEM_TYPE, listOf(GroupMembership.GROUP_ROW_ID to target.groupId)))
+        return rows
     }
-
-    private fun dataRow(rawContactOp: Int, mimetype: String): ContentProviderOperation.Builder =
-        ContentProviderOperation.newInsert(Data.CONTENT_URI)
-            .withValueBackReference(Data.RAW_CONTACT_ID, rawContactOp)
-            .withValue(Data.MIMETYPE, mimetype)
 
     private fun hasName(c: PhonebookContact) =
         listOf(c.givenName, c.middleName, c.familyName, c.displayName).any { !it.isNullOrBlank() }
 
-    /** Operations [addContact] emits for [c]; batches and yield points are planned with it. */
-    private fun opCount(c: PhonebookContact): Int =
-        1 + (if (hasName(c)) 1 else 0) + c.phones.size + c.emails.size +
-            (if (c.organization != null) 1 else 0) + (if (c.nickname != null) 1 else 0)
-
     companion object {
-        /** Below the provider's 500, as DAVx5 does, so a yield always comes in time. */
-        const val MAX_OPS_BETWEEN_YIELDS = 450
-
-        /** Two yield windows per call; small enough for Binder's 1 MB transaction buffer. */
-        const val MAX_OPS_PER_BATCH = 900
+        /**
+         * Operations per applyBatch call, below the provider's 500 between yield points (as
+         * DAVx5 keeps 450), with no yield point inside, so each call is one transaction.
+         */
+        const val MAX_OPS_PER_CALL = 450
 
         /** The core's kinds onto Android's phone types. */
         internal fun phoneType(label: PhoneLabel): Int = when (label) {
