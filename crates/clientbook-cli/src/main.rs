@@ -1,24 +1,27 @@
-//! `clientbook`: the whole import and export job on a laptop, on vCard files and the local
-//! SQLite client database. Thin: argument parsing, files, output; every decision is the core's.
+//! `clientbook`: the whole import and export job on a laptop, on vCard files, against the
+//! local SQLite client database or a salon's Altegio location (`--altegio`). Thin: argument
+//! parsing, files, output; it drives the core's import and export sessions, and every
+//! decision is theirs.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 
 mod http;
 
 use clap::{Parser, Subcommand};
 use clientbook_core::altegio::{AltegioClient, Credentials, Politeness};
+use clientbook_core::cancel::CancelToken;
 use clientbook_core::contact::PhonebookContact;
-use clientbook_core::export::{ExportPlan, ExportRow};
-use clientbook_core::import::{
-    self, CommitOptions, ImportPlan, ImportReport, PreviewOptions, PreviewRow, Summary,
-};
+use clientbook_core::export::ExportRow;
+use clientbook_core::import::{self, ImportReport, PreviewRow, Summary};
 use clientbook_core::phone::{self, Region};
-use clientbook_core::rights::{Action, Rights};
+use clientbook_core::rights::Rights;
+use clientbook_core::session::{
+    Altegio, Context, ExportSession, ImportSession, ProgressStage, Settings, Target,
+};
 use clientbook_core::store::Store;
-use clientbook_core::sync;
 use clientbook_core::vcard::{self, CardError};
 use clientbook_core::Error;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -58,24 +61,27 @@ struct Cli {
     command: Command,
 }
 
+#[derive(clap::Args)]
+struct ImportArgs {
+    file: PathBuf,
+    /// `all` (every contact that can be imported) or card indexes such as `1,4,7`.
+    #[arg(long, default_value = "all")]
+    select: String,
+    /// Which number to import for a contact with several: CONTACT=INDEX, INDEX into
+    /// the contact's `phones` in the preview. Repeatable.
+    #[arg(long = "number", value_name = "CONTACT=INDEX")]
+    numbers: Vec<String>,
+    /// Show what would happen; write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    #[arg(long)]
+    json: bool,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Import contacts from a vCard file into the client database.
-    Import {
-        file: PathBuf,
-        /// `all` (every contact that can be imported) or card indexes such as `1,4,7`.
-        #[arg(long, default_value = "all")]
-        select: String,
-        /// Which number to import for a contact with several: CONTACT=INDEX, INDEX into
-        /// the contact's `phones` in the preview. Repeatable.
-        #[arg(long = "number", value_name = "CONTACT=INDEX")]
-        numbers: Vec<String>,
-        /// Show what would happen; write nothing.
-        #[arg(long)]
-        dry_run: bool,
-        #[arg(long)]
-        json: bool,
-    },
+    Import(ImportArgs),
     /// Save clients to a vCard phonebook file (appends; clients already there are skipped).
     Export {
         #[arg(long)]
@@ -141,36 +147,6 @@ fn open_store(path: Option<PathBuf>) -> Result<Store, Error> {
     Store::open(path)
 }
 
-/// Where clients live: the local database, or a salon's Altegio location mirrored locally.
-enum Target {
-    Local {
-        rights: Rights,
-        last_name_hidden: bool,
-    },
-    Remote {
-        api: Box<AltegioClient>,
-        context: sync::RemoteContext,
-    },
-}
-
-impl Target {
-    fn rights(&self) -> &Rights {
-        match self {
-            Target::Local { rights, .. } => rights,
-            Target::Remote { context, .. } => &context.rights,
-        }
-    }
-
-    fn last_name_hidden(&self) -> bool {
-        match self {
-            Target::Local {
-                last_name_hidden, ..
-            } => *last_name_hidden,
-            Target::Remote { context, .. } => context.last_name_hidden,
-        }
-    }
-}
-
 fn secret(name: &str) -> Result<String, Error> {
     std::env::var(name)
         .ok()
@@ -184,6 +160,7 @@ fn secret(name: &str) -> Result<String, Error> {
 
 fn run(cli: Cli) -> Result<(), Error> {
     let region = Region::parse(&cli.region)?;
+    let store = Arc::new(open_store(cli.db)?);
     let target = match (&cli.altegio, cli.location) {
         (Some(url), Some(location)) => {
             let credentials = Credentials::new(
@@ -197,62 +174,39 @@ fn run(cli: Cli) -> Result<(), Error> {
                 Box::new(http::UreqTransport::new()),
                 Politeness::default(),
             );
-            let mut context = sync::connect(&api)?;
-            context.last_name_hidden |= cli.last_name_hidden;
-            Target::Remote {
-                api: Box::new(api),
-                context,
-            }
+            Target::Altegio(Arc::new(Altegio { store, api, region }))
         }
         _ => Target::Local {
+            store,
             rights: match &cli.rights {
                 Some(list) => Rights::parse_list(list)?,
                 None => Rights::full(),
             },
-            last_name_hidden: cli.last_name_hidden,
+            region,
         },
     };
+    let settings = Settings {
+        last_name_hidden: cli.last_name_hidden,
+        ..Settings::default()
+    };
+    let context = target.context(cli.last_name_hidden)?;
     match cli.command {
-        Command::Import {
-            file,
-            select,
-            numbers,
-            dry_run,
-            json,
-        } => {
-            target.rights().check(Action::Import)?;
-            let store = open_store(cli.db)?;
-            let options = PreviewOptions {
-                region,
-                last_name_hidden: target.last_name_hidden(),
-            };
-            import_cmd(
-                &store, &target, &file, options, &select, &numbers, dry_run, json,
-            )
-        }
+        Command::Import(args) => import_cmd(target, settings, context, &args),
         Command::Export {
             out,
             phonebook,
             select,
             json,
-        } => {
-            target.rights().check(Action::Export)?;
-            let store = open_store(cli.db)?;
-            export_cmd(
-                &store,
-                &target,
-                region,
-                &out,
-                phonebook.as_deref(),
-                &select,
-                json,
-            )
-        }
-        Command::Clients { json } => {
-            target.rights().check(Action::Import)?;
-            let store = open_store(cli.db)?;
-            clients_cmd(&store, &target, region, json)
-        }
+        } => export_cmd(
+            target,
+            settings,
+            context,
+            &out,
+            phonebook.as_deref(),
+            &select,
+            json,
+        ),
+        Command::Clients { json } => clients_cmd(&target, &context, json),
     }
 }
 
@@ -289,9 +243,6 @@ fn parse_list(list: &str, what: &str) -> Result<Vec<i64>, Error> {
         .collect()
 }
 
-/// Clients per bulk request to Altegio.
-const REMOTE_BATCH: usize = 100;
-
 #[derive(Serialize)]
 struct ImportOutput<'a> {
     contacts: &'a [PreviewRow],
@@ -303,17 +254,20 @@ struct ImportOutput<'a> {
     report: Option<&'a ImportReport>,
 }
 
-#[allow(clippy::too_many_arguments)]
 fn import_cmd(
-    store: &Store,
-    target: &Target,
-    file: &Path,
-    options: PreviewOptions,
-    select: &str,
-    numbers: &[String],
-    dry_run: bool,
-    json: bool,
+    target: Target,
+    settings: Settings,
+    context: Context,
+    args: &ImportArgs,
 ) -> Result<(), Error> {
+    let ImportArgs {
+        file,
+        select,
+        numbers,
+        dry_run,
+        json,
+    } = args;
+    let (dry_run, json) = (*dry_run, *json);
     let parsed = read_vcard(file)?;
     let file_name = file.display().to_string();
     let warnings: Vec<String> = parsed
@@ -328,23 +282,23 @@ fn import_cmd(
     // Rows are numbered by card position in the file, broken cards included, so the numbers
     // staff pass to --select match what the file and the error list say.
     let bar = progress_bar(parsed.cards.len() as u64, "reading");
-    let numbered = parsed.cards.iter().map(|c| (c.index as u64, &c.contact));
-    let index = match target {
-        Target::Local { .. } => store.client_index()?,
-        Target::Remote { api, .. } => {
-            sync::refresh_mirror(
-                store,
-                api,
-                options.region,
-                sync::RefreshMode::NewOnly,
-                &mut |_, _| {},
-            )?;
-            std::sync::Arc::new(store.mirror_index(api.location_id())?)
-        }
-    };
-    let mut plan = ImportPlan::build_numbered(numbered, &index, options, &mut |done, _| {
-        bar.set_position(done)
-    });
+    let numbered = parsed
+        .cards
+        .iter()
+        .map(|c| (c.index as u64, c.contact.clone()))
+        .collect();
+    let session = ImportSession::open(
+        target,
+        numbered,
+        settings,
+        Some(context),
+        &mut |stage, done, _| {
+            if stage == ProgressStage::Matching {
+                bar.set_position(done)
+            }
+        },
+        &CancelToken::new(),
+    )?;
     bar.finish_and_clear();
     for spec in numbers {
         let (contact, index) = spec
@@ -355,16 +309,16 @@ fn import_cmd(
                     "--number {spec:?}: expected CONTACT=INDEX, e.g. 4=1"
                 ))
             })?;
-        plan.choose_number(contact, index)?;
+        session.choose_number(contact, index)?;
     }
     let mut not_selected = Vec::new();
     if select.trim() == "all" {
-        plan.select_all();
+        session.select_all();
     } else {
         for card in parse_list(select, "card index")? {
             let card = u64::try_from(card)
                 .map_err(|_| Error::BadInput(format!("--select: {card} is not a card index")))?;
-            if let Err(e) = plan.set_selected(card, true) {
+            if let Err(e) = session.set_selected(card, true) {
                 not_selected.push(import::Skipped {
                     index: card,
                     reason: e.to_string(),
@@ -375,27 +329,8 @@ fn import_cmd(
     let report = if dry_run {
         None
     } else {
-        let bar = progress_bar(plan.summary().selected, "importing");
-        let cancel = AtomicBool::new(false);
-        let mut progress = |done, _| bar.set_position(done);
-        let result = match target {
-            Target::Local { .. } => import::run_commit(
-                store,
-                plan.prepare_commit(),
-                CommitOptions::default(),
-                &mut progress,
-                &cancel,
-            ),
-            Target::Remote { api, .. } => sync::commit_remote(
-                store,
-                api,
-                options.region,
-                plan.prepare_commit(),
-                REMOTE_BATCH,
-                &mut progress,
-                &cancel,
-            ),
-        };
+        let bar = progress_bar(session.summary().selected, "importing");
+        let result = session.commit(&mut |done, _| bar.set_position(done), &CancelToken::new());
         bar.finish_and_clear();
         let mut report = result.map_err(|failed| {
             eprintln!(
@@ -407,6 +342,7 @@ fn import_cmd(
         report.skipped.extend(not_selected.iter().cloned());
         Some(report)
     };
+    let plan = session.plan();
     let summary = plan.summary();
     if json {
         let out = ImportOutput {
@@ -501,9 +437,9 @@ struct ExportOutput<'a> {
 }
 
 fn export_cmd(
-    store: &Store,
-    target: &Target,
-    region: Region,
+    target: Target,
+    settings: Settings,
+    context: Context,
     out: &Path,
     phonebook: Option<&Path>,
     select: &str,
@@ -527,35 +463,22 @@ fn export_cmd(
     if let Some(p) = phonebook {
         existing.extend(read_vcard(p)?.cards.into_iter().map(|c| c.contact));
     }
-    let present = existing
-        .iter()
-        .map(|c| c.platform_id.clone())
-        .filter(|id| !id.is_empty())
-        .collect();
-    let (clients, linked) = match target {
-        Target::Local { .. } => (store.clients()?, store.linked_clients(&present)?),
-        // Remote clients are matched by number only: the links table keys local clients.
-        Target::Remote { api, .. } => {
-            sync::refresh_mirror(store, api, region, sync::RefreshMode::Full, &mut |_, _| {})?;
-            (store.mirror_clients(api.location_id())?, Default::default())
-        }
-    };
-    let mut plan = ExportPlan::build(
-        target.rights(),
-        clients,
+    let session = ExportSession::open(
+        target,
         &existing,
-        &linked,
-        region,
-        target.last_name_hidden(),
+        settings,
+        Some(context),
+        &mut |_, _, _| {},
+        &CancelToken::new(),
     )?;
     if select.trim() == "all" {
-        plan.select_all();
+        session.select_all();
     } else {
         for id in parse_list(select, "client id")? {
-            plan.set_selected(id, true)?;
+            session.set_selected(id, true)?;
         }
     }
-    let to_write = plan.contacts_to_write();
+    let to_write = session.contacts_to_write();
     let contacts: Vec<PhonebookContact> = to_write
         .iter()
         .map(|w| PhonebookContact {
@@ -575,11 +498,9 @@ fn export_cmd(
             .zip(&to_write)
             .map(|(c, w)| (w.client_id, c.platform_id.clone()))
             .collect();
-        if let Target::Local { .. } = target {
-            store.link_to_phonebook(&links)?;
-        }
-        plan.mark_written(&to_write.iter().map(|w| w.client_id).collect());
+        session.confirm_written(&links)?;
     }
+    let plan = session.plan();
     if json {
         let output = ExportOutput {
             clients: plan.rows(),
@@ -602,12 +523,39 @@ fn export_cmd(
     Ok(())
 }
 
-/// Replaces `path` in one step, so a crash never leaves half a phonebook.
+/// Replaces `path` in one step, so a crash leaves the old file or the new one, never half a
+/// phonebook: a uniquely named temporary file in the same folder (two runs never share it),
+/// flushed to disk before it is renamed over the old one, and the folder flushed after.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    use std::io::Write;
     let io = |context: String| move |source| Error::Io { context, source };
-    let tmp = path.with_extension("vcf.tmp");
-    std::fs::write(&tmp, bytes).map_err(io(format!("cannot write {}", tmp.display())))?;
-    std::fs::rename(&tmp, path).map_err(io(format!("cannot replace {}", path.display())))
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".clientbook-export")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(io(format!(
+            "cannot create a temporary file in {}",
+            dir.display()
+        )))?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(io(format!(
+            "cannot write a temporary file in {}",
+            dir.display()
+        )))?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .map_err(io(format!("cannot replace {}", path.display())))?;
+    // The rename is durable once the folder's entry is; not every platform can open a
+    // folder for this, and the file itself is already complete either way.
+    if let Ok(folder) = std::fs::File::open(dir) {
+        let _ = folder.sync_all();
+    }
+    Ok(())
 }
 
 #[derive(Serialize)]
@@ -621,18 +569,12 @@ struct ClientOut {
     email: Option<String>,
 }
 
-fn clients_cmd(store: &Store, target: &Target, region: Region, json: bool) -> Result<(), Error> {
-    let (rights, last_name_hidden) = (target.rights(), target.last_name_hidden());
-    let all = match target {
-        Target::Local { .. } => store.clients()?,
-        Target::Remote { api, .. } => {
-            sync::refresh_mirror(store, api, region, sync::RefreshMode::Full, &mut |_, _| {})?;
-            store.mirror_clients(api.location_id())?
-        }
-    };
-    let clients: Vec<ClientOut> = all
+fn clients_cmd(target: &Target, context: &Context, json: bool) -> Result<(), Error> {
+    let last_name_hidden = context.last_name_hidden;
+    let all = target.clients(&mut |_, _, _| {}, &CancelToken::new())?;
+    let visible = clientbook_core::rights::visible_clients(&context.rights, all)?;
+    let clients: Vec<ClientOut> = visible
         .into_iter()
-        .map(|c| c.as_seen_by(rights))
         .map(|c| {
             let name = clientbook_core::name::ClientName {
                 name: c.name,

@@ -184,6 +184,36 @@ fn export_needs_rights_and_never_writes_twice() {
 }
 
 #[test]
+fn export_replaces_the_file_whole_and_leaves_no_temporary_file() {
+    let env = Env::new();
+    let file = env.write("pb.vcf", SMALL);
+    env.json(&["import", file.to_str().unwrap(), "--json"]);
+    // A file where the old fixed temporary name was: it must neither be used nor clobbered.
+    let stale = env.write("out.vcf.tmp", "not mine");
+    let out = env.path("out.vcf");
+    env.write(
+        "out.vcf",
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Old\r\nTEL:+44 20 7946 0958\r\nEND:VCARD\r\n",
+    );
+    let v = env.json(&["export", "--out", out.to_str().unwrap(), "--json"]);
+    assert_eq!(v["written"], 3);
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        text.starts_with("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Old"),
+        "the old cards stay first"
+    );
+    assert_eq!(text.matches("BEGIN:VCARD").count(), 4);
+    assert_eq!(std::fs::read_to_string(&stale).unwrap(), "not mine");
+    let mut names: Vec<String> = std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with("clients.db"))
+        .collect();
+    names.sort();
+    assert_eq!(names, ["out.vcf", "out.vcf.tmp", "pb.vcf"]);
+}
+
+#[test]
 fn import_right_is_checked_and_phones_masked_without_contact_right() {
     let env = Env::new();
     let file = env.write("pb.vcf", SMALL);

@@ -28,6 +28,16 @@ impl CancelToken {
         self.0.load(Ordering::SeqCst)
     }
 
+    /// The flag itself, for code that checks an `AtomicBool` between batches.
+    pub(crate) fn flag(&self) -> &AtomicBool {
+        &self.0
+    }
+
+    /// Whether both handles belong to the same operation.
+    pub fn is_same(&self, other: &CancelToken) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
     /// `Err(Error::Cancelled)` once cancelled, for `?` at a check point.
     pub fn check(&self) -> crate::Result<()> {
         if self.is_cancelled() {

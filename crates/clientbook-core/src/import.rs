@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::{Deserialize, Serialize};
 
+use crate::cancel::CancelToken;
 use crate::contact::PhonebookContact;
 use crate::error::{Error, Result};
 use crate::name::{ClientName, NameProblem};
@@ -165,29 +166,32 @@ impl ImportPlan {
         progress: &mut dyn FnMut(u64, u64),
     ) -> ImportPlan {
         let items: Vec<(u64, &PhonebookContact)> = contacts.collect();
-        let understood = understand_all(items, progress, |(index, c)| {
+        let never = CancelToken::new();
+        let understood = understand_all(items, progress, &never, |(index, c)| {
             (index, Understood::of(c, options))
-        });
+        })
+        .unwrap_or_default();
         Self::match_all(understood, clients, options)
     }
 
-    /// Like [`ImportPlan::build`], taking the contacts: each is dropped as soon as its row
-    /// is built, so a 100,000-contact phonebook is not held twice (the FFI path).
-    pub fn build_owned(
-        contacts: Vec<PhonebookContact>,
+    /// Like [`ImportPlan::build_numbered`], taking the contacts: each is dropped as soon as
+    /// its row is built, so a 100,000-contact phonebook is not held twice (the session path).
+    ///
+    /// Stops with [`Error::Cancelled`] soon after `cancel` is set: every worker checks it per
+    /// contact and the ordered pass every [`PREVIEW_PROGRESS_EVERY`] rows, so a screen's
+    /// Cancel is not kept waiting for the whole preview.
+    pub fn build_owned_numbered(
+        contacts: Vec<(u64, PhonebookContact)>,
         clients: &ClientIndex,
         options: PreviewOptions,
         progress: &mut dyn FnMut(u64, u64),
-    ) -> ImportPlan {
-        let items: Vec<(u64, PhonebookContact)> = contacts
-            .into_iter()
-            .enumerate()
-            .map(|(i, c)| (i as u64, c))
-            .collect();
-        let understood = understand_all(items, progress, |(index, c)| {
+        cancel: &CancelToken,
+    ) -> Result<ImportPlan> {
+        let understood = understand_all(contacts, progress, cancel, |(index, c)| {
             (index, Understood::of_owned(c, options))
-        });
-        Self::match_all(understood, clients, options)
+        })
+        .ok_or(Error::Cancelled)?;
+        Self::match_cancellable(understood, clients, options, cancel)
     }
 
     /// The ordered part: which contact came first decides who is the duplicate.
@@ -196,11 +200,25 @@ impl ImportPlan {
         clients: &ClientIndex,
         options: PreviewOptions,
     ) -> ImportPlan {
+        let never = CancelToken::new();
+        Self::match_cancellable(understood, clients, options, &never)
+            .unwrap_or_else(|_| ImportPlan { rows: Vec::new() })
+    }
+
+    fn match_cancellable(
+        understood: Vec<(u64, Understood)>,
+        clients: &ClientIndex,
+        options: PreviewOptions,
+        cancel: &CancelToken,
+    ) -> Result<ImportPlan> {
         let total = understood.len();
         let mut rows: Vec<PreviewRow> = Vec::with_capacity(total);
         // Number key → first named contact holding it.
         let mut seen: HashMap<String, u64> = HashMap::with_capacity(total);
-        for (index, contact) in understood {
+        for (n, (index, contact)) in understood.into_iter().enumerate() {
+            if n % PREVIEW_PROGRESS_EVERY == 0 {
+                cancel.check()?;
+            }
             debug_assert!(
                 rows.last().is_none_or(|r| r.index < index),
                 "contact numbers must ascend"
@@ -208,7 +226,7 @@ impl ImportPlan {
             rows.push(preview_row(index, contact, clients, &mut seen, options));
         }
         tracing::debug!(contacts = total, "import preview built");
-        ImportPlan { rows }
+        Ok(ImportPlan { rows })
     }
 
     pub fn len(&self) -> usize {
@@ -472,12 +490,14 @@ const PARALLEL_FROM: usize = 2_000;
 
 /// Runs `understand` over `items` on all cores, keeping their order. Progress is reported
 /// from the calling thread (a shell's callback may not be thread-safe), at every multiple of
-/// [`PREVIEW_PROGRESS_EVERY`] and at the end.
+/// [`PREVIEW_PROGRESS_EVERY`] and at the end. `None` once `cancel` is set: workers stop at
+/// their next item and what they understood is dropped.
 fn understand_all<T: Send, U: Send>(
     items: Vec<T>,
     progress: &mut dyn FnMut(u64, u64),
+    cancel: &CancelToken,
     understand: impl Fn(T) -> U + Sync,
-) -> Vec<U> {
+) -> Option<Vec<U>> {
     let total = items.len();
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -485,21 +505,21 @@ fn understand_all<T: Send, U: Send>(
     let done = std::sync::atomic::AtomicUsize::new(0);
     let mut reported = 0;
     let mut report = |now: usize, progress: &mut dyn FnMut(u64, u64)| {
-        while reported + PREVIEW_PROGRESS_EVERY <= now {
+        while reported + PREVIEW_PROGRESS_EVERY <= now && !cancel.is_cancelled() {
             reported += PREVIEW_PROGRESS_EVERY;
             progress(reported as u64, total as u64);
         }
     };
-    let out = if threads < 2 || total < PARALLEL_FROM {
-        items
-            .into_iter()
-            .enumerate()
-            .map(|(i, item)| {
-                let u = understand(item);
-                report(i + 1, progress);
-                u
-            })
-            .collect()
+    let out: Vec<U> = if threads < 2 || total < PARALLEL_FROM {
+        let mut out = Vec::with_capacity(total);
+        for (i, item) in items.into_iter().enumerate() {
+            if cancel.is_cancelled() {
+                return None;
+            }
+            out.push(understand(item));
+            report(i + 1, progress);
+        }
+        out
     } else {
         // Split from the back so every chunk is moved out, not copied.
         let size = total.div_ceil(threads);
@@ -516,20 +536,21 @@ fn understand_all<T: Send, U: Send>(
                 .map(|chunk| {
                     let (understand, done) = (&understand, &done);
                     scope.spawn(move || {
-                        chunk
-                            .into_iter()
-                            .map(|item| {
-                                let u = understand(item);
-                                done.fetch_add(1, Ordering::Relaxed);
-                                u
-                            })
-                            .collect::<Vec<U>>()
+                        let mut out = Vec::with_capacity(chunk.len());
+                        for item in chunk {
+                            if cancel.is_cancelled() {
+                                break;
+                            }
+                            out.push(understand(item));
+                            done.fetch_add(1, Ordering::Relaxed);
+                        }
+                        out
                     })
                 })
                 .collect();
             while workers.iter().any(|w| !w.is_finished()) {
                 report(done.load(Ordering::Relaxed), progress);
-                std::thread::sleep(std::time::Duration::from_millis(5));
+                std::thread::sleep(std::time::Duration::from_millis(1));
             }
             workers
                 .into_iter()
@@ -540,11 +561,14 @@ fn understand_all<T: Send, U: Send>(
                 .collect()
         })
     };
+    if cancel.is_cancelled() {
+        return None;
+    }
     report(total, progress);
     if reported < total || total == 0 {
         progress(total as u64, total as u64);
     }
-    out
+    Some(out)
 }
 
 fn preview_row(
@@ -859,6 +883,48 @@ mod tests {
     }
 
     #[test]
+    fn a_preview_cancelled_from_its_progress_stops_without_finishing() {
+        let contacts: Vec<_> = (0..20_000)
+            .map(|i| {
+                contact(
+                    &format!("C{i}"),
+                    &[(&format!("+7 916 {i:07}"), PhoneLabel::Mobile)],
+                )
+            })
+            .collect();
+        for parallel in [false, true] {
+            let input = if parallel {
+                contacts.clone()
+            } else {
+                contacts[..1_500].to_vec()
+            };
+            let cancel = CancelToken::new();
+            let mut last = 0;
+            let result = ImportPlan::build_owned_numbered(
+                crate::session::numbered(input),
+                &ClientIndex::new(),
+                PreviewOptions::default(),
+                &mut |done, _| {
+                    last = done;
+                    if done >= 1_000 {
+                        cancel.cancel();
+                    }
+                },
+                &cancel,
+            );
+            assert!(
+                matches!(result, Err(Error::Cancelled)),
+                "parallel={parallel}"
+            );
+            // No progress is reported past the cancel: the job stopped, it did not finish.
+            assert!(
+                last < 2_000,
+                "parallel={parallel}: progress went on to {last}"
+            );
+        }
+    }
+
+    #[test]
     fn a_large_preview_built_on_all_cores_keeps_order_and_first_come_duplicates() {
         // 6,000 contacts: the last 1,000 repeat numbers of the first 1,000, across the
         // chunks the worker threads get.
@@ -871,12 +937,14 @@ mod tests {
             })
             .collect();
         let mut events = Vec::new();
-        let p = ImportPlan::build_owned(
-            contacts.clone(),
+        let p = ImportPlan::build_owned_numbered(
+            crate::session::numbered(contacts.clone()),
             &ClientIndex::new(),
             PreviewOptions::default(),
             &mut |d, t| events.push((d, t)),
-        );
+            &CancelToken::new(),
+        )
+        .unwrap();
         assert_eq!(
             events,
             (1..=6).map(|k| (k * 1000, 6000)).collect::<Vec<_>>()

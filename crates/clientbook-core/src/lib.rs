@@ -15,6 +15,8 @@ pub mod name;
 pub mod permission;
 pub mod phone;
 pub mod rights;
+pub mod screen;
+pub mod session;
 pub mod store;
 pub mod sync;
 pub mod vcard;

@@ -96,7 +96,29 @@ impl std::fmt::Display for MissingRights {
 
 impl std::error::Error for MissingRights {}
 
+/// The client list as `rights` may see it: needs access to the client database, and masks
+/// numbers and emails without the phones-and-emails right.
+pub fn visible_clients(
+    rights: &Rights,
+    clients: Vec<crate::store::Client>,
+) -> Result<Vec<crate::store::Client>, crate::Error> {
+    rights.check(Action::Import)?;
+    Ok(clients.into_iter().map(|c| rights.view(c)).collect())
+}
+
 impl Rights {
+    /// The client as this user may see them: without "Show phone numbers and emails in the
+    /// list of clients" the number is masked and the email hidden, as Altegio's own client
+    /// list does.
+    pub fn view(&self, mut client: crate::store::Client) -> crate::store::Client {
+        if !self.clients_phones_email_access {
+            client.phone = crate::phone::mask(&client.phone);
+            client.phone_extension = None;
+            client.email = client.email.map(|_| "***".to_string());
+        }
+        client
+    }
+
     /// Every right granted: the embedded default database belongs to whoever runs the tool.
     pub fn full() -> Self {
         Rights {

@@ -35,20 +35,6 @@ pub struct Client {
     pub email: Option<String>,
 }
 
-impl Client {
-    /// The client as a user with `rights` may see them: without "Show phone numbers and
-    /// emails in the list of clients" the number is masked and the email hidden, as Altegio's
-    /// own client list does.
-    pub fn as_seen_by(mut self, rights: &crate::rights::Rights) -> Client {
-        if !rights.clients_phones_email_access {
-            self.phone = crate::phone::mask(&self.phone);
-            self.phone_extension = None;
-            self.email = self.email.map(|_| "***".to_string());
-        }
-        self
-    }
-}
-
 /// A client to create.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewClient {

@@ -2,17 +2,25 @@
 //! shells hold no logic. Records and enums are the core's own (derived behind its `uniffi`
 //! feature); this crate adds the objects, the callback traits and the one public error.
 //!
+//! The screens (`ImportScreen`, `ExportScreen`) are the core's own state machines; the
+//! sessions are the core's sessions. This crate holds no rule: it converts, forwards and maps
+//! the core's error to the one the apps branch on.
+//!
 //! Threads: every object is `Send + Sync`. A shell may commit on a background thread while
 //! the UI thread pages through rows; the plan is behind a mutex that a commit holds only
 //! for the moments it reads the selection and records the result, never while writing.
 
 mod error;
 mod remote;
+mod screen;
 mod session;
 
 pub use error::ClientbookError;
 pub use remote::{AltegioConnection, HttpTransport, RefreshSummary, RemoteInfo};
-pub use session::{ClientDatabase, ExportSession, ImportProgress, ImportSession};
+pub use screen::{ExportScreen, ExportScreenObserver, ImportScreen, ImportScreenObserver};
+pub use session::{
+    CancelHandle, ClientDatabase, ExportSession, ImportProgress, ImportSession, WrittenContact,
+};
 
 use clientbook_core::permission::{ContactsPermission, PermissionAdvice};
 use clientbook_core::rights::{Action, Rights};

@@ -7,10 +7,11 @@ use clientbook_core::altegio::{
 };
 use clientbook_core::phone::Region;
 use clientbook_core::rights::Rights;
+use clientbook_core::session;
 use clientbook_core::sync::{self, RefreshMode};
 
 use crate::error::Result;
-use crate::session::{ClientDatabase, ImportProgress, ProgressStage};
+use crate::session::{CancelHandle, ClientDatabase, ImportProgress};
 
 /// Implemented by the shell with the platform's HTTP client (OkHttp/HttpURLConnection,
 /// URLSession), so TLS, proxies and pinning stay the platform's. Throw (or return an error)
@@ -49,9 +50,7 @@ pub struct RefreshSummary {
 /// A signed-in user's connection to one Altegio location. The tokens stay in memory.
 #[derive(uniffi::Object)]
 pub struct AltegioConnection {
-    pub(crate) db: Arc<ClientDatabase>,
-    pub(crate) api: AltegioClient,
-    pub(crate) region: Region,
+    pub(crate) inner: Arc<session::Altegio>,
 }
 
 #[uniffi::export]
@@ -75,12 +74,18 @@ impl AltegioConnection {
             Box::new(ForeignTransport(transport)),
             Politeness::default(),
         );
-        Ok(Arc::new(AltegioConnection { db, api, region }))
+        Ok(Arc::new(AltegioConnection {
+            inner: Arc::new(session::Altegio {
+                store: db.store.clone(),
+                api,
+                region,
+            }),
+        }))
     }
 
     /// The user's rights and the location's surname setting, from the server.
     pub fn info(&self) -> Result<RemoteInfo> {
-        let ctx = sync::connect(&self.api)?;
+        let ctx = sync::connect(&self.inner.api)?;
         Ok(RemoteInfo {
             rights: ctx.rights,
             last_name_hidden: ctx.last_name_hidden,
@@ -88,28 +93,30 @@ impl AltegioConnection {
     }
 
     /// Brings the local mirror up to date: everything (`full`) or the clients added since.
+    /// `cancel` stops it between pages.
+    #[uniffi::method(default(cancel = None))]
     pub fn refresh(
         &self,
         full: bool,
         progress: Option<Arc<dyn ImportProgress>>,
+        cancel: Option<Arc<CancelHandle>>,
     ) -> Result<RefreshSummary> {
-        self.api.reset_cancel();
         let mode = if full {
             RefreshMode::Full
         } else {
             RefreshMode::NewOnly
         };
-        let r = sync::refresh_mirror(
-            self.db.store(),
-            &self.api,
-            self.region,
+        let token = cancel.map(|c| c.token.clone()).unwrap_or_default();
+        let r = session::refresh(
+            &self.inner,
             mode,
-            &mut |done, total| {
+            &mut |stage, done, total| {
                 if let Some(p) = &progress {
                     // Progress is advisory here; a failing listener must not stop the refresh.
-                    let _ = p.on_progress(ProgressStage::Matching, done, total);
+                    let _ = p.on_progress(stage, done, total);
                 }
             },
+            &token,
         )?;
         Ok(RefreshSummary {
             fetched: r.fetched,
@@ -117,10 +124,5 @@ impl AltegioConnection {
             total: r.total,
             complete: r.complete,
         })
-    }
-
-    /// Stops waiting on the network (backoff, rate limit) as soon as possible.
-    pub fn cancel(&self) {
-        self.api.cancel();
     }
 }

@@ -1,35 +1,26 @@
-//! The objects a screen holds: the client database, an import session, an export session.
+//! The objects behind the screens: the client database, import and export sessions, and a
+//! cancel handle. Thin wrappers over `clientbook_core::session`: each method converts
+//! arguments, calls the core and maps its error; no rule lives here.
 
-use std::collections::HashSet;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
+use clientbook_core::cancel::CancelToken;
 use clientbook_core::contact::PhonebookContact;
-use clientbook_core::export::{ContactToWrite, ExportPlan, ExportRow, ExportSummary};
-use clientbook_core::import::{
-    self, CommitOptions, ImportPlan, ImportReport, PreviewOptions, PreviewRow, Summary,
-};
+use clientbook_core::export::{ContactToWrite, ExportRow, ExportSummary};
+use clientbook_core::import::{ImportReport, PreviewRow, Summary};
 use clientbook_core::permission::ContactsPermission;
 use clientbook_core::phone::Region;
-use clientbook_core::rights::{Action, Rights};
+use clientbook_core::rights::Rights;
+use clientbook_core::session::{self, ProgressStage, Settings, Target};
 use clientbook_core::store::{Client, Store};
-use clientbook_core::sync;
 
 use crate::error::{ClientbookError, Result};
 use crate::remote::AltegioConnection;
 use crate::LocationSettings;
 
-/// Which long job a progress report belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum ProgressStage {
-    /// Matching the phonebook against the client database (building the preview).
-    Matching,
-    /// Writing the selected contacts as clients.
-    Importing,
-}
-
-/// Implemented by the shell to show progress. Called on the thread that runs the job;
-/// an exception thrown here stops the job after the current batch.
+/// Implemented by the shell to show progress. Called on the thread that runs the job, at
+/// most once per thousand contacts or once per batch. An exception thrown here stops the job
+/// at its next check, like a cancel.
 #[uniffi::export(foreign)]
 pub trait ImportProgress: Send + Sync {
     fn on_progress(&self, stage: ProgressStage, done: u64, total: u64) -> Result<()>;
@@ -42,13 +33,69 @@ pub struct WrittenContact {
     pub platform_id: String,
 }
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    // A panic inside a method cannot leave a plan half-updated in a way that matters more
-    // than losing the session, so keep serving it.
-    m.lock().unwrap_or_else(|p| p.into_inner())
+/// Stops one operation (a session's preview or commit) from any thread. Make a new one per
+/// operation: once cancelled it stays cancelled.
+#[derive(uniffi::Object, Default)]
+pub struct CancelHandle {
+    pub(crate) token: CancelToken,
 }
 
-fn require_contacts(permission: ContactsPermission) -> Result<()> {
+#[uniffi::export]
+impl CancelHandle {
+    #[uniffi::constructor]
+    pub fn new() -> Arc<Self> {
+        Arc::new(Self::default())
+    }
+
+    pub fn cancel(&self) {
+        self.token.cancel();
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.token.is_cancelled()
+    }
+}
+
+fn token(cancel: Option<Arc<CancelHandle>>) -> CancelToken {
+    cancel.map(|c| c.token.clone()).unwrap_or_default()
+}
+
+/// Calls the shell's listener; its first exception cancels `cancel` and is kept to be
+/// returned instead of `Cancelled`.
+struct Listener<'a> {
+    progress: Option<Arc<dyn ImportProgress>>,
+    failed: Option<ClientbookError>,
+    cancel: &'a CancelToken,
+}
+
+impl<'a> Listener<'a> {
+    fn new(progress: Option<Arc<dyn ImportProgress>>, cancel: &'a CancelToken) -> Self {
+        Listener {
+            progress,
+            failed: None,
+            cancel,
+        }
+    }
+
+    fn report(&mut self, stage: ProgressStage, done: u64, total: u64) {
+        if let (Some(p), None) = (&self.progress, &self.failed) {
+            if let Err(e) = p.on_progress(stage, done, total) {
+                self.failed = Some(e);
+                self.cancel.cancel();
+            }
+        }
+    }
+
+    /// The listener's exception wins over the `Cancelled` it caused.
+    fn outcome<T>(self, result: clientbook_core::Result<T>) -> Result<T> {
+        match (self.failed, result) {
+            (Some(e), _) => Err(e),
+            (None, r) => Ok(r?),
+        }
+    }
+}
+
+pub(crate) fn require_contacts(permission: ContactsPermission) -> Result<()> {
     if permission.can_read() {
         Ok(())
     } else {
@@ -58,23 +105,11 @@ fn require_contacts(permission: ContactsPermission) -> Result<()> {
     }
 }
 
-fn check(rights: &Rights, action: Action) -> Result<()> {
-    rights
-        .check(action)
-        .map_err(|m| clientbook_core::Error::MissingRights(m).into())
-}
-
 /// The local client database file (the embedded default, and the mirror of the salon's
 /// remote database).
 #[derive(uniffi::Object)]
 pub struct ClientDatabase {
-    store: Store,
-}
-
-impl ClientDatabase {
-    pub(crate) fn store(&self) -> &Store {
-        &self.store
-    }
+    pub(crate) store: Arc<Store>,
 }
 
 #[uniffi::export]
@@ -84,7 +119,7 @@ impl ClientDatabase {
     #[uniffi::constructor]
     pub fn open(path: String) -> Result<Arc<Self>> {
         Ok(Arc::new(ClientDatabase {
-            store: Store::open(path)?,
+            store: Arc::new(Store::open(path)?),
         }))
     }
 
@@ -92,7 +127,7 @@ impl ClientDatabase {
     #[uniffi::constructor]
     pub fn in_memory() -> Result<Arc<Self>> {
         Ok(Arc::new(ClientDatabase {
-            store: Store::open_in_memory()?,
+            store: Arc::new(Store::open_in_memory()?),
         }))
     }
 
@@ -102,73 +137,65 @@ impl ClientDatabase {
 
     /// The clients the user may see, numbers masked without the phones-and-emails right.
     pub fn clients(&self, rights: Rights) -> Result<Vec<Client>> {
-        check(&rights, Action::Import)?;
-        Ok(self
-            .store
-            .clients()?
-            .into_iter()
-            .map(|c| c.as_seen_by(&rights))
-            .collect())
+        Ok(clientbook_core::rights::visible_clients(
+            &rights,
+            self.store.clients()?,
+        )?)
     }
 }
 
-/// Clients per bulk request to Altegio, whatever the local batch size.
-const REMOTE_BATCH_MAX: usize = 100;
-
-/// Where a session's clients live.
-enum Target {
-    Local(Arc<ClientDatabase>),
-    Remote(Arc<AltegioConnection>),
+pub(crate) fn local_target(db: &ClientDatabase, rights: Rights, region: &str) -> Result<Target> {
+    Ok(Target::Local {
+        store: db.store.clone(),
+        rights,
+        region: Region::parse(region)?,
+    })
 }
 
-/// The import screen: preview rows, selection, and the commit.
+pub(crate) fn settings(s: &LocationSettings) -> Settings {
+    Settings {
+        last_name_hidden: s.last_name_hidden,
+        batch_size: s.batch_size as usize,
+    }
+}
+
+/// The import screen's data: preview rows, selection, and the commit.
 #[derive(uniffi::Object)]
 pub struct ImportSession {
-    target: Target,
-    plan: Mutex<ImportPlan>,
-    options: CommitOptions,
-    cancel: AtomicBool,
-    /// One commit at a time per session.
-    committing: Mutex<()>,
+    inner: session::ImportSession,
 }
 
 impl ImportSession {
-    fn build(
+    fn open(
         target: Target,
         contacts: Vec<PhonebookContact>,
-        index: &clientbook_core::store::ClientIndex,
-        options: PreviewOptions,
+        permission: ContactsPermission,
         settings: &LocationSettings,
         progress: Option<Arc<dyn ImportProgress>>,
+        cancel: Option<Arc<CancelHandle>>,
     ) -> Result<Arc<Self>> {
-        let mut callback_error = None;
-        let plan = ImportPlan::build_owned(contacts, index, options, &mut |done, total| {
-            if let (Some(p), None) = (&progress, &callback_error) {
-                if let Err(e) = p.on_progress(ProgressStage::Matching, done, total) {
-                    callback_error = Some(e);
-                }
-            }
-        });
-        if let Some(e) = callback_error {
-            return Err(e);
-        }
-        Ok(Arc::new(ImportSession {
+        require_contacts(permission)?;
+        let cancel = token(cancel);
+        let mut listener = Listener::new(progress, &cancel);
+        let result = session::ImportSession::open(
             target,
-            plan: Mutex::new(plan),
-            options: CommitOptions {
-                batch_size: settings.batch_size.max(1) as usize,
-            },
-            cancel: AtomicBool::new(false),
-            committing: Mutex::new(()),
-        }))
+            session::numbered(contacts),
+            self::settings(settings),
+            None,
+            &mut |stage, done, total| listener.report(stage, done, total),
+            &cancel,
+        );
+        let inner = listener.outcome(result)?;
+        Ok(Arc::new(ImportSession { inner }))
     }
 }
 
 #[uniffi::export]
 impl ImportSession {
     /// Builds the preview of `contacts` against the client database. Refuses without the
-    /// import right or without contacts permission, before looking at any contact.
-    #[uniffi::constructor]
+    /// import right or without contacts permission, before looking at any contact. `cancel`
+    /// stops the matching promptly (the constructor then throws `Cancelled`).
+    #[uniffi::constructor(default(cancel = None))]
     pub fn new(
         db: Arc<ClientDatabase>,
         contacts: Vec<PhonebookContact>,
@@ -176,164 +203,118 @@ impl ImportSession {
         permission: ContactsPermission,
         settings: LocationSettings,
         progress: Option<Arc<dyn ImportProgress>>,
+        cancel: Option<Arc<CancelHandle>>,
     ) -> Result<Arc<Self>> {
-        check(&rights, Action::Import)?;
-        require_contacts(permission)?;
-        let region = Region::parse(&settings.region)?;
-        let index = db.store.client_index()?;
-        let options = PreviewOptions {
-            region,
-            last_name_hidden: settings.last_name_hidden,
-        };
-        Self::build(
-            Target::Local(db),
-            contacts,
-            &index,
-            options,
-            &settings,
-            progress,
-        )
+        let target = local_target(&db, rights, &settings.region)?;
+        Self::open(target, contacts, permission, &settings, progress, cancel)
     }
 
-    /// The same screen against the salon's Altegio database: rights and the surname setting
-    /// come from the server, matching reads the refreshed local mirror, and the commit goes
-    /// through the journal, so it survives lost answers and restarts without duplicates.
-    #[uniffi::constructor]
+    /// The same against the salon's Altegio database: rights and the surname setting come
+    /// from the server, matching reads the refreshed mirror, and the commit goes through the
+    /// journal, so it survives lost answers and restarts without duplicates.
+    #[uniffi::constructor(default(cancel = None))]
     pub fn for_altegio(
         connection: Arc<AltegioConnection>,
         contacts: Vec<PhonebookContact>,
         permission: ContactsPermission,
         settings: LocationSettings,
         progress: Option<Arc<dyn ImportProgress>>,
+        cancel: Option<Arc<CancelHandle>>,
     ) -> Result<Arc<Self>> {
-        require_contacts(permission)?;
-        connection.api.reset_cancel();
-        let (index, context) =
-            sync::match_index(connection.db.store(), &connection.api, connection.region)?;
-        let options = PreviewOptions {
-            region: connection.region,
-            last_name_hidden: context.last_name_hidden || settings.last_name_hidden,
-        };
-        Self::build(
-            Target::Remote(connection),
-            contacts,
-            &index,
-            options,
-            &settings,
-            progress,
-        )
+        let target = Target::Altegio(connection.inner.clone());
+        Self::open(target, contacts, permission, &settings, progress, cancel)
     }
 
     pub fn row_count(&self) -> u64 {
-        lock(&self.plan).len() as u64
+        self.inner.row_count()
     }
 
     /// Rows `offset..offset+limit`; fewer at the end.
     pub fn rows(&self, offset: u64, limit: u64) -> Vec<PreviewRow> {
-        lock(&self.plan).page(offset, limit).to_vec()
+        self.inner.rows(offset, limit)
     }
 
     /// The rows with these indexes, in the given order (for a filtered list).
     pub fn rows_at(&self, indexes: Vec<u64>) -> Result<Vec<PreviewRow>> {
-        let plan = lock(&self.plan);
-        indexes
-            .into_iter()
-            .map(|i| Ok(plan.row(i)?.clone()))
-            .collect()
+        Ok(self.inner.rows_at(&indexes)?)
     }
 
     /// Indexes of the contacts matching `query` by name or number.
     pub fn filter(&self, query: String) -> Vec<u64> {
-        lock(&self.plan).filter(&query)
+        self.inner.filter(&query)
     }
 
     pub fn summary(&self) -> Summary {
-        lock(&self.plan).summary()
+        self.inner.summary()
     }
 
     /// Selects every contact that can be imported; returns how many.
     pub fn select_all(&self) -> u64 {
-        lock(&self.plan).select_all()
+        self.inner.select_all()
     }
 
     pub fn select_none(&self) {
-        lock(&self.plan).select_none()
+        self.inner.select_none()
     }
 
     /// Flips one contact; returns whether it is now selected.
     pub fn toggle(&self, index: u64) -> Result<bool> {
-        Ok(lock(&self.plan).toggle(index)?)
+        Ok(self.inner.toggle(index)?)
     }
 
     pub fn set_selected(&self, index: u64, selected: bool) -> Result<()> {
-        Ok(lock(&self.plan).set_selected(index, selected)?)
+        Ok(self.inner.set_selected(index, selected)?)
     }
 
     /// Picks which of the contact's numbers to import (`phone` indexes its `phones`).
     pub fn choose_number(&self, index: u64, phone: u32) -> Result<()> {
-        Ok(lock(&self.plan).choose_number(index, phone)?)
+        Ok(self.inner.choose_number(index, phone)?)
     }
 
     /// Writes the selected contacts, one transaction per batch, reporting progress after
-    /// each. Call it off the UI thread. After a cancel or an error, calling it again sends
-    /// only what is left; nothing is ever created twice.
-    pub fn commit(&self, progress: Option<Arc<dyn ImportProgress>>) -> Result<ImportReport> {
-        let _one_at_a_time = lock(&self.committing);
-        self.cancel.store(false, Ordering::SeqCst);
-        let job = lock(&self.plan).prepare_commit();
-        let mut callback_error = None;
-        let mut on_progress = |done, total| {
-            if let (Some(p), None) = (&progress, &callback_error) {
-                if let Err(e) = p.on_progress(ProgressStage::Importing, done, total) {
-                    callback_error = Some(e);
-                    // Stop at the next batch boundary; what was written stays recorded.
-                    self.cancel.store(true, Ordering::SeqCst);
-                }
-            }
-        };
-        let result = match &self.target {
-            Target::Local(db) => {
-                import::run_commit(&db.store, job, self.options, &mut on_progress, &self.cancel)
-            }
-            Target::Remote(c) => {
-                c.api.reset_cancel();
-                sync::commit_remote(
-                    c.db.store(),
-                    &c.api,
-                    c.region,
-                    job,
-                    self.options.batch_size.min(REMOTE_BATCH_MAX),
-                    &mut on_progress,
-                    &self.cancel,
-                )
-            }
-        };
-        let (report, error) = match result {
-            Ok(report) => (report, callback_error),
-            Err(failed) => (failed.partial, Some(failed.error.into())),
-        };
-        lock(&self.plan).apply_report(&report);
-        match error {
-            Some(e) => Err(e),
-            None => Ok(report),
-        }
-    }
-
-    /// Asks a running commit to stop after the batch it is writing. Safe from any thread.
-    pub fn cancel(&self) {
-        self.cancel.store(true, Ordering::SeqCst);
-        if let Target::Remote(c) = &self.target {
-            c.api.cancel();
-        }
+    /// each. Call it off the UI thread. `cancel` stops it after the current batch; the report
+    /// then says `cancelled`. After a cancel or an error, calling it again sends only what is
+    /// left; nothing is ever created twice.
+    #[uniffi::method(default(cancel = None))]
+    pub fn commit(
+        &self,
+        progress: Option<Arc<dyn ImportProgress>>,
+        cancel: Option<Arc<CancelHandle>>,
+    ) -> Result<ImportReport> {
+        let cancel = token(cancel);
+        let mut listener = Listener::new(progress, &cancel);
+        let result = self.inner.commit(
+            &mut |done, total| listener.report(ProgressStage::Importing, done, total),
+            &cancel,
+        );
+        listener.outcome(result.map_err(|failed| failed.error))
     }
 }
 
-/// The export screen: clients not yet in the phonebook, selection, and what to write.
+/// The export screen's data: clients not yet in the phonebook, selection, and what to write.
 #[derive(uniffi::Object)]
 pub struct ExportSession {
-    /// Where written contacts are linked to clients; remote clients are matched by number.
-    links: Option<Arc<ClientDatabase>>,
-    plan: Mutex<ExportPlan>,
+    inner: session::ExportSession,
+}
+
+impl ExportSession {
+    fn open(
+        target: Target,
+        device_contacts: Vec<PhonebookContact>,
+        permission: ContactsPermission,
+        settings: &LocationSettings,
+    ) -> Result<Arc<Self>> {
+        require_contacts(permission)?;
+        let inner = session::ExportSession::open(
+            target,
+            &device_contacts,
+            self::settings(settings),
+            None,
+            &mut |_, _, _| {},
+            &CancelToken::new(),
+        )?;
+        Ok(Arc::new(ExportSession { inner }))
+    }
 }
 
 #[uniffi::export]
@@ -349,27 +330,8 @@ impl ExportSession {
         permission: ContactsPermission,
         settings: LocationSettings,
     ) -> Result<Arc<Self>> {
-        check(&rights, Action::Export)?;
-        require_contacts(permission)?;
-        let region = Region::parse(&settings.region)?;
-        let present: HashSet<String> = device_contacts
-            .iter()
-            .map(|c| c.platform_id.clone())
-            .filter(|id| !id.is_empty())
-            .collect();
-        let linked = db.store.linked_clients(&present)?;
-        let plan = ExportPlan::build(
-            &rights,
-            db.store.clients()?,
-            &device_contacts,
-            &linked,
-            region,
-            settings.last_name_hidden,
-        )?;
-        Ok(Arc::new(ExportSession {
-            links: Some(db),
-            plan: Mutex::new(plan),
-        }))
+        let target = local_target(&db, rights, &settings.region)?;
+        Self::open(target, device_contacts, permission, &settings)
     }
 
     /// Export from the salon's Altegio database: rights from the server (all three export
@@ -381,85 +343,62 @@ impl ExportSession {
         permission: ContactsPermission,
         settings: LocationSettings,
     ) -> Result<Arc<Self>> {
-        require_contacts(permission)?;
-        connection.api.reset_cancel();
-        let context = sync::connect(&connection.api)?;
-        check(&context.rights, Action::Export)?;
-        let store = connection.db.store();
-        sync::refresh_mirror(
-            store,
-            &connection.api,
-            connection.region,
-            sync::RefreshMode::Full,
-            &mut |_, _| {},
-        )?;
-        let plan = ExportPlan::build(
-            &context.rights,
-            store.mirror_clients(connection.api.location_id())?,
-            &device_contacts,
-            &HashSet::new(),
-            connection.region,
-            context.last_name_hidden || settings.last_name_hidden,
-        )?;
-        Ok(Arc::new(ExportSession {
-            links: None,
-            plan: Mutex::new(plan),
-        }))
+        let target = Target::Altegio(connection.inner.clone());
+        Self::open(target, device_contacts, permission, &settings)
     }
 
     pub fn row_count(&self) -> u64 {
-        lock(&self.plan).rows().len() as u64
+        self.inner.row_count()
     }
 
     pub fn rows(&self, offset: u64, limit: u64) -> Vec<ExportRow> {
-        lock(&self.plan).page(offset, limit).to_vec()
+        self.inner.rows(offset, limit)
     }
 
     /// Ids of the clients matching `query` by name or number.
     pub fn filter(&self, query: String) -> Vec<i64> {
-        lock(&self.plan).filter(&query)
+        self.inner.filter(&query)
     }
 
     /// The rows of these clients, in the order given (for a filtered list).
     pub fn rows_for(&self, client_ids: Vec<i64>) -> Result<Vec<ExportRow>> {
-        Ok(lock(&self.plan).rows_for(&client_ids)?)
+        Ok(self.inner.rows_for(&client_ids)?)
     }
 
     pub fn summary(&self) -> ExportSummary {
-        lock(&self.plan).summary()
+        self.inner.summary()
     }
 
     pub fn select_all(&self) -> u64 {
-        lock(&self.plan).select_all()
+        self.inner.select_all()
     }
 
     pub fn select_none(&self) {
-        lock(&self.plan).select_none()
+        self.inner.select_none()
     }
 
     pub fn toggle(&self, client_id: i64) -> Result<bool> {
-        Ok(lock(&self.plan).toggle(client_id)?)
+        Ok(self.inner.toggle(client_id)?)
     }
 
     pub fn set_selected(&self, client_id: i64, selected: bool) -> Result<()> {
-        Ok(lock(&self.plan).set_selected(client_id, selected)?)
+        Ok(self.inner.set_selected(client_id, selected)?)
     }
 
     /// The selected clients as structured contacts for the platform's contacts API.
     pub fn contacts_to_write(&self) -> Vec<ContactToWrite> {
-        lock(&self.plan).contacts_to_write()
+        self.inner.contacts_to_write()
     }
 
     /// Records the platform ids the shell assigned, so exporting again writes nothing new.
     pub fn confirm_written(&self, written: Vec<WrittenContact>) -> Result<()> {
-        let links: Vec<(i64, String)> = written
-            .iter()
-            .map(|w| (w.client_id, w.platform_id.clone()))
-            .collect();
-        if let Some(db) = &self.links {
-            db.store.link_to_phonebook(&links)?;
-        }
-        lock(&self.plan).mark_written(&written.iter().map(|w| w.client_id).collect());
-        Ok(())
+        Ok(self.inner.confirm_written(&pairs(written))?)
     }
+}
+
+pub(crate) fn pairs(written: Vec<WrittenContact>) -> Vec<(i64, String)> {
+    written
+        .into_iter()
+        .map(|w| (w.client_id, w.platform_id))
+        .collect()
 }

@@ -130,10 +130,11 @@ fn no_entry_point_works_without_its_rights_and_nothing_leaks() {
             granted,
             settings(),
             None,
+            None,
         )
         .unwrap();
         s.select_all();
-        assert_eq!(s.commit(None).unwrap().created.len(), 1);
+        assert_eq!(s.commit(None, None).unwrap().created.len(), 1);
 
         let none = no_rights();
         let err = ImportSession::new(
@@ -142,6 +143,7 @@ fn no_entry_point_works_without_its_rights_and_nothing_leaks() {
             none.clone(),
             granted,
             settings(),
+            None,
             None,
         )
         .err();
@@ -204,6 +206,7 @@ fn no_entry_point_works_without_its_rights_and_nothing_leaks() {
                 state,
                 settings(),
                 None,
+                None,
             )
             .err();
             assert!(matches!(
@@ -241,6 +244,7 @@ fn no_entry_point_works_without_its_rights_and_nothing_leaks() {
             granted,
             settings(),
             None,
+            None,
         )
         .err();
         assert_eq!(missing(err.unwrap()), vec![Right::ClientDatabaseAccess]);
@@ -259,6 +263,7 @@ fn no_entry_point_works_without_its_rights_and_nothing_leaks() {
             vec![contact()],
             granted,
             settings(),
+            None,
             None,
         )
         .unwrap();

@@ -36,7 +36,14 @@ fn measure(dir: &Path) -> ExitCode {
     let t1 = Instant::now();
     // The phone's path: the FFI session takes the contacts and frees each as its row is built.
     let count = contacts.len();
-    let plan = ImportPlan::build_owned(contacts, &index, PreviewOptions::default(), &mut |_, _| {});
+    let plan = ImportPlan::build_owned_numbered(
+        clientbook_core::session::numbered(contacts),
+        &index,
+        PreviewOptions::default(),
+        &mut |_, _| {},
+        &clientbook_core::cancel::CancelToken::new(),
+    )
+    .expect("an uncancelled preview completes");
     let build = t1.elapsed();
     let after_plan = rss_kib();
     let summary = plan.summary();

@@ -3,6 +3,7 @@ package com.altegio.clientbook
 import com.altegio.clientbook.core.ContactStatus
 import com.altegio.clientbook.core.ContactsPermission
 import com.altegio.clientbook.core.PhoneLabel
+import com.altegio.clientbook.core.ProgressStage
 import com.altegio.clientbook.core.Right
 import java.util.Collections
 import java.util.concurrent.CountDownLatch
@@ -125,12 +126,13 @@ class ImportSessionTest {
         ClientDatabase.inMemory().use { db ->
             session(db, contacts, batch = 500u).use { s ->
                 s.selectAll()
+                val cancel = CancelHandle()
                 val cancelAfterFirstBatch = object : ImportProgress {
                     override fun onProgress(stage: ProgressStage, done: ULong, total: ULong) {
-                        if (done >= 500uL) s.cancel()
+                        if (done >= 500uL) cancel.cancel()
                     }
                 }
-                val first = s.commit(cancelAfterFirstBatch)
+                val first = s.commit(cancelAfterFirstBatch, cancel)
                 assertTrue(first.cancelled)
                 assertEquals(500, first.created.size)
                 assertEquals(500uL, db.clientCount())

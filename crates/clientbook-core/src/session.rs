@@ -1,0 +1,624 @@
+//! Import and export sessions: one preview, its selection and its commit, against the local
+//! database or a salon's Altegio location.
+//!
+//! Why here and not in the FFI crate or the CLI: what a session does (which index it matches
+//! against, how a remote mirror is refreshed first, how big a batch may be, whose surname
+//! setting wins, where export links are kept) is the same for the apps and the command line.
+//! Written once, in plain Rust, it is tested once; the FFI wraps these types and the CLI
+//! drives them. Sessions do I/O (SQLite, and HTTP through a [`Transport`]) and block; callers
+//! run them off the UI thread. Every method takes `&self`: the plan sits behind a mutex that a
+//! commit holds only to read the selection and to record the outcome, so a screen keeps
+//! paging rows while a commit runs.
+//!
+//! [`Transport`]: crate::altegio::Transport
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use crate::altegio::AltegioClient;
+use crate::cancel::CancelToken;
+use crate::contact::PhonebookContact;
+use crate::error::Result;
+use crate::export::{ContactToWrite, ExportPlan, ExportRow, ExportSummary};
+use crate::import::{
+    self, CommitFailed, CommitOptions, ImportPlan, ImportReport, PreviewOptions, PreviewRow,
+    Summary,
+};
+use crate::phone::Region;
+use crate::rights::{Action, Rights};
+use crate::store::{Client, ClientIndex, Store};
+use crate::sync::{self, RefreshMode};
+
+/// Clients per bulk request to Altegio, whatever the local batch size: a bigger request
+/// risks the server's timeout, and an answer lost for a big batch means a big lookup.
+pub const ALTEGIO_BATCH_MAX: usize = 100;
+
+/// Which long job a progress report belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum ProgressStage {
+    /// The shell reading the device phonebook (reported to the core by the shell).
+    Reading,
+    /// Bringing the local mirror of the salon's Altegio base up to date.
+    Refreshing,
+    /// Matching the phonebook against the client database (building the preview).
+    Matching,
+    /// Writing the selected contacts as clients.
+    Importing,
+    /// The shell writing clients into the device phonebook.
+    Writing,
+}
+
+/// A progress listener: `(stage, done, total)`; `total` is 0 while unknown.
+pub type Progress<'a> = &'a mut dyn FnMut(ProgressStage, u64, u64);
+
+/// A signed-in user's connection to one Altegio location: the API client, and the local
+/// file holding its mirror and import journal. Tokens live in the client, in memory only.
+#[derive(Debug)]
+pub struct Altegio {
+    pub store: Arc<Store>,
+    pub api: AltegioClient,
+    pub region: Region,
+}
+
+/// What the server (or, locally, the caller) says about the user and the location.
+pub type Context = sync::RemoteContext;
+
+/// Where a session's clients live.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// The embedded database; rights are the signed-in user's, as the caller knows them.
+    Local {
+        store: Arc<Store>,
+        rights: Rights,
+        region: Region,
+    },
+    /// The salon's Altegio location; rights and the surname setting come from the server.
+    Altegio(Arc<Altegio>),
+}
+
+impl Target {
+    pub fn region(&self) -> Region {
+        match self {
+            Target::Local { region, .. } => *region,
+            Target::Altegio(a) => a.region,
+        }
+    }
+
+    /// The user's rights and the location's surname setting, merged with the shell's own
+    /// setting: the surname is hidden when either the location or the shell hides it.
+    pub fn context(&self, shell_hides_surname: bool) -> Result<Context> {
+        let mut context = match self {
+            Target::Local { rights, .. } => Context {
+                rights: rights.clone(),
+                last_name_hidden: false,
+            },
+            Target::Altegio(a) => sync::connect(&a.api)?,
+        };
+        context.last_name_hidden |= shell_hides_surname;
+        Ok(context)
+    }
+
+    /// Clients per commit batch: the caller's choice, capped for Altegio's bulk endpoint.
+    pub fn batch_size(&self, requested: usize) -> usize {
+        let requested = requested.max(1);
+        match self {
+            Target::Local { .. } => requested,
+            Target::Altegio(_) => requested.min(ALTEGIO_BATCH_MAX),
+        }
+    }
+
+    /// The phone index to match a phonebook against. For Altegio the mirror is first brought
+    /// up to date with the clients added since the last look.
+    fn match_index(&self, progress: Progress, cancel: &CancelToken) -> Result<Arc<ClientIndex>> {
+        match self {
+            Target::Local { store, .. } => store.client_index(),
+            Target::Altegio(a) => {
+                refresh(a, RefreshMode::NewOnly, progress, cancel)?;
+                Ok(Arc::new(a.store.mirror_index(a.api.location_id())?))
+            }
+        }
+    }
+
+    /// Every client, for export and listing. For Altegio after a full refresh, so clients
+    /// deleted on the server are not offered.
+    pub fn clients(&self, progress: Progress, cancel: &CancelToken) -> Result<Vec<Client>> {
+        match self {
+            Target::Local { store, .. } => store.clients(),
+            Target::Altegio(a) => {
+                refresh(a, RefreshMode::Full, progress, cancel)?;
+                a.store.mirror_clients(a.api.location_id())
+            }
+        }
+    }
+
+    /// Where export links (client → device contact) are kept. Only local clients have them:
+    /// the links table keys local client ids, and a remote client is recognised on the
+    /// device by its number instead.
+    fn link_store(&self) -> Option<&Store> {
+        match self {
+            Target::Local { store, .. } => Some(store),
+            Target::Altegio(_) => None,
+        }
+    }
+
+    fn commit(
+        &self,
+        job: import::CommitJob,
+        batch_size: usize,
+        progress: &mut dyn FnMut(u64, u64),
+        cancel: &CancelToken,
+    ) -> std::result::Result<ImportReport, Box<CommitFailed>> {
+        let options = CommitOptions {
+            batch_size: self.batch_size(batch_size),
+        };
+        match self {
+            Target::Local { store, .. } => {
+                import::run_commit(store, job, options, progress, cancel.flag())
+            }
+            Target::Altegio(a) => {
+                a.api.reset_cancel();
+                sync::commit_remote(
+                    &a.store,
+                    &a.api,
+                    a.region,
+                    job,
+                    options.batch_size,
+                    progress,
+                    cancel.flag(),
+                )
+            }
+        }
+    }
+}
+
+/// Refreshes the mirror, reporting pages as [`ProgressStage::Refreshing`], and stops between
+/// pages once `cancel` is set.
+pub fn refresh(
+    a: &Altegio,
+    mode: RefreshMode,
+    progress: Progress,
+    cancel: &CancelToken,
+) -> Result<sync::RefreshReport> {
+    cancel.check()?;
+    a.api.reset_cancel();
+    let mut cancelled = false;
+    let report = sync::refresh_mirror(&a.store, &a.api, a.region, mode, &mut |done, total| {
+        progress(ProgressStage::Refreshing, done, total);
+        if cancel.is_cancelled() && !cancelled {
+            cancelled = true;
+            a.api.cancel();
+        }
+    });
+    cancel.check()?;
+    report
+}
+
+/// Settings the shell or the command line chooses.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    /// The shell hides surnames (the location may hide them too; either one hides them).
+    pub last_name_hidden: bool,
+    /// Clients per transaction (capped for Altegio).
+    pub batch_size: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            last_name_hidden: false,
+            batch_size: CommitOptions::default().batch_size,
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic inside a method cannot leave a plan half-updated in a way that matters more
+    // than losing the session, so keep serving it.
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Numbers contacts by their position, for callers without numbering of their own.
+pub fn numbered(contacts: Vec<PhonebookContact>) -> Vec<(u64, PhonebookContact)> {
+    contacts
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| (i as u64, c))
+        .collect()
+}
+
+/// The import screen's data: preview rows, selection, number choices and the commit.
+#[derive(Debug)]
+pub struct ImportSession {
+    target: Target,
+    plan: Mutex<ImportPlan>,
+    batch_size: usize,
+    /// One commit at a time per session.
+    committing: Mutex<()>,
+}
+
+impl ImportSession {
+    /// Builds the preview of `contacts` (numbered, ascending) against the target. Refuses
+    /// without the import right before looking at any contact. `context` is the one the
+    /// caller already fetched (a screen asks before reading the phonebook), else it is asked.
+    pub fn open(
+        target: Target,
+        contacts: Vec<(u64, PhonebookContact)>,
+        settings: Settings,
+        context: Option<Context>,
+        progress: Progress,
+        cancel: &CancelToken,
+    ) -> Result<ImportSession> {
+        let context = match context {
+            Some(c) => c,
+            None => target.context(settings.last_name_hidden)?,
+        };
+        context.rights.check(Action::Import)?;
+        cancel.check()?;
+        let index = target.match_index(progress, cancel)?;
+        let options = PreviewOptions {
+            region: target.region(),
+            last_name_hidden: context.last_name_hidden || settings.last_name_hidden,
+        };
+        let plan = ImportPlan::build_owned_numbered(
+            contacts,
+            &index,
+            options,
+            &mut |done, total| progress(ProgressStage::Matching, done, total),
+            cancel,
+        )?;
+        Ok(ImportSession {
+            batch_size: target.batch_size(settings.batch_size),
+            target,
+            plan: Mutex::new(plan),
+            committing: Mutex::new(()),
+        })
+    }
+
+    pub fn target(&self) -> &Target {
+        &self.target
+    }
+
+    /// The plan, for reads and selection changes the session does not wrap (the CLI's
+    /// `--select` and `--number`, its JSON output). Do not hold it across a commit.
+    pub fn plan(&self) -> MutexGuard<'_, ImportPlan> {
+        lock(&self.plan)
+    }
+
+    pub fn row_count(&self) -> u64 {
+        lock(&self.plan).len() as u64
+    }
+
+    pub fn rows(&self, offset: u64, limit: u64) -> Vec<PreviewRow> {
+        lock(&self.plan).page(offset, limit).to_vec()
+    }
+
+    pub fn rows_at(&self, indexes: &[u64]) -> Result<Vec<PreviewRow>> {
+        let plan = lock(&self.plan);
+        indexes.iter().map(|&i| Ok(plan.row(i)?.clone())).collect()
+    }
+
+    pub fn filter(&self, query: &str) -> Vec<u64> {
+        lock(&self.plan).filter(query)
+    }
+
+    pub fn summary(&self) -> Summary {
+        lock(&self.plan).summary()
+    }
+
+    pub fn select_all(&self) -> u64 {
+        lock(&self.plan).select_all()
+    }
+
+    pub fn select_none(&self) {
+        lock(&self.plan).select_none()
+    }
+
+    pub fn toggle(&self, index: u64) -> Result<bool> {
+        lock(&self.plan).toggle(index)
+    }
+
+    pub fn set_selected(&self, index: u64, selected: bool) -> Result<()> {
+        lock(&self.plan).set_selected(index, selected)
+    }
+
+    pub fn choose_number(&self, index: u64, phone: u32) -> Result<()> {
+        lock(&self.plan).choose_number(index, phone)
+    }
+
+    /// Writes the selected contacts in batches, reporting `(done, total)` after each. After a
+    /// cancel or an error, what was written is recorded in the plan, so committing again
+    /// sends only the rest; nothing is ever created twice.
+    pub fn commit(
+        &self,
+        progress: &mut dyn FnMut(u64, u64),
+        cancel: &CancelToken,
+    ) -> std::result::Result<ImportReport, Box<CommitFailed>> {
+        let _one_at_a_time = lock(&self.committing);
+        let job = lock(&self.plan).prepare_commit();
+        let result = self.target.commit(job, self.batch_size, progress, cancel);
+        let report = match &result {
+            Ok(report) => report,
+            Err(failed) => &failed.partial,
+        };
+        lock(&self.plan).apply_report(report);
+        result
+    }
+}
+
+/// The export screen's data: clients, which are already on the phone, the selection, and
+/// what to write.
+#[derive(Debug)]
+pub struct ExportSession {
+    target: Target,
+    plan: Mutex<ExportPlan>,
+}
+
+impl ExportSession {
+    /// Refuses without all three export rights (naming each missing one). `device_contacts`
+    /// are the contacts already on the device, with their platform ids, so clients already
+    /// there are not written again.
+    pub fn open(
+        target: Target,
+        device_contacts: &[PhonebookContact],
+        settings: Settings,
+        context: Option<Context>,
+        progress: Progress,
+        cancel: &CancelToken,
+    ) -> Result<ExportSession> {
+        let context = match context {
+            Some(c) => c,
+            None => target.context(settings.last_name_hidden)?,
+        };
+        context.rights.check(Action::Export)?;
+        cancel.check()?;
+        let clients = target.clients(progress, cancel)?;
+        let linked = match target.link_store() {
+            Some(store) => {
+                let present: HashSet<String> = device_contacts
+                    .iter()
+                    .map(|c| c.platform_id.clone())
+                    .filter(|id| !id.is_empty())
+                    .collect();
+                store.linked_clients(&present)?
+            }
+            None => HashSet::new(),
+        };
+        let plan = ExportPlan::build(
+            &context.rights,
+            clients,
+            device_contacts,
+            &linked,
+            target.region(),
+            context.last_name_hidden || settings.last_name_hidden,
+        )?;
+        Ok(ExportSession {
+            target,
+            plan: Mutex::new(plan),
+        })
+    }
+
+    pub fn plan(&self) -> MutexGuard<'_, ExportPlan> {
+        lock(&self.plan)
+    }
+
+    pub fn row_count(&self) -> u64 {
+        lock(&self.plan).rows().len() as u64
+    }
+
+    pub fn rows(&self, offset: u64, limit: u64) -> Vec<ExportRow> {
+        lock(&self.plan).page(offset, limit).to_vec()
+    }
+
+    pub fn rows_for(&self, client_ids: &[i64]) -> Result<Vec<ExportRow>> {
+        lock(&self.plan).rows_for(client_ids)
+    }
+
+    pub fn filter(&self, query: &str) -> Vec<i64> {
+        lock(&self.plan).filter(query)
+    }
+
+    pub fn summary(&self) -> ExportSummary {
+        lock(&self.plan).summary()
+    }
+
+    pub fn select_all(&self) -> u64 {
+        lock(&self.plan).select_all()
+    }
+
+    pub fn select_none(&self) {
+        lock(&self.plan).select_none()
+    }
+
+    pub fn toggle(&self, client_id: i64) -> Result<bool> {
+        lock(&self.plan).toggle(client_id)
+    }
+
+    pub fn set_selected(&self, client_id: i64, selected: bool) -> Result<()> {
+        lock(&self.plan).set_selected(client_id, selected)
+    }
+
+    pub fn contacts_to_write(&self) -> Vec<ContactToWrite> {
+        lock(&self.plan).contacts_to_write()
+    }
+
+    /// Records what the shell wrote (client id, the id the platform gave the contact), so
+    /// exporting again writes nothing new: locally as links, and in the plan either way.
+    pub fn confirm_written(&self, written: &[(i64, String)]) -> Result<()> {
+        if let Some(store) = self.target.link_store() {
+            store.link_to_phonebook(written)?;
+        }
+        lock(&self.plan).mark_written(&written.iter().map(|(id, _)| *id).collect());
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contact::RawPhone;
+    use crate::error::Error;
+    use crate::phone::PhoneLabel;
+
+    fn contact(given: &str, number: &str) -> PhonebookContact {
+        PhonebookContact {
+            given_name: Some(given.to_string()),
+            phones: vec![RawPhone {
+                number: number.to_string(),
+                label: PhoneLabel::Mobile,
+            }],
+            ..Default::default()
+        }
+    }
+
+    fn local(rights: Rights) -> Target {
+        Target::Local {
+            store: Arc::new(Store::open_in_memory().unwrap()),
+            rights,
+            region: Region::default(),
+        }
+    }
+
+    fn open(target: Target, contacts: Vec<PhonebookContact>) -> Result<ImportSession> {
+        ImportSession::open(
+            target,
+            numbered(contacts),
+            Settings::default(),
+            None,
+            &mut |_, _, _| {},
+            &CancelToken::new(),
+        )
+    }
+
+    #[test]
+    fn import_then_reimport_creates_nothing_twice() {
+        let target = local(Rights::full());
+        let contacts = vec![
+            contact("Anna", "+7 916 123-45-67"),
+            contact("Boris", "8 903 000 11 22"),
+        ];
+        let s = open(target.clone(), contacts.clone()).unwrap();
+        assert_eq!(s.select_all(), 2);
+        let report = s.commit(&mut |_, _| {}, &CancelToken::new()).unwrap();
+        assert_eq!(report.created.len(), 2);
+        assert_eq!(
+            s.summary().selected,
+            0,
+            "committed contacts leave the selection"
+        );
+        let again = open(target, contacts).unwrap();
+        assert_eq!(again.summary().existing_client, 2);
+        assert_eq!(again.select_all(), 0);
+    }
+
+    #[test]
+    fn a_cancelled_token_stops_before_matching_and_commit_resumes_the_rest() {
+        let cancel = CancelToken::new();
+        cancel.cancel();
+        let err = ImportSession::open(
+            local(Rights::full()),
+            numbered(vec![contact("Anna", "+79161234567")]),
+            Settings::default(),
+            None,
+            &mut |_, _, _| {},
+            &cancel,
+        )
+        .unwrap_err();
+        assert!(matches!(err, Error::Cancelled));
+
+        let contacts: Vec<_> = (0..7)
+            .map(|i| contact(&format!("C{i}"), &format!("+7916123450{i}")))
+            .collect();
+        let s = ImportSession::open(
+            local(Rights::full()),
+            numbered(contacts),
+            Settings {
+                batch_size: 2,
+                ..Settings::default()
+            },
+            None,
+            &mut |_, _, _| {},
+            &CancelToken::new(),
+        )
+        .unwrap();
+        s.select_all();
+        let stop = CancelToken::new();
+        let report = s
+            .commit(
+                &mut |done, _| {
+                    if done >= 2 {
+                        stop.cancel();
+                    }
+                },
+                &stop,
+            )
+            .unwrap();
+        assert!(report.cancelled);
+        assert_eq!(report.created.len(), 2, "whole batches only");
+        let rest = s.commit(&mut |_, _| {}, &CancelToken::new()).unwrap();
+        assert_eq!(rest.created.len(), 5);
+        assert_eq!(s.summary().existing_client, 7);
+    }
+
+    #[test]
+    fn import_refuses_without_the_right_and_export_names_each_missing_right() {
+        let err = open(local(Rights::none()), vec![contact("Anna", "+79161234567")]).unwrap_err();
+        assert!(matches!(err, Error::MissingRights(ref m) if m.action == Action::Import));
+        let err = ExportSession::open(
+            local(Rights::none()),
+            &[],
+            Settings::default(),
+            None,
+            &mut |_, _, _| {},
+            &CancelToken::new(),
+        )
+        .unwrap_err();
+        match err {
+            Error::MissingRights(m) => assert_eq!(m.missing.len(), 3),
+            other => panic!("expected missing rights, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn export_links_make_a_second_export_write_nothing() {
+        let target = local(Rights::full());
+        let s = open(target.clone(), vec![contact("Anna", "+79161234567")]).unwrap();
+        s.select_all();
+        s.commit(&mut |_, _| {}, &CancelToken::new()).unwrap();
+        let export = |device: &[PhonebookContact]| {
+            ExportSession::open(
+                target.clone(),
+                device,
+                Settings::default(),
+                None,
+                &mut |_, _, _| {},
+                &CancelToken::new(),
+            )
+            .unwrap()
+        };
+        let first = export(&[]);
+        assert_eq!(first.select_all(), 1);
+        let written: Vec<(i64, String)> = first
+            .contacts_to_write()
+            .iter()
+            .map(|c| (c.client_id, "device-1".to_string()))
+            .collect();
+        first.confirm_written(&written).unwrap();
+        // The device card carries no number at all: the link alone recognises it.
+        let device = vec![PhonebookContact {
+            platform_id: "device-1".into(),
+            given_name: Some("Anna".into()),
+            ..Default::default()
+        }];
+        let second = export(&device);
+        assert_eq!(second.summary().in_phonebook, 1);
+        assert_eq!(second.select_all(), 0);
+    }
+
+    #[test]
+    fn local_batches_follow_the_caller_and_never_reach_zero() {
+        let local = local(Rights::full());
+        assert_eq!(local.batch_size(500), 500);
+        assert_eq!(local.batch_size(0), 1);
+    }
+}

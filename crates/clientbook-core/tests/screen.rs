@@ -1,0 +1,475 @@
+//! Every transition of the import and export screens, driven as a shell drives them.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use clientbook_core::contact::{PhonebookContact, RawPhone};
+use clientbook_core::permission::{ContactsPermission as P, PermissionAction};
+use clientbook_core::phone::{PhoneLabel, Region};
+use clientbook_core::rights::{Right, Rights};
+use clientbook_core::screen::{
+    ExportScreen, ExportScreenState, FailureKind, ImportScreen, ImportScreenState, ScreenObserver,
+    ScreenPhase as Phase,
+};
+use clientbook_core::session::{ProgressStage, Settings, Target};
+use clientbook_core::store::Store;
+
+fn contact(given: &str, numbers: &[&str]) -> PhonebookContact {
+    PhonebookContact {
+        platform_id: format!("device-{given}"),
+        given_name: Some(given.to_string()),
+        phones: numbers
+            .iter()
+            .map(|n| RawPhone {
+                number: n.to_string(),
+                label: PhoneLabel::Mobile,
+            })
+            .collect(),
+        ..Default::default()
+    }
+}
+
+fn phonebook() -> Vec<PhonebookContact> {
+    vec![
+        contact("Anna", &["+7 916 123-45-67"]),
+        contact("Boris", &["8 903 000-11-22", "+7 495 123-45-67"]),
+        contact("Anna again", &["+79161234567"]),
+        contact("Nobody", &["12"]),
+        contact("Vera", &["+7 926 555-44-33"]),
+    ]
+}
+
+fn target(rights: Rights) -> (Target, Arc<Store>) {
+    let store = Arc::new(Store::open_in_memory().unwrap());
+    (
+        Target::Local {
+            store: store.clone(),
+            rights,
+            region: Region::default(),
+        },
+        store,
+    )
+}
+
+/// Every state the observer was told, in order.
+#[derive(Clone)]
+struct Seen(Arc<Mutex<Vec<ImportScreenState>>>);
+
+impl ScreenObserver<ImportScreenState> for Seen {
+    fn changed(&self, state: &ImportScreenState) {
+        self.0.lock().unwrap().push(state.clone());
+    }
+}
+
+fn import_screen(target: Target, settings: Settings) -> (ImportScreen, Seen) {
+    let seen = Seen(Arc::new(Mutex::new(Vec::new())));
+    (
+        ImportScreen::new(target, settings, Some(Box::new(seen.clone()))),
+        seen,
+    )
+}
+
+fn listed(screen: &ImportScreen, contacts: Vec<PhonebookContact>) -> ImportScreenState {
+    assert_eq!(
+        screen.permission_changed(P::AndroidGranted).phase,
+        Phase::Reading
+    );
+    assert!(screen.reading_progress(contacts.len() as u64));
+    screen.contacts_read(contacts)
+}
+
+#[test]
+fn permission_states_lead_to_the_right_step_and_back_from_settings() {
+    let (t, _) = target(Rights::full());
+    let (screen, _) = import_screen(t, Settings::default());
+    assert_eq!(screen.state().phase, Phase::Start);
+    assert!(!screen.state().actions.import_selected);
+
+    let s = screen.permission_changed(P::AndroidDenied);
+    assert_eq!(s.phase, Phase::NeedsPermission);
+    assert_eq!(
+        s.permission.unwrap().action,
+        PermissionAction::RequestPermission
+    );
+
+    let s = screen.permission_changed(P::AndroidPermanentlyDenied);
+    assert_eq!(s.phase, Phase::NeedsPermission);
+    assert_eq!(s.permission.unwrap().action, PermissionAction::OpenSettings);
+
+    // Back from Settings with access granted: straight to reading.
+    let s = screen.permission_changed(P::AndroidGranted);
+    assert_eq!(s.phase, Phase::Reading);
+    assert!(s.actions.cancel);
+    assert_eq!(s.progress.unwrap().stage, ProgressStage::Reading);
+}
+
+#[test]
+fn ios_limited_access_lists_with_the_note_and_an_empty_share_says_how_to_share() {
+    let (t, _) = target(Rights::full());
+    let (screen, _) = import_screen(t, Settings::default());
+    assert_eq!(
+        screen.permission_changed(P::IosLimited).phase,
+        Phase::Reading
+    );
+    let s = screen.contacts_read(Vec::new());
+    assert_eq!(s.phase, Phase::Empty);
+    assert!(s.message.unwrap().contains("Choose more contacts"));
+    assert_eq!(
+        s.permission.unwrap().action,
+        PermissionAction::ProceedLimited
+    );
+    // The user shared more and came back: same permission, nothing to redo.
+    assert_eq!(screen.permission_changed(P::IosLimited).phase, Phase::Empty);
+    // Full access granted in Settings: read again.
+    assert_eq!(
+        screen.permission_changed(P::IosAuthorized).phase,
+        Phase::Reading
+    );
+    let s = screen.contacts_read(phonebook());
+    assert_eq!(s.phase, Phase::List);
+    assert!(s.permission.is_none());
+}
+
+#[test]
+fn without_the_client_database_right_the_screen_names_it_and_shows_no_list() {
+    let (t, _) = target(Rights::none());
+    let (screen, _) = import_screen(t, Settings::default());
+    let s = screen.permission_changed(P::AndroidGranted);
+    assert_eq!(s.phase, Phase::RightsMissing);
+    assert_eq!(s.missing_rights, vec![Right::ClientDatabaseAccess]);
+    let message = s.message.unwrap();
+    assert!(
+        message.contains("Settings > System settings > Users"),
+        "{message}"
+    );
+    assert_eq!(s.row_count, 0);
+    assert!(!s.actions.select_all && !s.actions.retry);
+    // Contacts arriving anyway are not matched.
+    assert_eq!(
+        screen.contacts_read(phonebook()).phase,
+        Phase::RightsMissing
+    );
+}
+
+#[test]
+fn the_list_counts_selects_chooses_and_imports_then_reimport_creates_nothing() {
+    let (t, _) = target(Rights::full());
+    let (screen, seen) = import_screen(t.clone(), Settings::default());
+    let s = listed(&screen, phonebook());
+    assert_eq!(s.phase, Phase::List);
+    assert_eq!(s.row_count, 5);
+    assert_eq!(s.importable, 3, "Anna, Boris (needs a choice), Vera");
+    assert_eq!(s.selected, 0);
+    assert!(s.actions.select_all && !s.actions.select_none && !s.actions.import_selected);
+    assert!(seen
+        .0
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|st| st.phase == Phase::Matching));
+
+    // A row that cannot be imported is not ticked, and the message says why.
+    let s = screen.toggle(2);
+    assert_eq!(s.selected, 0);
+    assert!(s.message.unwrap().contains("cannot be imported"));
+
+    // Boris has two numbers: choose the second, then change the choice again.
+    let s = screen.choose_number(1, 1);
+    assert!(s.actions.choose_number && s.message.is_none());
+    assert_eq!(screen.rows(1, 1)[0].chosen_phone, Some(1));
+    screen.choose_number(1, 0);
+    assert_eq!(screen.rows(1, 1)[0].chosen_phone, Some(0));
+
+    let s = screen.select_all();
+    assert_eq!(s.selected, 3);
+    assert!(s.actions.import_selected && s.actions.select_none && !s.actions.select_all);
+
+    let s = screen.commit();
+    assert_eq!(s.phase, Phase::Result);
+    let report = s.report.clone().unwrap();
+    assert_eq!(report.created.len(), 3);
+    assert!(!report.cancelled);
+    assert!(s.actions.back_to_list && !s.actions.retry);
+    let commits: Vec<_> = seen
+        .0
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|st| st.phase == Phase::Committing)
+        .filter_map(|st| st.progress)
+        .collect();
+    assert!(commits.iter().all(|p| p.stage == ProgressStage::Importing));
+    assert_eq!(commits.last().map(|p| (p.done, p.total)), Some((3, 3)));
+
+    let s = screen.back_to_list();
+    assert_eq!(s.phase, Phase::List);
+    assert_eq!(s.already_clients, 3);
+    assert_eq!(s.selected, 0);
+
+    // A new screen on the same database: everyone is already a client.
+    let (again, _) = import_screen(t, Settings::default());
+    let s = listed(&again, phonebook());
+    assert_eq!(s.importable, 0);
+    assert_eq!(again.select_all().selected, 0);
+    assert_eq!(
+        again.commit().phase,
+        Phase::List,
+        "nothing selected: nothing to commit"
+    );
+}
+
+#[test]
+fn search_pages_only_the_matching_rows() {
+    let (t, _) = target(Rights::full());
+    let (screen, _) = import_screen(t, Settings::default());
+    listed(&screen, phonebook());
+    let s = screen.search("anna".into());
+    assert_eq!(s.visible_count, 2);
+    assert_eq!(s.row_count, 5);
+    let rows = screen.rows(0, 10);
+    assert_eq!(rows.iter().map(|r| r.index).collect::<Vec<_>>(), vec![0, 2]);
+    let s = screen.search("926 555".into());
+    assert_eq!(s.visible_count, 1);
+    assert_eq!(screen.rows(0, 10)[0].index, 4);
+    let before = s.rows_version;
+    let s = screen.search(String::new());
+    assert_eq!(s.visible_count, 5);
+    assert!(s.rows_version > before);
+}
+
+#[test]
+fn cancel_while_reading_stops_the_reader_and_retry_reads_again() {
+    let (t, _) = target(Rights::full());
+    let (screen, _) = import_screen(t, Settings::default());
+    screen.permission_changed(P::AndroidGranted);
+    assert!(screen.reading_progress(100));
+    screen.cancel();
+    assert!(!screen.reading_progress(200), "the reader is told to stop");
+    // A reader that finishes anyway: its contacts are not matched.
+    let s = screen.contacts_read(phonebook());
+    assert_eq!(s.phase, Phase::Failed);
+    assert_eq!(s.failure, Some(FailureKind::Cancelled));
+    assert!(s.actions.retry, "a cancelled load is not a dead end");
+    let s = screen.retry();
+    assert_eq!(s.phase, Phase::Reading);
+    assert_eq!(screen.contacts_read(phonebook()).phase, Phase::List);
+}
+
+#[test]
+fn a_phonebook_that_fails_to_read_can_be_retried() {
+    let (t, _) = target(Rights::full());
+    let (screen, _) = import_screen(t, Settings::default());
+    screen.permission_changed(P::AndroidGranted);
+    let s = screen.reading_failed();
+    assert_eq!(s.failure, Some(FailureKind::Phonebook));
+    assert!(s.message.is_some());
+    assert_eq!(screen.retry().phase, Phase::Reading);
+}
+
+#[test]
+fn cancel_during_matching_returns_promptly_from_another_thread() {
+    let (t, _) = target(Rights::full());
+    let (screen, _) = import_screen(t, Settings::default());
+    let screen = Arc::new(screen);
+    screen.permission_changed(P::AndroidGranted);
+    let contacts: Vec<_> = (0..100_000)
+        .map(|i| contact(&format!("C{i}"), &[&format!("+7 916 {i:07}")]))
+        .collect();
+    let worker = {
+        let screen = screen.clone();
+        std::thread::spawn(move || screen.contacts_read(contacts))
+    };
+    // Wait until matching has visibly started, then cancel.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while screen
+        .state()
+        .progress
+        .is_none_or(|p| p.stage != ProgressStage::Matching || p.done == 0)
+    {
+        assert!(
+            Instant::now() < deadline,
+            "matching never reported progress"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    screen.cancel();
+    let s = worker.join().unwrap();
+    assert_eq!(s.phase, Phase::Failed);
+    assert_eq!(s.failure, Some(FailureKind::Cancelled));
+    assert_eq!(s.row_count, 0, "nothing half-built is shown");
+}
+
+/// Cancels the screen it is attached to once a commit has written `after` clients: the
+/// user tapping Cancel while the progress bar moves.
+struct CancelAfter {
+    after: u64,
+    screen: Arc<std::sync::OnceLock<std::sync::Weak<ImportScreen>>>,
+}
+
+impl ScreenObserver<ImportScreenState> for CancelAfter {
+    fn changed(&self, state: &ImportScreenState) {
+        let writing = state.phase == Phase::Committing;
+        if writing && state.progress.is_some_and(|p| p.done >= self.after) {
+            if let Some(screen) = self.screen.get().and_then(|w| w.upgrade()) {
+                screen.cancel();
+            }
+        }
+    }
+}
+
+#[test]
+fn a_commit_cancelled_midway_shows_what_was_written_and_retry_finishes_the_rest() {
+    let (t, store) = target(Rights::full());
+    let slot = Arc::new(std::sync::OnceLock::new());
+    let screen = Arc::new(ImportScreen::new(
+        t,
+        Settings {
+            batch_size: 2,
+            ..Settings::default()
+        },
+        Some(Box::new(CancelAfter {
+            after: 2,
+            screen: slot.clone(),
+        })),
+    ));
+    slot.set(Arc::downgrade(&screen)).unwrap();
+    let contacts: Vec<_> = (0..9)
+        .map(|i| contact(&format!("C{i}"), &[&format!("+7 916 000-00-0{i}")]))
+        .collect();
+    listed(&screen, contacts);
+    screen.select_all();
+    let s = screen.commit();
+    assert_eq!(s.phase, Phase::Result);
+    let report = s.report.clone().unwrap();
+    assert!(report.cancelled);
+    assert_eq!(
+        report.created.len(),
+        2,
+        "stopped after the first whole batch"
+    );
+    assert_eq!(store.client_count().unwrap(), 2);
+    assert!(s.actions.retry && s.actions.back_to_list);
+    assert_eq!(s.selected, 7, "what is left stays selected");
+
+    // Retry sends only the rest; the observer cancels again after its first batch, so
+    // finish with back-to-list and a plain commit, as a user would after a second cancel.
+    let s = screen.retry();
+    assert_eq!(s.report.clone().unwrap().created.len(), 2);
+    screen.back_to_list();
+    let s = screen.commit();
+    let total: usize = 4 + s.report.unwrap().created.len();
+    assert!(total <= 9);
+    while screen.state().selected > 0 {
+        screen.back_to_list();
+        screen.commit();
+    }
+    assert_eq!(
+        store.client_count().unwrap(),
+        9,
+        "each contact created once"
+    );
+    assert_eq!(screen.state().already_clients, 9);
+}
+
+fn export_screen(target: Target) -> ExportScreen {
+    ExportScreen::new(target, Settings::default(), None)
+}
+
+#[test]
+fn export_names_every_missing_right() {
+    let mut rights = Rights::full();
+    rights.clients_excel_access = false;
+    rights.clients_phones_email_access = false;
+    let (t, _) = target(rights);
+    let s = export_screen(t).permission_changed(P::AndroidGranted);
+    assert_eq!(s.phase, Phase::RightsMissing);
+    assert_eq!(s.missing_rights.len(), 2);
+    let message = s.message.unwrap();
+    assert!(
+        message.contains("Settings > System settings > Users"),
+        "{message}"
+    );
+}
+
+#[test]
+fn export_writes_in_batches_and_a_second_export_writes_nothing() {
+    let (t, _) = target(Rights::full());
+    let (importer, _) = import_screen(t.clone(), Settings::default());
+    listed(&importer, phonebook());
+    importer.select_all();
+    assert_eq!(importer.commit().report.unwrap().created.len(), 3);
+
+    let screen = export_screen(t.clone());
+    assert_eq!(
+        screen.permission_changed(P::AndroidGranted).phase,
+        Phase::Reading
+    );
+    let s = screen.contacts_read(Vec::new());
+    assert_eq!(s.phase, Phase::List);
+    assert_eq!(s.exportable, 3);
+    let s = screen.select_all();
+    assert!(s.actions.export_selected);
+    let to_write = screen.begin_write();
+    assert_eq!(to_write.len(), 3);
+    assert_eq!(screen.state().phase, Phase::Committing);
+    let ids: Vec<(i64, String)> = to_write
+        .iter()
+        .map(|c| (c.client_id, format!("raw-{}", c.client_id)))
+        .collect();
+    assert!(screen.written(ids[..2].to_vec()));
+    assert_eq!(
+        screen.state().progress.map(|p| (p.done, p.total)),
+        Some((2, 3))
+    );
+    assert!(screen.written(ids[2..].to_vec()));
+    let s = screen.write_finished(false);
+    assert_eq!(s.phase, Phase::Result);
+    assert_eq!(s.written, Some(3));
+    assert!(!s.cancelled);
+
+    // The device now holds the written contacts (by id): nothing left to export.
+    let device: Vec<PhonebookContact> = ids
+        .iter()
+        .map(|(_, id)| PhonebookContact {
+            platform_id: id.clone(),
+            ..Default::default()
+        })
+        .collect();
+    let again = export_screen(t);
+    again.permission_changed(P::AndroidGranted);
+    let s = again.contacts_read(device);
+    assert_eq!(s.already_on_phone, 3);
+    assert_eq!(s.exportable, 0);
+    assert!(again.begin_write().is_empty());
+}
+
+#[test]
+fn an_export_cancelled_or_refused_midway_keeps_what_was_written() {
+    let (t, _) = target(Rights::full());
+    let (importer, _) = import_screen(t.clone(), Settings::default());
+    listed(&importer, phonebook());
+    importer.select_all();
+    importer.commit();
+
+    let screen = export_screen(t);
+    screen.permission_changed(P::AndroidGranted);
+    screen.contacts_read(Vec::new());
+    screen.select_all();
+    let to_write = screen.begin_write();
+    assert!(screen.written(vec![(to_write[0].client_id, "raw-a".into())]));
+    // The phonebook refuses the next batch.
+    let s = screen.write_finished(true);
+    assert_eq!(s.phase, Phase::Failed);
+    assert_eq!(s.failure, Some(FailureKind::Phonebook));
+    let s = screen.retry();
+    assert_eq!(s.phase, Phase::List);
+    assert_eq!(s.selected, 2, "only the unwritten ones remain selected");
+    let rest = screen.begin_write();
+    assert_eq!(rest.len(), 2);
+    screen.cancel();
+    assert!(!screen.written(vec![(rest[0].client_id, "raw-b".into())]));
+    let s: ExportScreenState = screen.write_finished(false);
+    assert_eq!(s.phase, Phase::Result);
+    assert!(s.cancelled);
+    assert_eq!(s.written, Some(1));
+}
