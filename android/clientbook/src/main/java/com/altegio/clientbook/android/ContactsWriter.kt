@@ -61,14 +61,16 @@ class ContactsWriter(
     private class Row(val mimetype: String, val values: List<Pair<String, Any?>>)
 
     /**
-     * Writes [contacts] in calls of at most [MAX_OPS_PER_CALL] operations, checking
-     * [isCancelled] between calls and reporting (written, total) after each.
+     * Writes [contacts] in calls of at most [MAX_OPS_PER_CALL] operations. After each call,
+     * [onWritten] gets the contacts that call wrote (for the core's `ExportScreen.written`) and
+     * [onProgress] (written, total); [isCancelled] is checked before each call.
      */
     @WorkerThread
     fun write(
         contacts: List<ContactToWrite>,
         isCancelled: () -> Boolean = { false },
         onProgress: (done: Int, total: Int) -> Unit = { _, _ -> },
+        onWritten: (List<WrittenContact>) -> Unit = {},
     ): Result {
         val written = ArrayList<WrittenContact>(contacts.size)
         onProgress(0, contacts.size)
@@ -79,7 +81,14 @@ class ContactsWriter(
             val rows = contacts.map { rowsOf(it.contact, target) }
             for (batch in batches(contacts.indices.toList(), rows)) {
                 if (isCancelled()) return Result(written, cancelled = true, failure = null)
-                apply(batch.map { contacts[it] }, batch.map { rows[it] }, target, written)
+                val before = written.size
+                try {
+                    apply(batch.map { contacts[it] }, batch.map { rows[it] }, target, written)
+                } finally {
+                    // Also what part of a split call or of a contact in parts wrote before
+                    // a failure: it is in the phonebook.
+                    if (written.size > before) onWritten(written.subList(before, written.size).toList())
+                }
                 onProgress(written.size, contacts.size)
             }
         } catch (e: Exception) {

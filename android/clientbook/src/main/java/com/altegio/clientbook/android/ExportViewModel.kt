@@ -7,251 +7,244 @@ import androidx.lifecycle.ViewModelProvider
 import androidx.lifecycle.viewModelScope
 import androidx.lifecycle.viewmodel.initializer
 import androidx.lifecycle.viewmodel.viewModelFactory
+import com.altegio.clientbook.AltegioConnection
 import com.altegio.clientbook.ClientDatabase
-import com.altegio.clientbook.ClientbookException
-import com.altegio.clientbook.ExportSession
+import com.altegio.clientbook.ExportScreen
+import com.altegio.clientbook.ExportScreenObserver
 import com.altegio.clientbook.LocationSettings
-import com.altegio.clientbook.checkRights
-import com.altegio.clientbook.contactsPermissionAdvice
-import com.altegio.clientbook.core.Action
 import com.altegio.clientbook.core.ContactsPermission
+import com.altegio.clientbook.core.ExportActions
 import com.altegio.clientbook.core.ExportRow
+import com.altegio.clientbook.core.ExportScreenState
 import com.altegio.clientbook.core.ExportSummary
-import com.altegio.clientbook.core.PermissionAction
+import com.altegio.clientbook.core.FailureKind
 import com.altegio.clientbook.core.Rights
-import kotlinx.coroutines.CancellationException
+import com.altegio.clientbook.core.ScreenPhase
 import kotlinx.coroutines.Dispatchers
-import kotlinx.coroutines.Job
-import kotlinx.coroutines.NonCancellable
-import kotlinx.coroutines.ensureActive
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
-import kotlinx.coroutines.flow.update
-import kotlinx.coroutines.isActive
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 
-/** Where the export screen is. */
-enum class ExportPhase { IDLE, READING, READY, WRITING, DONE }
-
-/** What the last "save to phonebook" did. */
-data class ExportOutcome(val written: Int, val cancelled: Boolean)
-
-/** Everything the export screen draws; rows are paged with [ExportViewModel.rows]. */
-data class ExportUiState(
-    val phase: ExportPhase = ExportPhase.IDLE,
-    val progress: JobProgress? = null,
-    val summary: ExportSummary? = null,
-    val rowCount: ULong = 0uL,
-    val rowsVersion: Long = 0,
-    val outcome: ExportOutcome? = null,
-    val problem: Problem? = null,
-)
-
 /**
- * The export screen ("save clients to the phonebook"): reads the phonebook so the core can
- * tell which clients are already there, opens an [ExportSession], writes what the core says
- * to write with [ContactsWriter] and reports the new contact ids back with
- * `confirmWritten`, so exporting again writes nothing twice.
+ * The export screen ("Save to phonebook") as an adapter of the core's [ExportScreen]: the
+ * core owns the state and every transition; this class publishes the core's
+ * [ExportScreenState] as [state], runs each core call on one background thread, and performs
+ * the two effects the core asks of the shell: reading the phonebook when the phase is
+ * [ScreenPhase.READING] (so clients already there are recognised), and writing the contacts
+ * [ExportScreen.beginWrite] hands out, reporting each written batch back
+ * ([ExportScreen.written]) so exporting again writes nothing twice.
+ *
+ * Every exception of a core call is caught, a Rust panic (uniffi's `InternalException`)
+ * included: the screen then shows [ScreenPhase.FAILED] with [FailureKind.INTERNAL] and a retry
+ * on a fresh core screen, so the phase never stays stuck at COMMITTING.
  */
-class ExportViewModel(
+class ExportViewModel internal constructor(
     private val reader: ContactsReader,
     private val writer: ContactsWriter,
-    private val database: ClientDatabase,
-    private val rights: Rights,
-    private val settings: LocationSettings,
+    private val open: (ExportScreenObserver) -> ExportScreen,
 ) : ViewModel() {
 
-    private val _state = MutableStateFlow(ExportUiState())
-    val state: StateFlow<ExportUiState> = _state.asStateFlow()
+    private val worker = ScreenWorker("clientbook-export")
 
-    @Volatile private var session: ExportSession? = null
-    private var permission: ContactsPermission = ContactsPermission.ANDROID_DENIED
-    private var loadJob: Job? = null
-    private var writeJob: Job? = null
-    @Volatile private var cancelWrite = false
+    private val observer = object : ExportScreenObserver {
+        override fun onState(state: ExportScreenState) {
+            _state.value = state
+        }
+    }
+
+    @Volatile private var screen: ExportScreen? = null
+    @Volatile private var shellFailure = false
+    @Volatile private var permission: ContactsPermission = ContactsPermission.ANDROID_DENIED
+
+    private val _state = MutableStateFlow(openScreen())
+
+    /** What the screen draws. Rows are paged with [rows] and paged again when `rowsVersion` changes. */
+    val state: StateFlow<ExportScreenState> = _state.asStateFlow()
 
     /**
-     * A write must confirm what it wrote even if the screen goes away mid-way, so while one
-     * runs, onCleared leaves closing the session to it. Guarded by [lock].
+     * The contacts permission as Android reports it now ([ContactsPermissionState.current] with
+     * [ContactsPermissionState.EXPORT]). Call when the screen opens and on every return.
      */
-    private val lock = Any()
-    private var writing = false
-    private var cleared = false
-
-    /**
-     * Reads the phonebook and builds the export list. [permission] comes from
-     * [ContactsPermissionState.current] with [ContactsPermissionState.EXPORT].
-     */
-    fun load(permission: ContactsPermission) {
-        if (loadJob?.isCompleted == false || writeJob?.isCompleted == false) return
+    fun onPermission(permission: ContactsPermission) {
         this.permission = permission
-        val advice = contactsPermissionAdvice(permission)
-        if (advice.action != PermissionAction.PROCEED && advice.action != PermissionAction.PROCEED_LIMITED) {
-            _state.value = ExportUiState(problem = Problem.Permission(advice))
-            return
-        }
-        loadJob = viewModelScope.launch {
-            try {
-                checkRights(rights, Action.EXPORT)
-                _state.value = ExportUiState(
-                    phase = ExportPhase.READING,
-                    progress = JobProgress(Stage.READING_PHONEBOOK, 0uL, 0uL),
-                )
-                val deviceContacts = withContext(Dispatchers.IO) {
-                    reader.readAll { done, total ->
-                        ensureActive()
-                        _state.update {
-                            it.copy(progress = JobProgress(Stage.READING_PHONEBOOK, done.toULong(), total.toULong()))
-                        }
-                    }
-                }
-                val opened = withContext(Dispatchers.IO + NonCancellable) {
-                    ExportSession(database, deviceContacts, rights, permission, settings)
-                }
-                if (!isActive) {
-                    opened.close()
-                    return@launch
-                }
-                session?.close()
-                session = opened
-                _state.update {
-                    it.copy(
-                        phase = ExportPhase.READY,
-                        progress = null,
-                        summary = opened.summary(),
-                        rowCount = opened.rowCount(),
-                        rowsVersion = it.rowsVersion + 1,
-                    )
-                }
-            } catch (e: ClientbookException) {
-                _state.update { it.copy(phase = ExportPhase.IDLE, progress = null, problem = e.toProblem(permission)) }
-            } catch (e: CancellationException) {
-                throw e
-            } catch (e: Exception) {
-                _state.update { it.copy(phase = ExportPhase.IDLE, progress = null, problem = phonebookProblem(e, writing = false)) }
-            }
-        }
+        call { it.permissionChanged(permission) }
     }
 
-    /** Rows `offset until offset + limit` (fewer at the end); off the main thread. */
-    suspend fun rows(offset: ULong, limit: ULong): List<ExportRow> {
-        val s = session ?: return emptyList()
-        return withContext(Dispatchers.Default) { s.rows(offset, limit) }
-    }
+    fun search(query: String) = call { it.search(query) }
 
-    fun selectAll() = edit { it.selectAll() }
+    fun selectAll() = call { it.selectAll() }
 
-    fun selectNone() = edit { it.selectNone() }
+    fun selectNone() = call { it.selectNone() }
 
-    /** A client already in the phonebook cannot be selected; the core says so as a [Problem.CoreMessage]. */
-    fun toggle(clientId: Long) = edit { it.toggle(clientId) }
+    fun toggle(clientId: Long) = call { it.toggle(clientId) }
 
-    /**
-     * Writes the selected clients to the phonebook and confirms them to the core. A cancel or
-     * a failure part-way still confirms every contact already written.
-     */
-    fun export() {
-        val s = session ?: return
-        if (writeJob?.isCompleted == false || loadJob?.isCompleted == false) return
-        synchronized(lock) {
-            if (cleared) return
-            writing = true
-        }
-        cancelWrite = false
-        _state.update {
-            it.copy(phase = ExportPhase.WRITING, progress = JobProgress(Stage.WRITING_PHONEBOOK, 0uL, 0uL), problem = null)
-        }
-        writeJob = viewModelScope.launch {
-            val (result, confirmError) = withContext(Dispatchers.IO + NonCancellable) {
-                try {
-                    val result = writer.write(s.contactsToWrite(), isCancelled = { cancelWrite }) { done, total ->
-                        _state.update {
-                            it.copy(progress = JobProgress(Stage.WRITING_PHONEBOOK, done.toULong(), total.toULong()))
-                        }
-                    }
-                    val confirmError = try {
-                        s.confirmWritten(result.written)
-                        null
-                    } catch (e: ClientbookException) {
-                        e
-                    }
-                    result to confirmError
-                } finally {
-                    synchronized(lock) {
-                        writing = false
-                        if (cleared) s.close()
-                    }
-                }
-            }
-            if (!isActive) return@launch
-            val problem = confirmError?.toProblem(permission)
-                ?: result.failure?.let { phonebookProblem(it, writing = true) }
-            _state.update {
-                it.copy(
-                    phase = ExportPhase.DONE,
-                    progress = null,
-                    summary = s.summary(),
-                    rowsVersion = it.rowsVersion + 1,
-                    outcome = ExportOutcome(result.written.size, result.cancelled),
-                    problem = problem,
-                )
-            }
-        }
-    }
+    /** Writes the selected clients to the phonebook; progress and the result arrive in [state]. */
+    fun exportSelected() = call { writeContacts(it) }
 
-    /** Stops reading at once, or a write after its current batch. */
+    fun retry() = call { it.retry() }
+
+    fun backToList() = call { it.backToList() }
+
+    /** Stops reading or writing (after the batch being written); safe from any thread. */
     fun cancel() {
-        when (_state.value.phase) {
-            ExportPhase.WRITING -> cancelWrite = true
-            ExportPhase.READING -> {
-                loadJob?.cancel()
-                _state.update { it.copy(phase = ExportPhase.IDLE, progress = null) }
-            }
-            else -> Unit
+        try {
+            screen?.cancel()
+        } catch (e: Exception) {
+            Log.w(TAG, "cancel failed: ${e.javaClass.simpleName}")
         }
     }
 
-    fun dismissProblem() = _state.update { it.copy(problem = null) }
+    /** Rows `offset until offset + limit` of the visible (searched) list; empty on any failure. */
+    suspend fun rows(offset: ULong, limit: ULong): List<ExportRow> {
+        val s = screen ?: return emptyList()
+        return withContext(Dispatchers.Default) {
+            try {
+                s.rows(offset, limit)
+            } catch (e: Exception) {
+                Log.w(TAG, "rows failed: ${e.javaClass.simpleName}")
+                emptyList()
+            }
+        }
+    }
 
     override fun onCleared() {
-        cancelWrite = true
-        synchronized(lock) {
-            cleared = true
-            if (!writing) session?.close()
-        }
+        val s = screen
+        screen = null
+        // A write in progress stops after its batch, which is still reported to the core.
+        s?.cancel()
+        worker.finish { s?.close() }
     }
 
-    private fun edit(change: (ExportSession) -> Unit) {
-        val s = session ?: return
-        viewModelScope.launch {
+    /**
+     * The write effect: the contacts the core hands out, in the writer's one-transaction
+     * calls, each call's contacts reported to the core before the next call; the core's
+     * "stop" (a cancel) ends the write. A phonebook failure keeps what was written.
+     */
+    private fun writeContacts(s: ExportScreen): ExportScreenState {
+        val toWrite = s.beginWrite()
+        if (toWrite.isEmpty()) return s.state()
+        publish(s.state())
+        var goOn = true
+        val result = writer.write(
+            toWrite,
+            isCancelled = { !goOn },
+            onWritten = { batch -> goOn = s.written(batch) },
+        )
+        result.failure?.let { Log.w(TAG, "writing the phonebook failed: ${it.javaClass.simpleName}") }
+        return s.writeFinished(result.failure != null)
+    }
+
+    internal fun call(change: (ExportScreen) -> ExportScreenState) {
+        viewModelScope.launch(worker.dispatcher) {
             try {
-                val summary = withContext(Dispatchers.Default) {
-                    change(s)
-                    s.summary()
+                var s = screen
+                if (s == null || shellFailure) {
+                    s = reopen() ?: return@launch
+                    publish(s.permissionChanged(permission))
+                    if (_state.value.phase == ScreenPhase.READING) readPhonebook(s)
+                    return@launch
                 }
-                _state.update { it.copy(summary = summary, rowsVersion = it.rowsVersion + 1) }
-            } catch (e: ClientbookException) {
-                _state.update { it.copy(problem = e.toProblem(permission)) }
+                publish(change(s))
+                if (_state.value.phase == ScreenPhase.READING) readPhonebook(s)
+            } catch (e: Exception) {
+                failed(e)
             }
         }
     }
 
-    /** A phonebook failure as the screen shows it; the exception's text is never shown or logged. */
-    private fun phonebookProblem(e: Exception, writing: Boolean): Problem = when (e) {
-        is ClientbookException -> e.toProblem(permission) ?: Problem.Phonebook(writing)
-        // The permission went away; the screen checks again and asks.
-        is SecurityException -> Problem.Permission(contactsPermissionAdvice(ContactsPermission.ANDROID_DENIED))
-        else -> {
-            Log.w(TAG, "phonebook ${if (writing) "write" else "read"} failed: ${e.javaClass.simpleName}")
-            Problem.Phonebook(writing)
+    private fun readPhonebook(s: ExportScreen) {
+        val contacts = try {
+            reader.readAll { done, _ ->
+                if (!s.readingProgress(done.toULong())) throw ReadStopped()
+            }
+        } catch (e: ReadStopped) {
+            // The core stopped the read (a cancel): handing over what there is lets it
+            // settle the screen (FAILED, cancelled, with a retry) instead of staying at READING.
+            publish(s.contactsRead(emptyList()))
+            return
+        } catch (e: SecurityException) {
+            publish(s.permissionChanged(ContactsPermission.ANDROID_DENIED))
+            return
+        } catch (e: Exception) {
+            Log.w(TAG, "reading the phonebook failed: ${e.javaClass.simpleName}")
+            publish(s.readingFailed())
+            return
         }
+        publish(s.contactsRead(contacts))
     }
+
+    private fun publish(state: ExportScreenState) {
+        _state.value = state
+    }
+
+    private fun failed(e: Exception) {
+        Log.w(TAG, "a core call failed: ${e.javaClass.simpleName}")
+        shellFailure = true
+        _state.value = shellFailed(_state.value)
+    }
+
+    private fun reopen(): ExportScreen? {
+        val old = screen
+        screen = null
+        try {
+            old?.close()
+        } catch (e: Exception) {
+            Log.w(TAG, "closing the old screen failed: ${e.javaClass.simpleName}")
+        }
+        _state.value = openScreen()
+        return screen
+    }
+
+    private fun openScreen(): ExportScreenState = try {
+        val s = open(observer)
+        screen = s
+        shellFailure = false
+        s.state()
+    } catch (e: Exception) {
+        Log.w(TAG, "opening the export screen failed: ${e.javaClass.simpleName}")
+        shellFailure = true
+        shellFailed(STARTING)
+    }
+
+    private class ReadStopped : RuntimeException()
 
     companion object {
         private const val TAG = "ClientbookExport"
 
+        private val STARTING = ExportScreenState(
+            phase = ScreenPhase.START,
+            progress = null,
+            permission = null,
+            message = null,
+            failure = null,
+            missingRights = emptyList(),
+            query = "",
+            visibleCount = 0uL,
+            rowCount = 0uL,
+            rowsVersion = 0uL,
+            selected = 0uL,
+            exportable = 0uL,
+            alreadyOnPhone = 0uL,
+            summary = ExportSummary(new = 0uL, inPhonebook = 0uL, selected = 0uL, total = 0uL),
+            written = null,
+            cancelled = false,
+            actions = ExportActions(
+                selectAll = false, selectNone = false, exportSelected = false, cancel = false,
+                retry = false, search = false, backToList = false,
+            ),
+        )
+
+        internal fun shellFailed(from: ExportScreenState) = from.copy(
+            phase = ScreenPhase.FAILED,
+            progress = null,
+            failure = FailureKind.INTERNAL,
+            message = null,
+            actions = STARTING.actions.copy(retry = true),
+        )
+
+        /** Against the app's local client database, with the signed-in user's rights. */
         fun factory(
             context: Context,
             database: ClientDatabase,
@@ -261,13 +254,25 @@ class ExportViewModel(
             val resolver = context.applicationContext.contentResolver
             return viewModelFactory {
                 initializer {
-                    ExportViewModel(
-                        ContactsReader(resolver),
-                        ContactsWriter(resolver, settings.region),
-                        database,
-                        rights,
-                        settings,
-                    )
+                    ExportViewModel(ContactsReader(resolver), ContactsWriter(resolver, settings.region)) {
+                        ExportScreen.local(database, rights, settings, it)
+                    }
+                }
+            }
+        }
+
+        /** Against the salon's Altegio location. */
+        fun factory(
+            context: Context,
+            connection: AltegioConnection,
+            settings: LocationSettings,
+        ): ViewModelProvider.Factory {
+            val resolver = context.applicationContext.contentResolver
+            return viewModelFactory {
+                initializer {
+                    ExportViewModel(ContactsReader(resolver), ContactsWriter(resolver, settings.region)) {
+                        ExportScreen.altegio(connection, settings, it)
+                    }
                 }
             }
         }

@@ -7,296 +7,254 @@ import androidx.lifecycle.ViewModelProvider
 import androidx.lifecycle.viewModelScope
 import androidx.lifecycle.viewmodel.initializer
 import androidx.lifecycle.viewmodel.viewModelFactory
+import com.altegio.clientbook.AltegioConnection
 import com.altegio.clientbook.ClientDatabase
-import com.altegio.clientbook.ClientbookException
-import com.altegio.clientbook.ImportProgress
-import com.altegio.clientbook.ImportSession
+import com.altegio.clientbook.ImportScreen
+import com.altegio.clientbook.ImportScreenObserver
 import com.altegio.clientbook.LocationSettings
-import com.altegio.clientbook.ProgressStage
-import com.altegio.clientbook.checkRights
-import com.altegio.clientbook.contactsPermissionAdvice
-import com.altegio.clientbook.core.Action
 import com.altegio.clientbook.core.ContactsPermission
-import com.altegio.clientbook.core.ImportReport
-import com.altegio.clientbook.core.PermissionAction
-import com.altegio.clientbook.core.PermissionAdvice
+import com.altegio.clientbook.core.FailureKind
+import com.altegio.clientbook.core.ImportActions
+import com.altegio.clientbook.core.ImportScreenState
 import com.altegio.clientbook.core.PreviewRow
 import com.altegio.clientbook.core.Rights
+import com.altegio.clientbook.core.ScreenPhase
 import com.altegio.clientbook.core.Summary
-import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.Dispatchers
-import kotlinx.coroutines.Job
-import kotlinx.coroutines.NonCancellable
-import kotlinx.coroutines.ensureActive
-import kotlinx.coroutines.isActive
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
-import kotlinx.coroutines.flow.update
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 
-/** Where the import screen is. */
-enum class ImportPhase { IDLE, READING, MATCHING, READY, COMMITTING, DONE }
-
 /**
- * Everything the import screen draws, all of it from the core except [progress] while the
- * phonebook is being read. Rows are not here: the list pages them with [ImportViewModel.rows]
- * and pages again when [rowsVersion] changes.
- */
-data class ImportUiState(
-    val phase: ImportPhase = ImportPhase.IDLE,
-    val progress: JobProgress? = null,
-    val summary: Summary? = null,
-    val rowCount: ULong = 0uL,
-    val rowsVersion: Long = 0,
-    /** The last commit's result; `report.cancelled` when it stopped on request. */
-    val report: ImportReport? = null,
-    /** iOS-style "limited" notes and similar advice shown while the screen still works. */
-    val permissionNote: PermissionAdvice? = null,
-    val problem: Problem? = null,
-)
-
-/**
- * The import screen: reads the phonebook, opens an [ImportSession] and relays its preview,
- * selection and commit to the UI. It decides nothing itself; statuses, counts, what may be
- * selected and every message come from the session.
+ * The import screen ("Export from phonebook") as an adapter of the core's [ImportScreen]: the
+ * core owns the state and every transition; this class publishes the core's
+ * [ImportScreenState] as [state], runs each core call on one background thread, and performs
+ * the one effect the core asks of the shell: reading the phonebook when the phase is
+ * [ScreenPhase.READING].
  *
- * The [database] belongs to the caller (it outlives the screen); the session belongs to this
- * ViewModel and is closed in [onCleared].
+ * Every exception of a core call is caught, a Rust panic (uniffi's `InternalException`)
+ * included: the screen then shows [ScreenPhase.FAILED] with [FailureKind.INTERNAL] and a retry,
+ * which opens a fresh core screen, so no phase can stay stuck at MATCHING or COMMITTING.
+ *
+ * [open] makes the core screen (local database or Altegio location) with the observer given;
+ * the ViewModel owns what it returns and closes it in [onCleared].
  */
-class ImportViewModel(
+class ImportViewModel internal constructor(
     private val reader: ContactsReader,
-    private val database: ClientDatabase,
-    private val rights: Rights,
-    private val settings: LocationSettings,
+    private val open: (ImportScreenObserver) -> ImportScreen,
 ) : ViewModel() {
 
-    private val _state = MutableStateFlow(ImportUiState())
-    val state: StateFlow<ImportUiState> = _state.asStateFlow()
+    private val worker = ScreenWorker("clientbook-import")
 
-    @Volatile private var session: ImportSession? = null
-    private var permission: ContactsPermission = ContactsPermission.ANDROID_DENIED
-    private var loadJob: Job? = null
-    private var commitJob: Job? = null
-
-    /** Set to stop matching (cancel or onCleared); the core's progress callback acts on it. */
-    @Volatile private var stopMatching = false
-
-    /**
-     * Reports the core's progress to [state]. Called on the thread running the job; throwing
-     * [ClientbookException.Cancelled] stops matching, which has no cancel of its own.
-     */
-    private val progress = object : ImportProgress {
-        override fun onProgress(stage: ProgressStage, done: ULong, total: ULong) {
-            if (stage == ProgressStage.MATCHING && stopMatching) throw ClientbookException.Cancelled()
-            val shown = when (stage) {
-                ProgressStage.MATCHING -> Stage.MATCHING
-                ProgressStage.IMPORTING -> Stage.IMPORTING
-            }
-            _state.update { it.copy(progress = JobProgress(shown, done, total)) }
+    /** Every state the core reports, from whichever thread reports it. */
+    private val observer = object : ImportScreenObserver {
+        override fun onState(state: ImportScreenState) {
+            _state.value = state
         }
     }
 
+    @Volatile private var screen: ImportScreen? = null
+    @Volatile private var shellFailure = false
+    @Volatile private var permission: ContactsPermission = ContactsPermission.ANDROID_DENIED
+
+    private val _state = MutableStateFlow(openScreen())
+
+    /** What the screen draws. Rows are paged with [rows] and paged again when `rowsVersion` changes. */
+    val state: StateFlow<ImportScreenState> = _state.asStateFlow()
+
     /**
-     * Reads the phonebook and builds the preview. [permission] comes from
-     * [ContactsPermissionState.current] with [ContactsPermissionState.IMPORT]; when the core's
-     * advice is not to proceed, the screen gets that advice instead.
+     * The contacts permission as Android reports it now ([ContactsPermissionState.current] with
+     * [ContactsPermissionState.IMPORT]). Call when the screen opens and whenever the app comes
+     * back to the foreground (the user may have granted it in Settings).
      */
-    fun load(permission: ContactsPermission) {
-        // isCompleted, not isActive: a cancelled load may still be inside the core.
-        if (loadJob?.isCompleted == false || commitJob?.isCompleted == false) return
+    fun onPermission(permission: ContactsPermission) {
         this.permission = permission
-        val advice = contactsPermissionAdvice(permission)
-        if (advice.action != PermissionAction.PROCEED && advice.action != PermissionAction.PROCEED_LIMITED) {
-            _state.value = ImportUiState(problem = Problem.Permission(advice))
-            return
-        }
-        val note = advice.takeIf { it.action == PermissionAction.PROCEED_LIMITED }
-        stopMatching = false
-        loadJob = viewModelScope.launch {
-            try {
-                // Rights first: no point reading 50,000 contacts for a refusal.
-                checkRights(rights, Action.IMPORT)
-                _state.value = ImportUiState(
-                    phase = ImportPhase.READING,
-                    progress = JobProgress(Stage.READING_PHONEBOOK, 0uL, 0uL),
-                    permissionNote = note,
-                )
-                val contacts = withContext(Dispatchers.IO) {
-                    reader.readAll { done, total ->
-                        ensureActive()
-                        _state.update {
-                            it.copy(progress = JobProgress(Stage.READING_PHONEBOOK, done.toULong(), total.toULong()))
-                        }
-                    }
-                }
-                _state.update { it.copy(phase = ImportPhase.MATCHING, progress = JobProgress(Stage.MATCHING, 0uL, 0uL)) }
-                // NonCancellable so a session the core finishes opening is always received,
-                // and closed here if the screen went away meanwhile; matching itself is
-                // stopped through stopMatching.
-                val opened = withContext(Dispatchers.IO + NonCancellable) {
-                    ImportSession(database, contacts, rights, permission, settings, progress)
-                }
-                if (!isActive) {
-                    opened.close()
-                    return@launch
-                }
-                replaceSession(opened)
-                _state.update {
-                    it.copy(
-                        phase = ImportPhase.READY,
-                        progress = null,
-                        summary = opened.summary(),
-                        rowCount = opened.rowCount(),
-                        rowsVersion = it.rowsVersion + 1,
-                    )
-                }
-            } catch (e: ClientbookException) {
-                _state.update { it.copy(phase = ImportPhase.IDLE, progress = null, problem = e.toProblem(permission)) }
-            } catch (e: SecurityException) {
-                // The permission went away between the check and the query; the screen
-                // checks again and asks.
-                _state.update {
-                    it.copy(
-                        phase = ImportPhase.IDLE,
-                        progress = null,
-                        problem = Problem.Permission(contactsPermissionAdvice(ContactsPermission.ANDROID_DENIED)),
-                    )
-                }
-            } catch (e: CancellationException) {
-                throw e
-            } catch (e: Exception) {
-                Log.w(TAG, "reading the phonebook failed: ${e.javaClass.simpleName}")
-                _state.update { it.copy(phase = ImportPhase.IDLE, progress = null, problem = Problem.Phonebook(writing = false)) }
-            }
-        }
+        call { it.permissionChanged(permission) }
     }
 
-    /** Rows `offset until offset + limit` of the preview (fewer at the end); off the main thread. */
-    suspend fun rows(offset: ULong, limit: ULong): List<PreviewRow> {
-        val s = session ?: return emptyList()
-        return withContext(Dispatchers.Default) { s.rows(offset, limit) }
-    }
+    fun search(query: String) = call { it.search(query) }
 
-    /** Indexes of the rows matching [query] by name or number, for a search field. */
-    suspend fun filter(query: String): List<ULong> {
-        val s = session ?: return emptyList()
-        return withContext(Dispatchers.Default) { s.filter(query) }
-    }
+    fun selectAll() = call { it.selectAll() }
 
-    /** The rows at [indexes], in that order: pages of a filtered list. */
-    suspend fun rowsAt(indexes: List<ULong>): List<PreviewRow> {
-        val s = session ?: return emptyList()
-        return try {
-            withContext(Dispatchers.Default) { s.rowsAt(indexes) }
-        } catch (e: ClientbookException) {
-            show(e)
-            emptyList()
-        }
-    }
+    fun selectNone() = call { it.selectNone() }
 
-    fun selectAll() = edit { it.selectAll() }
-
-    fun selectNone() = edit { it.selectNone() }
-
-    /** Flips one row; a row the core will not select comes back as a [Problem.CoreMessage] saying why. */
-    fun toggle(index: ULong) = edit { it.toggle(index) }
+    fun toggle(index: ULong) = call { it.toggle(index) }
 
     /** Picks which of the row's numbers to import ([phone] indexes `PreviewRow.phones`). */
-    fun chooseNumber(index: ULong, phone: UInt) = edit { it.chooseNumber(index, phone) }
+    fun chooseNumber(index: ULong, phone: UInt) = call { it.chooseNumber(index, phone) }
 
-    /** Writes the selection as clients, with progress; [cancel] stops it after the current batch. */
-    fun commit() {
-        val s = session ?: return
-        if (commitJob?.isCompleted == false || loadJob?.isCompleted == false) return
-        _state.update {
-            it.copy(phase = ImportPhase.COMMITTING, progress = JobProgress(Stage.IMPORTING, 0uL, 0uL), problem = null)
-        }
-        commitJob = viewModelScope.launch {
-            try {
-                val report = withContext(Dispatchers.IO) { s.commit(progress) }
-                _state.update {
-                    it.copy(
-                        phase = ImportPhase.DONE,
-                        progress = null,
-                        report = report,
-                        summary = s.summary(),
-                        rowsVersion = it.rowsVersion + 1,
-                    )
-                }
-            } catch (e: ClientbookException) {
-                // Whole batches written before the error are recorded in the session; the
-                // refreshed summary shows them, and committing again sends only the rest.
-                _state.update {
-                    it.copy(
-                        phase = ImportPhase.READY,
-                        progress = null,
-                        summary = s.summary(),
-                        rowsVersion = it.rowsVersion + 1,
-                        problem = e.toProblem(permission),
-                    )
-                }
-            }
-        }
-    }
+    /** Creates the selected clients; progress and the result arrive in [state]. */
+    fun importSelected() = call { it.commit() }
 
-    /** Stops what is running: reading or matching at once, a commit after its current batch. */
+    /** From a failure (or a cancelled result): loads again, or commits the rest. */
+    fun retry() = call { it.retry() }
+
+    /** From the result back to the list, with only what is left selectable. */
+    fun backToList() = call { it.backToList() }
+
+    /** Stops reading, matching or committing; safe from the UI thread while a call runs. */
     fun cancel() {
-        when (_state.value.phase) {
-            ImportPhase.COMMITTING -> session?.cancel()
-            ImportPhase.READING, ImportPhase.MATCHING -> {
-                stopMatching = true
-                loadJob?.cancel()
-                _state.update { it.copy(phase = ImportPhase.IDLE, progress = null) }
-            }
-            else -> Unit
+        try {
+            screen?.cancel()
+        } catch (e: Exception) {
+            Log.w(TAG, "cancel failed: ${e.javaClass.simpleName}")
         }
     }
 
-    /** The screen showed the problem; clear it. */
-    fun dismissProblem() = _state.update { it.copy(problem = null) }
+    /** Rows `offset until offset + limit` of the visible (searched) list; empty on any failure. */
+    suspend fun rows(offset: ULong, limit: ULong): List<PreviewRow> {
+        val s = screen ?: return emptyList()
+        return withContext(Dispatchers.Default) {
+            try {
+                s.rows(offset, limit)
+            } catch (e: Exception) {
+                Log.w(TAG, "rows failed: ${e.javaClass.simpleName}")
+                emptyList()
+            }
+        }
+    }
 
     override fun onCleared() {
-        stopMatching = true
-        session?.let {
-            // A commit still running on the IO thread stops after its batch; uniffi frees the
-            // Rust object once that call returns.
-            it.cancel()
-            it.close()
-        }
-        session = null
+        val s = screen
+        screen = null
+        s?.cancel()
+        // After the running call has stopped; the core frees the screen when it is closed.
+        worker.finish { s?.close() }
     }
 
-    private fun replaceSession(next: ImportSession) {
-        session?.close()
-        session = next
-    }
-
-    /** Runs a selection change off the main thread and republishes the core's counts. */
-    private fun edit(change: (ImportSession) -> Unit) {
-        val s = session ?: return
-        viewModelScope.launch {
+    /**
+     * Runs [change] on the screen's thread, publishes the state it returns, and reads the
+     * phonebook when the core asks for it. Any exception ends in a shown failure.
+     */
+    internal fun call(change: (ImportScreen) -> ImportScreenState) {
+        viewModelScope.launch(worker.dispatcher) {
             try {
-                val summary = withContext(Dispatchers.Default) {
-                    change(s)
-                    s.summary()
+                var s = screen
+                if (s == null || shellFailure) {
+                    // After a failure of the shell's own making, only a retry goes on, on a
+                    // fresh core screen told the permission again.
+                    s = reopen() ?: return@launch
+                    publish(s.permissionChanged(permission))
+                    if (_state.value.phase == ScreenPhase.READING) readPhonebook(s)
+                    return@launch
                 }
-                _state.update { it.copy(summary = summary, rowsVersion = it.rowsVersion + 1) }
-            } catch (e: ClientbookException) {
-                show(e)
+                publish(change(s))
+                if (_state.value.phase == ScreenPhase.READING) readPhonebook(s)
+            } catch (e: Exception) {
+                failed(e)
             }
         }
     }
 
-    private fun show(e: ClientbookException) {
-        _state.update { it.copy(problem = e.toProblem(permission)) }
+    /**
+     * The shell's effect: reads the device phonebook, reporting counts to the core, which
+     * stops the read when the user cancels, then hands the contacts over for matching.
+     */
+    private fun readPhonebook(s: ImportScreen) {
+        val contacts = try {
+            reader.readAll { done, _ ->
+                if (!s.readingProgress(done.toULong())) throw ReadStopped()
+            }
+        } catch (e: ReadStopped) {
+            // The core stopped the read (a cancel): handing over what there is lets it
+            // settle the screen (FAILED, cancelled, with a retry) instead of staying at READING.
+            publish(s.contactsRead(emptyList()))
+            return
+        } catch (e: SecurityException) {
+            // The permission went away between the check and the query: ask again.
+            publish(s.permissionChanged(ContactsPermission.ANDROID_DENIED))
+            return
+        } catch (e: Exception) {
+            // Only the class name: the provider's message may quote contact data.
+            Log.w(TAG, "reading the phonebook failed: ${e.javaClass.simpleName}")
+            publish(s.readingFailed())
+            return
+        }
+        publish(s.contactsRead(contacts))
     }
+
+    private fun publish(state: ImportScreenState) {
+        _state.value = state
+    }
+
+    /** Shows [e] as an internal failure with a retry; the next call starts a fresh screen. */
+    private fun failed(e: Exception) {
+        Log.w(TAG, "a core call failed: ${e.javaClass.simpleName}")
+        shellFailure = true
+        _state.value = shellFailed(_state.value)
+    }
+
+    private fun reopen(): ImportScreen? {
+        val old = screen
+        screen = null
+        try {
+            old?.close()
+        } catch (e: Exception) {
+            Log.w(TAG, "closing the old screen failed: ${e.javaClass.simpleName}")
+        }
+        _state.value = openScreen()
+        return screen
+    }
+
+    /** Opens the core screen; a failure (the database cannot be opened) is a shown failure. */
+    private fun openScreen(): ImportScreenState = try {
+        val s = open(observer)
+        screen = s
+        shellFailure = false
+        s.state()
+    } catch (e: Exception) {
+        Log.w(TAG, "opening the import screen failed: ${e.javaClass.simpleName}")
+        shellFailure = true
+        shellFailed(STARTING)
+    }
+
+    /** The state read stopped by the core (cancelled); not an error. */
+    private class ReadStopped : RuntimeException()
 
     companion object {
         private const val TAG = "ClientbookImport"
 
-        /** Builds the ViewModel with the app's database, the signed-in user's rights and the location's settings. */
+        /** Shown before the core screen exists: nothing selected, nothing offered. */
+        private val STARTING = ImportScreenState(
+            phase = ScreenPhase.START,
+            progress = null,
+            permission = null,
+            message = null,
+            failure = null,
+            missingRights = emptyList(),
+            query = "",
+            visibleCount = 0uL,
+            rowCount = 0uL,
+            rowsVersion = 0uL,
+            selected = 0uL,
+            importable = 0uL,
+            alreadyClients = 0uL,
+            summary = Summary(
+                new = 0uL, existingClient = 0uL, duplicateInPhonebook = 0uL, needsChoice = 0uL,
+                noPhone = 0uL, invalidPhone = 0uL, noName = 0uL, selected = 0uL, total = 0uL,
+            ),
+            report = null,
+            actions = ImportActions(
+                selectAll = false, selectNone = false, importSelected = false, cancel = false,
+                retry = false, search = false, chooseNumber = false, backToList = false,
+            ),
+        )
+
+        /**
+         * A failure the core did not report (an exception, a panic): FAILED, INTERNAL, only
+         * retry offered, no message (the screen uses its own string resource).
+         */
+        internal fun shellFailed(from: ImportScreenState) = from.copy(
+            phase = ScreenPhase.FAILED,
+            progress = null,
+            failure = FailureKind.INTERNAL,
+            message = null,
+            actions = STARTING.actions.copy(retry = true),
+        )
+
+        /** Against the app's local client database, with the signed-in user's rights. */
         fun factory(
             context: Context,
             database: ClientDatabase,
@@ -305,7 +263,23 @@ class ImportViewModel(
         ): ViewModelProvider.Factory {
             val resolver = context.applicationContext.contentResolver
             return viewModelFactory {
-                initializer { ImportViewModel(ContactsReader(resolver), database, rights, settings) }
+                initializer {
+                    ImportViewModel(ContactsReader(resolver)) { ImportScreen.local(database, rights, settings, it) }
+                }
+            }
+        }
+
+        /** Against the salon's Altegio location: rights and the surname setting from the server. */
+        fun factory(
+            context: Context,
+            connection: AltegioConnection,
+            settings: LocationSettings,
+        ): ViewModelProvider.Factory {
+            val resolver = context.applicationContext.contentResolver
+            return viewModelFactory {
+                initializer {
+                    ImportViewModel(ContactsReader(resolver)) { ImportScreen.altegio(connection, settings, it) }
+                }
             }
         }
     }

@@ -75,6 +75,13 @@ class StrictContactsProvider : ContentProvider() {
     /** Operations of each applyBatch call that reached the provider, in order. */
     val calls = ArrayList<Int>()
 
+    /** Runs at the start of every query (a test's hook: cancel, or throw as a dead provider). */
+    @Volatile var onQuery: (() -> Unit)? = null
+
+    /** Queries received. */
+    @Volatile var queries = 0
+        private set
+
     /** How many yield points committed. */
     var yieldCommits = 0
         private set
@@ -272,6 +279,8 @@ class StrictContactsProvider : ContentProvider() {
         selectionArgs: Array<out String>?,
         sortOrder: String?,
     ): Cursor {
+        queries++
+        onQuery?.invoke()
         val source = when (table(uri)) {
             "data" -> "view_data"
             "raw_contacts" -> "view_raw_contacts"
