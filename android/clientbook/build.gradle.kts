@@ -44,6 +44,14 @@ android {
         targetCompatibility = JavaVersion.VERSION_17
     }
 
+    testOptions {
+        // The Robolectric tests (src/test) load the host build of the core through JNA:
+        // `cargo build -p clientbook-ffi` first. scripts/test-android runs them without Gradle.
+        unitTests.all { test ->
+            test.systemProperty("jna.library.path", cargoWorkspace.resolve("target/debug").absolutePath)
+        }
+    }
+
     sourceSets["main"].apply {
         jniLibs.srcDir(rustJniLibs)
         java.srcDir(uniffiKotlin)
@@ -128,4 +136,10 @@ dependencies {
     implementation("androidx.activity:activity-compose:1.10.1")
     implementation("androidx.lifecycle:lifecycle-runtime-compose:2.8.7")
     implementation("androidx.lifecycle:lifecycle-viewmodel-compose:2.8.7")
+
+    testImplementation("org.robolectric:robolectric:4.16")
+    testImplementation("junit:junit:4.13.2")
+    testImplementation("org.jetbrains.kotlin:kotlin-test-junit:2.2.21")
+    // The tests run the host's JNA (the AAR above carries Android's native dispatcher only).
+    testImplementation("net.java.dev.jna:jna:5.18.1")
 }

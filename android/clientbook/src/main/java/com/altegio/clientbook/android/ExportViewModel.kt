@@ -47,6 +47,9 @@ class ExportViewModel internal constructor(
 ) : ViewModel() {
 
     private val worker = ScreenWorker("clientbook-export")
+    private val rowsWorker = java.util.concurrent.Executors.newSingleThreadExecutor { r ->
+        Thread(r, "clientbook-export-rows").apply { isDaemon = true }
+    }
 
     private val observer = object : ExportScreenObserver {
         override fun onState(state: ExportScreenState) {
@@ -109,11 +112,28 @@ class ExportViewModel internal constructor(
         }
     }
 
+    /**
+     * The same rows for a pager that fetches on its own thread ([fetchInBackground]); blocks.
+     * The core allows `rows` from any thread, beside a running call.
+     */
+    internal fun rowsNow(offset: Long, limit: Long): List<ExportRow> =
+        screen?.rows(offset.toULong(), limit.toULong()) ?: emptyList()
+
+    /** Runs a page fetch off the UI thread, one at a time, never behind a long core call. */
+    internal fun fetchInBackground(block: () -> Unit) {
+        try {
+            rowsWorker.execute(block)
+        } catch (e: java.util.concurrent.RejectedExecutionException) {
+            // The screen is gone (onCleared): nothing to show the rows on.
+        }
+    }
+
     override fun onCleared() {
         val s = screen
         screen = null
         // A write in progress stops after its batch, which is still reported to the core.
         s?.cancel()
+        rowsWorker.shutdown()
         worker.finish { s?.close() }
     }
 

@@ -47,6 +47,9 @@ class ImportViewModel internal constructor(
 ) : ViewModel() {
 
     private val worker = ScreenWorker("clientbook-import")
+    private val rowsWorker = java.util.concurrent.Executors.newSingleThreadExecutor { r ->
+        Thread(r, "clientbook-import-rows").apply { isDaemon = true }
+    }
 
     /** Every state the core reports, from whichever thread reports it. */
     private val observer = object : ImportScreenObserver {
@@ -116,11 +119,28 @@ class ImportViewModel internal constructor(
         }
     }
 
+    /**
+     * The same rows for a pager that fetches on its own thread ([fetchInBackground]); blocks.
+     * The core allows `rows` from any thread, beside a running call.
+     */
+    internal fun rowsNow(offset: Long, limit: Long): List<PreviewRow> =
+        screen?.rows(offset.toULong(), limit.toULong()) ?: emptyList()
+
+    /** Runs a page fetch off the UI thread, one at a time, never behind a long core call. */
+    internal fun fetchInBackground(block: () -> Unit) {
+        try {
+            rowsWorker.execute(block)
+        } catch (e: java.util.concurrent.RejectedExecutionException) {
+            // The screen is gone (onCleared): nothing to show the rows on.
+        }
+    }
+
     override fun onCleared() {
         val s = screen
         screen = null
         s?.cancel()
         // After the running call has stopped; the core frees the screen when it is closed.
+        rowsWorker.shutdown()
         worker.finish { s?.close() }
     }
 

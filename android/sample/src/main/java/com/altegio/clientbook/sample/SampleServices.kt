@@ -1,6 +1,7 @@
 package com.altegio.clientbook.sample
 
 import android.content.Context
+import android.content.Intent
 import com.altegio.clientbook.AltegioConnection
 import com.altegio.clientbook.ClientDatabase
 import com.altegio.clientbook.LocationSettings
@@ -61,5 +62,23 @@ class SampleServices(context: Context, val settings: LocationSettings = Location
 
     companion object {
         const val DATABASE_FILE = "clientbook.sqlite"
+
+        const val EXTRA_BASE_URL = "com.altegio.clientbook.sample.BASE_URL"
+        const val EXTRA_LOCATION_ID = "com.altegio.clientbook.sample.LOCATION_ID"
+        const val EXTRA_PARTNER_TOKEN = "com.altegio.clientbook.sample.PARTNER_TOKEN"
+        const val EXTRA_USER_TOKEN = "com.altegio.clientbook.sample.USER_TOKEN"
+
+        /**
+         * The sign-in a host hands in with the launching intent, or null when any part is
+         * missing (the sample then works on the local database). Read once, kept in memory.
+         */
+        fun signInFrom(intent: Intent?): AltegioSignIn? {
+            val extras = intent?.extras ?: return null
+            val baseUrl = extras.getString(EXTRA_BASE_URL) ?: return null
+            val locationId = extras.getLong(EXTRA_LOCATION_ID, 0L).takeIf { it > 0 } ?: return null
+            val partner = extras.getString(EXTRA_PARTNER_TOKEN) ?: return null
+            val user = extras.getString(EXTRA_USER_TOKEN) ?: return null
+            return AltegioSignIn(baseUrl, locationId, partner, user)
+        }
     }
 }
