@@ -15,7 +15,7 @@ import org.robolectric.annotation.Config
 import java.util.concurrent.CancellationException
 
 @RunWith(RobolectricTestRunner::class)
-@Config(sdk = [36])
+@Config(sdk = [35])
 class ContactsReaderTest {
     private lateinit var provider: StrictContactsProvider
     private lateinit var resolver: ContentResolver
