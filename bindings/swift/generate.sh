@@ -14,7 +14,8 @@
 #   clientbook_coreFFI.h, clientbook_ffiFFI.h           -> the XCFramework's headers
 #   clientbook_coreFFI.modulemap, clientbook_ffiFFI.modulemap (per crate, as uniffi writes them)
 #   module.modulemap                                    -> one `ClientbookFFI` module, both headers
-# and exits non-zero if a file is missing or empty or a key API name is absent.
+# and exits non-zero if a file is missing or empty or a key API name is absent, or if the
+# hand-written Swift under ios/ fails check-swift.js (syntax, and calls against the bindings).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -110,6 +111,10 @@ expect_text clientbook_ffi.swift 'open class ClientDatabase:' 'class ClientDatab
 expect_text clientbook_ffi.swift 'enum ClientbookError:' 'enum ClientbookError'
 expect_text clientbook_ffi.swift 'protocol ImportProgress:' 'protocol ImportProgress'
 expect_text clientbook_ffi.swift 'func contactsPermissionAdvice\(' 'func contactsPermissionAdvice'
+expect_text clientbook_ffi.swift 'open class ImportScreen:' 'class ImportScreen'
+expect_text clientbook_ffi.swift 'open class ExportScreen:' 'class ExportScreen'
+expect_text clientbook_ffi.swift 'protocol ImportScreenObserver:' 'protocol ImportScreenObserver'
+expect_text clientbook_ffi.swift 'protocol ExportScreenObserver:' 'protocol ExportScreenObserver'
 expect_text clientbook_ffi.swift 'struct WrittenContact:' 'struct WrittenContact'
 expect_text clientbook_ffi.swift '^import ClientbookFFI$' 'imports ClientbookFFI'
 expect_text clientbook_core.swift 'struct PhonebookContact:' 'struct PhonebookContact'
@@ -133,3 +138,15 @@ if ((problems > 0)); then
   fail "$problems problem(s) in the generated Swift bindings"
 fi
 echo "== Swift bindings OK in $out"
+
+# The hand-written Swift under ios/: it parses, and every call into the core names a function,
+# constructor, method or field the bindings above declare, with the same argument labels. No
+# Swift compiler runs here, so this is what turns a renamed core function into a CI failure.
+# The parser comes from npm (package-lock.json, no install scripts: see .npmrc).
+command -v node >/dev/null || fail "node is required for the Swift source check (check-swift.js)"
+if [[ ! -d "$here/node_modules/tree-sitter" || ! -d "$here/node_modules/tree-sitter-swift" ]]; then
+  echo "== npm ci (tree-sitter, tree-sitter-swift)"
+  (cd "$here" && npm ci --ignore-scripts --no-audit --no-fund >/dev/null) || fail "npm ci in $here failed"
+fi
+echo "== check-swift.js: ios/ against $out"
+node "$here/check-swift.js" "$out" "$root/ios" || fail "the Swift under ios/ does not parse or does not match the generated API"

@@ -4,6 +4,7 @@
 #![no_main]
 
 use clientbook_core::import::{ContactStatus, ImportPlan, PreviewOptions};
+use clientbook_core::messages::Locale;
 use clientbook_core::phone::Region;
 use clientbook_core::store::ClientIndex;
 use clientbook_core::vcard;
@@ -23,6 +24,12 @@ fuzz_target!(|data: &[u8]| {
     let options = PreviewOptions {
         region: Region::default(),
         last_name_hidden: data.len() % 2 == 1,
+        // Both catalogues: every row's reason is rendered.
+        locale: if data.len() % 3 == 0 {
+            Locale::Ru
+        } else {
+            Locale::En
+        },
     };
     let mut plan = ImportPlan::build_numbered(
         parsed.cards.iter().map(|c| (c.index as u64, &c.contact)),

@@ -11,31 +11,33 @@ struct ContactsReader: Sendable {
     /// Progress every this many contacts: often enough to move a counter, rare enough to be free.
     static let progressEvery = 500
 
-    /// Blocking: call it off the main thread. `progress` gets the number of contacts read so
-    /// far, on the calling thread. Throws `CancellationError` when the surrounding task is
-    /// cancelled, and the framework's error (e.g. `CNError.authorizationDenied`) otherwise.
-    func readAll(progress: @escaping (Int) -> Void) throws -> [PhonebookContact] {
+    /// Blocking: run it on the screen's `CoreWorker`, never the main thread. `keepGoing` gets
+    /// the number of contacts read so far (the core's `readingProgress`) and stops the pass when
+    /// it returns false; the result is then nil. Throws the framework's error (e.g.
+    /// `CNError.authorizationDenied`), whose text is never shown or logged.
+    ///
+    /// `unified`: import reads unified contacts, one person per linked set of cards, as the
+    /// Contacts app shows them. Export reads every card on its own (`unified: false`): a
+    /// unified contact's identifier is one of its cards' identifiers, chosen by iOS, and changes
+    /// when iOS links the card the app wrote with another one (an iCloud or Exchange card of the
+    /// same person), while each card keeps its own identifier for life. Export links store the
+    /// identifier of the card the writer created, so only the card-level read finds them again.
+    func read(unified: Bool, keepGoing: (UInt64) -> Bool) throws -> [PhonebookContact]? {
         let store = CNContactStore()
         let request = CNContactFetchRequest(keysToFetch: Self.keys)
-        // Linked cards (iCloud + Exchange, say) come as one person with the unified identifier.
-        request.unifyResults = true
+        request.unifyResults = unified
         var contacts: [PhonebookContact] = []
-        var cancelled = false
+        var stopped = false
         try store.enumerateContacts(with: request) { contact, stop in
-            if Task.isCancelled {
-                cancelled = true
-                stop.pointee = true
-                return
-            }
             contacts.append(Self.record(contact))
-            if contacts.count % Self.progressEvery == 0 {
-                progress(contacts.count)
+            if contacts.count % Self.progressEvery == 0 && !keepGoing(UInt64(contacts.count)) {
+                stopped = true
+                stop.pointee = true
             }
         }
-        if cancelled {
-            throw CancellationError()
+        if stopped || !keepGoing(UInt64(contacts.count)) {
+            return nil
         }
-        progress(contacts.count)
         return contacts
     }
 

@@ -1,58 +1,64 @@
 import Contacts
 import Clientbook
 
-/// Writes the core's `ContactToWrite` records to the device phonebook, in the default
-/// container, and reports the identifiers iOS gave them for `ExportSession.confirmWritten`.
-/// What to write is decided by the core; this only fills `CNMutableContact`s.
+/// Writes the core's `ContactToWrite` records to the device phonebook, into the default
+/// container and the app's own group ("Altegio clients"), so staff can find or remove them
+/// together, and reports the identifiers of the cards it created. What to write is decided by
+/// the core; this only fills `CNMutableContact`s.
+///
+/// The identifier reported is the new card's own, which iOS never changes; the export screen
+/// reads cards one by one (`ContactsReader.read(unified: false)`) so it finds them again even
+/// after iOS links a card with another person's card.
 struct ContactsWriter: Sendable {
-    /// Contacts per `CNSaveRequest`: one request is saved as a whole or not at all, so a chunk
-    /// bounds what a failure can leave unconfirmed and lets a cancel stop between chunks.
+    /// Contacts per `CNSaveRequest`: one request is saved as a whole or not at all, so a batch
+    /// bounds what a failure can leave unreported and lets a cancel stop between batches.
     static let contactsPerSave = 200
 
-    /// What a write did. `written` lists every contact that reached the phonebook, also when
-    /// the write stopped early, so the caller can always confirm them and nothing is written
-    /// twice. `failure` is what stopped it, if anything; never show or log its text.
-    struct Result {
-        var written: [WrittenContact]
-        var cancelled: Bool
-        var failure: Error?
-    }
+    /// The group the app's contacts go into. Not localized: it is how the app finds its group
+    /// again, whatever language the phone had when the group was made.
+    static let groupName = "Altegio clients"
 
-    /// Blocking: call it off the main thread. Checks `isCancelled` between chunks and reports
-    /// (written, total) after each.
-    func write(
-        _ contacts: [ContactToWrite],
-        isCancelled: () -> Bool,
-        progress: (Int, Int) -> Void
-    ) -> Result {
+    /// Blocking: run it on the screen's `CoreWorker`. After each saved batch, `batchWritten`
+    /// gets that batch's (client, card identifier) pairs (the core's `written`) and stops the
+    /// write when it returns false. Throws the framework's error for the batch that failed;
+    /// every batch before it has been reported. The error's text is never shown or logged.
+    func write(_ contacts: [ContactToWrite], batchWritten: ([WrittenContact]) -> Bool) throws {
         let store = CNContactStore()
-        var written: [WrittenContact] = []
-        written.reserveCapacity(contacts.count)
-        progress(0, contacts.count)
+        let group = try? Self.appGroup(store)
         var start = 0
         while start < contacts.count {
-            if isCancelled() {
-                return Result(written: written, cancelled: true, failure: nil)
-            }
-            let chunk = contacts[start..<min(start + Self.contactsPerSave, contacts.count)]
+            let batch = contacts[start..<min(start + Self.contactsPerSave, contacts.count)]
             let request = CNSaveRequest()
-            let made: [(clientId: Int64, contact: CNMutableContact)] = chunk.map { item in
+            let made = batch.map { item -> (Int64, CNMutableContact) in
                 let contact = Self.mutableContact(item.contact)
-                // nil: the default container, where the user's own contacts go.
                 request.add(contact, toContainerWithIdentifier: nil)
+                if let group {
+                    request.addMember(contact, to: group)
+                }
                 return (item.clientId, contact)
             }
-            do {
-                try store.execute(request)
-            } catch {
-                return Result(written: written, cancelled: false, failure: error)
-            }
+            try store.execute(request)
+            start += batch.count
             // A new CNMutableContact carries its identifier from creation; the store keeps it.
-            written += made.map { WrittenContact(clientId: $0.clientId, platformId: $0.contact.identifier) }
-            start += chunk.count
-            progress(written.count, contacts.count)
+            if !batchWritten(made.map { WrittenContact(clientId: $0.0, platformId: $0.1.identifier) }) {
+                return
+            }
         }
-        return Result(written: written, cancelled: false, failure: nil)
+    }
+
+    /// The app's group in the default container, made on first use. Nil when the container
+    /// has no groups (some Exchange accounts): the contacts are then written without one.
+    static func appGroup(_ store: CNContactStore) throws -> CNGroup? {
+        let inDefault = CNGroup.predicateForGroupsInContainer(withIdentifier: store.defaultContainerIdentifier())
+        if let group = try store.groups(matching: inDefault).first(where: { $0.name == groupName }) {
+            return group
+        }
+        let group = CNMutableGroup()
+        group.name = groupName
+        let request = CNSaveRequest()
+        request.add(group, toContainerWithIdentifier: nil)
+        try store.execute(request)
+        return group
     }
 
     /// The core's structured parts as they are: `name` is already the given name, so iOS

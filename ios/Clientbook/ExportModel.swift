@@ -1,210 +1,137 @@
-import Foundation
+import SwiftUI
 import Clientbook
 
-/// The export screen's state ("save clients to the phonebook"): reads the phonebook so the
-/// core can tell which clients are already there, opens an `ExportSession`, writes what the
-/// core says to write with `ContactsWriter`, and reports the new identifiers back with
-/// `confirmWritten`, so exporting again writes nothing twice.
+/// The core's `ExportScreen` as an `ObservableObject`, like `ImportModel`: publishes the
+/// core's state and the visible rows, runs every call on the screen's `CoreWorker`, and
+/// performs the effects: the permission dialog, reading the phonebook's cards while the phase
+/// is `reading`, and writing what `beginWrite` returns in `CNSaveRequest` batches into the
+/// app's group, reporting each batch with `written` and the end with `writeFinished`.
 @MainActor
 final class ExportModel: ObservableObject {
-    enum Phase: Equatable {
-        case idle, reading, ready, writing, done
-    }
-
-    /// What the last "save to phonebook" did.
-    struct Outcome: Equatable {
-        var written: Int
-        var cancelled: Bool
-    }
-
-    @Published private(set) var phase: Phase = .idle
-    @Published private(set) var progress: JobProgress?
-    @Published private(set) var summary: ExportSummary?
-    @Published private(set) var rowCount: UInt64 = 0
-    /// The rows paged in so far, in the session's order.
+    @Published private(set) var state: ExportScreenState
     @Published private(set) var rows: [ExportRow] = []
-    @Published private(set) var outcome: Outcome?
-    @Published var problem: CoreProblem?
 
     static let pageSize: UInt64 = 100
 
-    private let database: ClientDatabase
-    private let rights: Rights
-    private let settings: LocationSettings
-    private let reader: ContactsReader
-    private let writer: ContactsWriter
-    private var session: ExportSession?
-    private var permission: ContactsPermission = .iosNotDetermined
-    private var task: Task<Void, Never>?
-    private let stopWriting = StopFlag()
+    private let screen: ExportScreen
+    private let permission: CurrentPermission
+    private let phonebook: ReadPhonebook
+    private let write: WritePhonebook
+    private let worker = CoreWorker(label: "clientbook.export")
+    /// `rows` is safe from any thread: its own queue keeps the list scrolling during a job.
+    private let pages = CoreWorker(label: "clientbook.export.rows")
+    private var reading = false
 
-    init(
-        database: ClientDatabase,
-        rights: Rights,
-        settings: LocationSettings,
-        reader: ContactsReader = ContactsReader(),
-        writer: ContactsWriter = ContactsWriter()
-    ) {
-        self.database = database
-        self.rights = rights
-        self.settings = settings
-        self.reader = reader
-        self.writer = writer
+    /// `open` builds the core's screen around the observer it is given, for example
+    /// `{ try ExportScreen.local(db: db, rights: rights, settings: settings, observer: $0) }`.
+    /// Export reads cards one by one, not unified contacts: the links the core keeps are the
+    /// identifiers of the cards the writer created, which survive iOS linking them with others.
+    init(permission: @escaping CurrentPermission = { ContactsPermissionState.current() },
+         phonebook: @escaping ReadPhonebook = { try ContactsReader().read(unified: false, keepGoing: $0) },
+         write: @escaping WritePhonebook = { try ContactsWriter().write($0, batchWritten: $1) },
+         open: (ExportScreenObserver) throws -> ExportScreen) rethrows {
+        let relay = ExportObserver()
+        screen = try open(relay)
+        state = screen.state()
+        self.permission = permission
+        self.phonebook = phonebook
+        self.write = write
+        relay.relay.model = self
+        show(state)
     }
 
     deinit {
-        // A running write keeps its own reference to the session and still confirms what it
-        // wrote; it only stops after the current chunk.
-        stopWriting.set(true)
-        task?.cancel()
+        screen.cancel()
     }
 
-    var isBusy: Bool { task != nil }
+    func permissionChanged() {
+        let permission = self.permission()
+        send { $0.permissionChanged(permission: permission) }
+    }
 
-    /// Reads the phonebook and builds the export list, or shows the core's permission advice.
-    func load() {
-        guard task == nil else { return }
-        let permission = ContactsPermissionState.current()
-        self.permission = permission
-        let advice = contactsPermissionAdvice(state: permission)
-        guard advice.action == .proceed || advice.action == .proceedLimited else {
-            problem = .permission(advice)
-            return
-        }
-        problem = nil
-        outcome = nil
-        phase = .reading
-        progress = JobProgress(stage: .readingPhonebook, done: 0, total: nil)
-
-        let database = self.database, rights = self.rights, settings = self.settings, reader = self.reader
-        task = Task.detached(priority: .userInitiated) { [weak self] in
-            do {
-                try checkRights(rights: rights, action: .export)
-                let deviceContacts = try reader.readAll { count in
-                    Task { @MainActor [weak self] in
-                        guard let self, self.phase == .reading else { return }
-                        self.progress = JobProgress(stage: .readingPhonebook, done: UInt64(count), total: nil)
-                    }
-                }
-                try Task.checkCancellation()
-                let opened = try ExportSession(
-                    db: database, deviceContacts: deviceContacts, rights: rights,
-                    permission: permission, settings: settings
-                )
-                await self?.opened(opened)
-            } catch {
-                await self?.failed(error, writing: false)
-            }
+    func requestAccess() {
+        Task {
+            _ = await ContactsPermissionState.request()
+            permissionChanged()
         }
     }
 
-    func loadMoreIfNeeded(after row: ExportRow) {
-        guard row.clientId == rows.last?.clientId else { return }
-        loadMore()
-    }
+    func search(_ query: String) { send { $0.search(query: query) } }
+    func selectAll() { send { $0.selectAll() } }
+    func selectNone() { send { $0.selectNone() } }
+    func toggle(_ row: ExportRow) { send { $0.toggle(clientId: row.clientId) } }
+    func retry() { send { $0.retry() } }
+    func backToList() { send { $0.backToList() } }
+    func cancel() { screen.cancel() }
 
-    func selectAll() {
-        guard let session else { return }
-        _ = session.selectAll()
-        reloadLoadedRows()
-    }
-
-    func selectNone() {
-        guard let session else { return }
-        session.selectNone()
-        reloadLoadedRows()
-    }
-
-    /// A client already in the phonebook cannot be selected; the core says so as a `.coreMessage`.
-    func toggle(_ row: ExportRow) {
-        guard let session else { return }
-        do {
-            _ = try session.toggle(clientId: row.clientId)
-            reloadLoadedRows()
-        } catch {
-            problem = CoreProblem(error, permission: permission, writing: false)
-        }
-    }
-
-    /// Writes the selected clients and confirms them to the core. A cancel or a failure
-    /// part-way still confirms every contact already written.
+    /// Writes the selection. A failed batch ends the write; every batch before it was
+    /// reported, so exporting again writes nothing twice.
     func export() {
-        guard let session, task == nil else { return }
-        phase = .writing
-        problem = nil
-        progress = JobProgress(stage: .writingPhonebook, done: 0, total: summary?.selected)
-        stopWriting.set(false)
-        let writer = self.writer, stop = stopWriting
-        task = Task.detached(priority: .userInitiated) { [weak self] in
-            let result = writer.write(session.contactsToWrite(), isCancelled: { stop.isSet }) { done, total in
-                Task { @MainActor [weak self] in
-                    guard let self, self.phase == .writing else { return }
-                    self.progress = JobProgress(stage: .writingPhonebook, done: UInt64(done), total: UInt64(total))
-                }
-            }
-            var confirmError: Error?
+        let write = self.write
+        send { screen in
+            let contacts = screen.beginWrite()
             do {
-                try session.confirmWritten(written: result.written)
+                try write(contacts) { screen.written(batch: $0) }
+                return screen.writeFinished(failed: false)
             } catch {
-                confirmError = error
+                return screen.writeFinished(failed: true)
             }
-            await self?.wrote(result, confirmError: confirmError)
         }
     }
 
-    /// Stops reading at once, or a write after its current chunk.
-    func cancel() {
-        switch phase {
-        case .writing:
-            stopWriting.set(true)
-        case .reading:
-            task?.cancel()
-        default:
-            break
-        }
+    func rowAppeared(_ row: ExportRow) {
+        guard row == rows.last, UInt64(rows.count) < state.visibleCount else { return }
+        let screen = self.screen, offset = UInt64(rows.count), version = state.rowsVersion, limit = Self.pageSize
+        pages.run({ screen.rows(offset: offset, limit: limit) }, then: { [weak self] page in
+            guard let self, self.state.rowsVersion == version, UInt64(self.rows.count) == offset else { return }
+            self.rows += page
+        })
     }
 
-    // MARK: - Results, on the main actor
-
-    private func opened(_ opened: ExportSession) {
-        task = nil
-        session = opened
-        summary = opened.summary()
-        rowCount = opened.rowCount()
-        rows = []
-        phase = .ready
-        progress = nil
-        loadMore()
+    func show(_ new: ExportScreenState) {
+        let rowsChanged = new.rowsVersion != state.rowsVersion || (rows.isEmpty && new.visibleCount > 0)
+        state = new
+        if rowsChanged { reloadRows() }
+        if new.phase == .reading && !reading { read() }
     }
 
-    private func failed(_ error: Error, writing: Bool) {
-        task = nil
-        phase = session == nil ? .idle : .ready
-        progress = nil
-        problem = CoreProblem(error, permission: permission, writing: writing)
+    private func send(_ call: @escaping @Sendable (ExportScreen) -> ExportScreenState) {
+        let screen = self.screen
+        worker.run({ call(screen) }, then: { [weak self] in self?.show($0) })
     }
 
-    private func wrote(_ result: ContactsWriter.Result, confirmError: Error?) {
-        task = nil
-        phase = .done
-        progress = nil
-        outcome = Outcome(written: result.written.count, cancelled: result.cancelled)
-        if let confirmError {
-            problem = CoreProblem(confirmError, permission: permission, writing: true)
-        } else if let failure = result.failure {
-            problem = CoreProblem(failure, permission: permission, writing: true)
-        }
-        reloadLoadedRows()
+    private func read() {
+        reading = true
+        let screen = self.screen, phonebook = self.phonebook
+        worker.run({
+            do {
+                let cards = try phonebook { screen.readingProgress(done: $0) }
+                // Stopped (nil): the core sees its cancelled operation and offers Try again.
+                return screen.contactsRead(deviceContacts: cards ?? [])
+            } catch {
+                return screen.readingFailed()
+            }
+        }, then: { [weak self] in
+            self?.reading = false
+            self?.show($0)
+        })
     }
 
-    private func loadMore() {
-        guard let session, UInt64(rows.count) < rowCount else { return }
-        rows += session.rows(offset: UInt64(rows.count), limit: Self.pageSize)
+    private func reloadRows() {
+        let screen = self.screen, version = state.rowsVersion
+        let count = max(UInt64(rows.count), Self.pageSize)
+        pages.run({ screen.rows(offset: 0, limit: count) }, then: { [weak self] rows in
+            guard let self, self.state.rowsVersion == version else { return }
+            self.rows = rows
+        })
     }
+}
 
-    private func reloadLoadedRows() {
-        guard let session else { return }
-        summary = session.summary()
-        rows = session.rows(offset: 0, limit: max(UInt64(rows.count), Self.pageSize))
+/// The core calls this from its worker thread while refreshing or writing.
+final class ExportObserver: ExportScreenObserver, Sendable {
+    let relay = StateRelay<ExportModel>()
+
+    func onState(state: ExportScreenState) {
+        relay.deliver { $0.show(state) }
     }
 }

@@ -1,333 +1,151 @@
 import SwiftUI
-import UIKit
 import Clientbook
-#if compiler(>=6.0)
-import ContactsUI
-#endif
 
-/// The import screen. It draws what `ImportModel` publishes: statuses, counts, explanations and
-/// problems all come from the core; the only words of its own are labels and the status names.
-/// `@MainActor` as a whole (Xcode 15's SDK isolates only `body`), so every helper may call the
-/// model.
+/// "Export from phonebook" (the Altegio app's wording): phonebook contacts into the client
+/// base. It draws `model.state` and nothing else decides what shows: each section appears for
+/// the phase and the actions the core allows.
 @MainActor
 struct ImportView: View {
     @StateObject private var model: ImportModel
-    @Environment(\.openURL) private var openURL
+    @State private var query = ""
+    @Environment(\.scenePhase) private var scenePhase
 
     init(model: @autoclosure @escaping () -> ImportModel) {
         _model = StateObject(wrappedValue: model())
     }
 
     var body: some View {
-        VStack(spacing: 0) {
-            banners
-            if let progress = model.progress {
-                ProgressBanner(progress: progress)
+        let state = model.state, actions = state.actions
+        List {
+            if let advice = state.permission {
+                PermissionSection(advice: advice, query: query, request: model.requestAccess, recheck: model.permissionChanged)
             }
-            list
+            if let progress = state.progress {
+                ProgressSection(progress: progress, cancel: actions.cancel ? model.cancel : nil)
+            }
+            MessageSection(message: state.message, failed: state.failure != nil,
+                           retry: actions.retry ? model.retry : nil, back: actions.backToList ? model.backToList : nil)
+            if let report = state.report {
+                ReportSection(report: report)
+            }
+            if state.phase == .list || state.phase == .result {
+                Section {
+                    Text("\(Int(state.visibleCount)) contacts · \(Int(state.alreadyClients)) already clients")
+                        .font(.footnote).foregroundStyle(.secondary)
+                    SelectionButtons(selectAll: actions.selectAll ? model.selectAll : nil,
+                                     selectNone: actions.selectNone ? model.selectNone : nil)
+                }
+                Section {
+                    ForEach(model.rows, id: \.index) { row in
+                        ImportRowView(row: row, canChoose: actions.chooseNumber, toggle: { model.toggle(row) },
+                                      choose: { model.choose(row, phone: $0) })
+                            .onAppear { model.rowAppeared(row) }
+                    }
+                }
+            }
         }
         .navigationTitle("Import from phonebook")
-        .safeAreaInset(edge: .bottom) { bottomBar }
-        .onAppear {
-            if model.phase == .idle && model.summary == nil && model.problem == nil {
-                model.load()
+        .searchable(text: $query, prompt: Text("Search name or number"))
+        .onChange(of: query) { model.search($0) }
+        .safeAreaInset(edge: .bottom) {
+            if state.phase == .list {
+                PrimaryBar(title: "Import selected (\(Int(state.selected)))", enabled: actions.importSelected, action: model.commit)
             }
         }
-    }
-
-    // MARK: - Banners
-
-    @ViewBuilder private var banners: some View {
-        if let problem = model.problem {
-            ProblemBanner(
-                problem: problem,
-                requestAccess: {
-                    Task { @MainActor in
-                        _ = await ContactsPermissionState.request()
-                        model.load()
-                    }
-                },
-                openSettings: {
-                    if let url = URL(string: UIApplication.openSettingsURLString) {
-                        openURL(url)
-                    }
-                },
-                dismiss: { model.problem = nil }
-            )
-        }
-        if let note = model.permissionNote {
-            Banner(text: note.explanation, tint: .blue) {
-                #if compiler(>=6.0)
-                if #available(iOS 18.0, *) {
-                    MoreContactsButton { model.load() }
-                }
-                #endif
-            }
-        }
-        if let report = model.report {
-            Banner(text: reportText(report), tint: report.cancelled ? .orange : .green) {
-                EmptyView()
-            }
-        }
-    }
-
-    private func reportText(_ report: ImportReport) -> String {
-        var text = String(
-            format: NSLocalizedString("Created %lld clients. %lld were already clients. %lld skipped.", comment: "Import result"),
-            Int64(report.created.count), Int64(report.alreadyThere.count), Int64(report.skipped.count)
-        )
-        if report.cancelled {
-            text += " " + NSLocalizedString("Stopped on request; import again to add the rest.", comment: "Import result")
-        }
-        return text
-    }
-
-    // MARK: - List
-
-    private var list: some View {
-        List {
-            if let summary = model.summary {
-                Section {
-                    SummaryView(summary: summary)
-                }
-            }
-            Section {
-                ForEach(model.rows, id: \.index) { row in
-                    PreviewRowView(
-                        row: row,
-                        enabled: !model.isBusy,
-                        toggle: { model.toggle(row) },
-                        choose: { phone in model.chooseNumber(row, phone: phone) }
-                    )
-                    .onAppear { model.loadMoreIfNeeded(after: row) }
-                }
-            }
-        }
-        .listStyle(.plain)
-    }
-
-    // MARK: - Bottom bar
-
-    private var bottomBar: some View {
-        HStack {
-            switch model.phase {
-            case .reading, .matching, .committing:
-                Spacer()
-                Button("Cancel", role: .cancel) { model.cancel() }
-            case .idle, .ready, .done:
-                Button("Select all") { model.selectAll() }
-                    .disabled(model.summary == nil)
-                Spacer()
-                Button {
-                    model.commit()
-                } label: {
-                    Text("Import \(model.summary?.selected ?? 0)")
-                }
-                .buttonStyle(.borderedProminent)
-                .disabled((model.summary?.selected ?? 0) == 0)
-            }
-        }
-        .padding()
-        .background(.bar)
+        .onAppear { if model.state.phase == .start { model.permissionChanged() } }
+        .onChange(of: scenePhase) { if $0 == .active { model.permissionChanged() } }
     }
 }
 
-// MARK: - Pieces
-
-private struct ProgressBanner: View {
-    let progress: JobProgress
-
-    var body: some View {
-        VStack(alignment: .leading, spacing: 4) {
-            if let total = progress.total, total > 0 {
-                ProgressView(value: Double(min(progress.done, total)), total: Double(total))
-            } else {
-                ProgressView()
-                    .frame(maxWidth: .infinity, alignment: .leading)
-            }
-            Text(caption)
-                .font(.caption)
-                .foregroundColor(.secondary)
-        }
-        .padding(.horizontal)
-        .padding(.vertical, 8)
-    }
-
-    private var caption: LocalizedStringKey {
-        switch progress.stage {
-        case .readingPhonebook: return "Reading the phonebook: \(progress.done)"
-        case .matching: return "Comparing with the client database…"
-        case .importing: return "Importing: \(progress.done) of \(progress.total ?? 0)"
-        case .writingPhonebook: return "Saving to the phonebook: \(progress.done) of \(progress.total ?? 0)"
-        }
-    }
-}
-
-private struct ProblemBanner: View {
-    let problem: CoreProblem
-    let requestAccess: () -> Void
-    let openSettings: () -> Void
-    let dismiss: () -> Void
-
-    var body: some View {
-        Banner(text: text, tint: .red) {
-            if case .permission(let advice) = problem {
-                switch advice.action {
-                case .requestPermission:
-                    Button("Allow access", action: requestAccess)
-                case .openSettings:
-                    Button("Open Settings", action: openSettings)
-                case .proceed, .proceedLimited, .unavailable:
-                    EmptyView()
-                }
-            } else {
-                Button("OK", action: dismiss)
-            }
-        }
-    }
-
-    /// The core's own words, except for a phonebook failure, which the core never sees.
-    private var text: String {
-        switch problem {
-        case .missingRights(let explanation),
-             .signInRequired(let explanation),
-             .rightsChanged(let explanation),
-             .licenceExpired(let explanation):
-            return explanation
-        case .permission(let advice):
-            return advice.explanation
-        case .coreMessage(let message):
-            return message
-        case .phonebook(let writing):
-            return writing
-                ? NSLocalizedString("Could not save to the phonebook.", comment: "Phonebook failure")
-                : NSLocalizedString("Could not read the phonebook.", comment: "Phonebook failure")
-        }
-    }
-}
-
-private struct Banner<Actions: View>: View {
-    let text: String
-    let tint: Color
-    @ViewBuilder let actions: () -> Actions
-
-    var body: some View {
-        VStack(alignment: .leading, spacing: 8) {
-            Text(text)
-                .font(.callout)
-                .fixedSize(horizontal: false, vertical: true)
-            actions()
-        }
-        .frame(maxWidth: .infinity, alignment: .leading)
-        .padding()
-        .background(tint.opacity(0.12))
-    }
-}
-
-private struct SummaryView: View {
-    let summary: Summary
-
-    var body: some View {
-        VStack(alignment: .leading, spacing: 2) {
-            Text("\(summary.selected) of \(summary.total) selected")
-                .font(.headline)
-            Text("New: \(summary.new) · Already clients: \(summary.existingClient) · Repeated: \(summary.duplicateInPhonebook)")
-            Text("To check: \(summary.needsChoice) · No number: \(summary.noPhone) · Invalid number: \(summary.invalidPhone) · No name: \(summary.noName)")
-        }
-        .font(.caption)
-        .foregroundColor(.secondary)
-    }
-}
-
-private struct PreviewRowView: View {
+/// One contact: checkbox (or why it cannot be imported), the name as it will be stored, the
+/// chosen number with a chooser among all of them for as long as the core allows choosing,
+/// and the core's reason or match.
+@MainActor
+private struct ImportRowView: View {
     let row: PreviewRow
-    let enabled: Bool
-    let toggle: () -> Void
-    let choose: (Int) -> Void
+    let canChoose: Bool
+    let toggle: Action
+    let choose: @MainActor (Int) -> Void
 
     var body: some View {
         HStack(alignment: .top, spacing: 12) {
-            Button(action: toggle) {
-                Image(systemName: row.selected ? "checkmark.circle.fill" : "circle")
-                    .imageScale(.large)
-            }
-            .buttonStyle(.borderless)
-            .disabled(!enabled)
-            .accessibilityLabel(row.selected ? Text("Selected") : Text("Not selected"))
-
-            VStack(alignment: .leading, spacing: 4) {
-                Text(row.displayName)
-                if let phone = chosenPhone {
-                    Text(phone.raw)
-                        .font(.subheadline)
-                        .foregroundColor(.secondary)
-                }
-                Text(statusName)
-                    .font(.caption)
-                    .foregroundColor(.secondary)
-                if let problem = row.problem {
-                    Text(problem)
-                        .font(.caption)
-                        .foregroundColor(.orange)
-                }
-                if row.status == .needsChoice {
-                    numberPicker
-                }
-            }
-        }
-        .padding(.vertical, 2)
-    }
-
-    private var chosenPhone: Phone? {
-        guard let chosen = row.chosenPhone, Int(chosen) < row.phones.count else { return nil }
-        return row.phones[Int(chosen)]
-    }
-
-    /// Every number the core kept for the contact; the core says which can be chosen.
-    private var numberPicker: some View {
-        Menu {
-            ForEach(Array(row.phones.enumerated()), id: \.offset) { item in
-                Button {
-                    choose(item.offset)
-                } label: {
-                    if UInt32(item.offset) == row.chosenPhone {
-                        Label(item.element.raw, systemImage: "checkmark")
-                    } else {
-                        Text(item.element.raw)
+            CheckMark(selectable: row.selectable, selected: row.selected, toggle: toggle)
+            VStack(alignment: .leading, spacing: 2) {
+                Text(row.displayName).lineLimit(2)
+                if row.phones.count > 1 && canChoose {
+                    Menu {
+                        ForEach(Array(row.phones.enumerated()), id: \.offset) { item in
+                            Button { choose(item.offset) } label: { phoneLabel(item.offset) }
+                                .disabled(!item.element.valid)
+                        }
+                    } label: {
+                        Label(chosen?.raw ?? String(localized: "Choose number"), systemImage: "chevron.down")
+                            .labelStyle(TrailingIcon())
                     }
+                } else if let chosen {
+                    Text(chosen.raw).lineLimit(1)
                 }
-                .disabled(!item.element.valid)
+                Text(row.statusLabel).font(.caption).foregroundStyle(row.selectable ? Color.secondary : Color.orange)
+                if let problem = row.problem {
+                    Text(problem).font(.caption).foregroundStyle(.secondary)
+                }
             }
-        } label: {
-            Label("Choose number", systemImage: "phone")
-                .font(.caption)
+            .font(.body.monospacedDigit())
+            .opacity(row.selectable ? 1 : 0.6)
         }
-        .disabled(!enabled)
     }
 
-    private var statusName: LocalizedStringKey {
-        switch row.status {
+    private var chosen: Phone? {
+        row.chosenPhone.flatMap { Int($0) < row.phones.count ? row.phones[Int($0)] : nil }
+    }
+
+    /// A number in the chooser: the number, its validity in the core's words, a check if chosen.
+    private func phoneLabel(_ index: Int) -> some View {
+        let phone = row.phones[index]
+        let text = phone.problem.map { "\(phone.raw) · \($0)" } ?? phone.raw
+        return Label(text, systemImage: UInt32(index) == row.chosenPhone ? "checkmark" : "phone")
+    }
+}
+
+/// Created / already clients / skipped, each skipped contact with the core's reason.
+private struct ReportSection: View {
+    let report: ImportReport
+
+    var body: some View {
+        Section {
+            Text("Created: \(report.created.count)")
+            Text("Already clients: \(report.alreadyThere.count)")
+            DisclosureGroup("Skipped: \(report.skipped.count)") {
+                ForEach(report.skipped, id: \.index) { Text($0.reason).font(.footnote) }
+            }
+            if report.cancelled {
+                Text("Stopped before the end; what was imported stays.").foregroundStyle(.orange)
+            }
+        }
+    }
+}
+
+/// The chooser's arrow after the number, as in the design's "+7 916 123-45-67 ▾".
+private struct TrailingIcon: LabelStyle {
+    func makeBody(configuration: Configuration) -> some View {
+        HStack(spacing: 4) { configuration.title; configuration.icon.imageScale(.small) }
+    }
+}
+
+/// The status chip. Which statuses can be selected mirrors the core's rule (new, or several
+/// numbers to choose from), which `toggle` enforces anyway; the reason is the core's `problem`.
+extension PreviewRow {
+    var selectable: Bool { status == .new || status == .needsChoice }
+
+    var statusLabel: LocalizedStringKey {
+        switch status {
         case .new: return "New client"
-        case .existingClient: return "Already a client"
-        case .duplicateInPhonebook: return "Same number as an earlier contact"
-        case .needsChoice: return "Several numbers: choose one"
-        case .noPhone: return "No phone number"
-        case .invalidPhone: return "No valid phone number"
+        case .needsChoice: return "Several numbers"
+        case .existingClient: return "Already client"
+        case .duplicateInPhonebook: return "Repeated in the phonebook"
+        case .noPhone: return "No number"
+        case .invalidPhone: return "Invalid number"
         case .noName: return "No name"
         }
     }
 }
-
-#if compiler(>=6.0)
-/// iOS 18 limited access: lets the user share more contacts, then the screen reads again.
-@available(iOS 18.0, *)
-private struct MoreContactsButton: View {
-    let onShared: () -> Void
-    @State private var picking = false
-
-    var body: some View {
-        Button("Choose more contacts") { picking = true }
-            .contactAccessPicker(isPresented: $picking) { _ in onShared() }
-    }
-}
-#endif

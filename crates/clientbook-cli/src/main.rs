@@ -16,6 +16,7 @@ use clientbook_core::cancel::CancelToken;
 use clientbook_core::contact::PhonebookContact;
 use clientbook_core::export::ExportRow;
 use clientbook_core::import::{self, ImportReport, PreviewRow, Summary};
+use clientbook_core::messages::Locale;
 use clientbook_core::phone::{self, Region};
 use clientbook_core::rights::Rights;
 use clientbook_core::session::{
@@ -57,6 +58,17 @@ struct Cli {
     /// The Altegio location (branch) id, with --altegio.
     #[arg(long, global = true)]
     location: Option<i64>,
+    /// One of the location's own numbers: contacts with it are left out of `--select
+    /// suggested`. Repeatable.
+    #[arg(long = "location-phone", global = true, value_name = "NUMBER")]
+    location_phones: Vec<String>,
+    /// A staff member's number, likewise. Repeatable.
+    #[arg(long = "staff-phone", global = true, value_name = "NUMBER")]
+    staff_phones: Vec<String>,
+    /// Language of the texts for staff (row problems, refusals): "ru" or "en". Default:
+    /// from LC_ALL, LC_MESSAGES or LANG; anything but Russian is English.
+    #[arg(long, global = true, value_name = "LANGUAGE")]
+    lang: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -64,13 +76,19 @@ struct Cli {
 #[derive(clap::Args)]
 struct ImportArgs {
     file: PathBuf,
-    /// `all` (every contact that can be imported) or card indexes such as `1,4,7`.
+    /// `all` (every contact that can be imported), `suggested` (those that look like
+    /// clients: not service numbers, the location's or staff's numbers, or contacts exported
+    /// by this app) or card indexes such as `1,4,7`.
     #[arg(long, default_value = "all")]
     select: String,
     /// Which number to import for a contact with several: CONTACT=INDEX, INDEX into
     /// the contact's `phones` in the preview. Repeatable.
     #[arg(long = "number", value_name = "CONTACT=INDEX")]
     numbers: Vec<String>,
+    /// Fill in the email of existing clients who have none, from the phonebook (never
+    /// overwrites an email a client has).
+    #[arg(long)]
+    fill_in: bool,
     /// Show what would happen; write nothing.
     #[arg(long)]
     dry_run: bool,
@@ -100,6 +118,22 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// List the imports committed to the client database, newest first.
+    Imports {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Undo an import: delete the clients it created (not those already there), keeping any
+    /// edited since. Needs the clients_delete_access right.
+    UndoImport {
+        /// The import's id from `imports`; default: the newest one with clients to undo.
+        id: Option<i64>,
+        /// Show what would be deleted; delete nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -112,10 +146,17 @@ fn main() -> ExitCode {
         .with_ansi(std::io::stderr().is_terminal())
         .init();
     let cli = Cli::parse();
+    let locale = cli.locale();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            let text = e.to_string().replace('\n', " ");
+            // A refusal is for staff, in their language; other errors keep their detailed
+            // English text for support.
+            let text = match &e {
+                Error::MissingRights(m) => m.render(locale),
+                other => other.to_string(),
+            };
+            let text = text.replace('\n', " ");
             eprintln!("clientbook: {text}");
             ExitCode::from(match e {
                 Error::BadInput(_) => 2,
@@ -123,6 +164,23 @@ fn main() -> ExitCode {
                 Error::Remote(_) => 4,
                 _ => 1,
             })
+        }
+    }
+}
+
+impl Cli {
+    /// `--lang`, else the POSIX environment.
+    fn locale(&self) -> Locale {
+        match &self.lang {
+            Some(lang) => Locale::parse(lang),
+            None => {
+                let var = |name| std::env::var(name).ok();
+                Locale::from_environment(
+                    var("LC_ALL").as_deref(),
+                    var("LC_MESSAGES").as_deref(),
+                    var("LANG").as_deref(),
+                )
+            }
         }
     }
 }
@@ -160,15 +218,29 @@ fn secret(name: &str) -> Result<String, Error> {
 
 fn run(cli: Cli) -> Result<(), Error> {
     let region = Region::parse(&cli.region)?;
-    let store = Arc::new(open_store(cli.db)?);
-    let target = match (&cli.altegio, cli.location) {
-        (Some(url), Some(location)) => {
-            let credentials = Credentials::new(
+    let locale = cli.locale();
+    // Arguments and tokens are checked before the database is opened or created: a
+    // mistyped command must not touch any file.
+    let remote = match (&cli.altegio, cli.location) {
+        (Some(url), Some(location)) => Some((
+            url.clone(),
+            location,
+            Credentials::new(
                 secret("ALTEGIO_PARTNER_TOKEN")?,
                 secret("ALTEGIO_USER_TOKEN")?,
-            );
+            ),
+        )),
+        _ => None,
+    };
+    let rights = match &cli.rights {
+        Some(list) => Rights::parse_list(list)?,
+        None => Rights::full(),
+    };
+    let store = Arc::new(open_store(cli.db)?);
+    let target = match remote {
+        Some((url, location, credentials)) => {
             let api = AltegioClient::new(
-                url,
+                &url,
                 location,
                 credentials,
                 Box::new(http::UreqTransport::new()),
@@ -176,17 +248,19 @@ fn run(cli: Cli) -> Result<(), Error> {
             );
             Target::Altegio(Arc::new(Altegio { store, api, region }))
         }
-        _ => Target::Local {
+        None => Target::Local {
             store,
-            rights: match &cli.rights {
-                Some(list) => Rights::parse_list(list)?,
-                None => Rights::full(),
-            },
+            rights,
             region,
         },
     };
     let settings = Settings {
         last_name_hidden: cli.last_name_hidden,
+        locale,
+        known_numbers: import::KnownNumbers {
+            location: cli.location_phones.clone(),
+            staff: cli.staff_phones.clone(),
+        },
         ..Settings::default()
     };
     let context = target.context(cli.last_name_hidden)?;
@@ -207,7 +281,61 @@ fn run(cli: Cli) -> Result<(), Error> {
             json,
         ),
         Command::Clients { json } => clients_cmd(&target, &context, json),
+        Command::Imports { json } => imports_cmd(&target, json),
+        Command::UndoImport { id, dry_run, json } => undo_cmd(&target, id, dry_run, json),
     }
+}
+
+fn print_json(value: &impl Serialize) -> Result<(), Error> {
+    println!(
+        "{}",
+        serde_json::to_string(value).map_err(|e| Error::BadInput(e.to_string()))?
+    );
+    Ok(())
+}
+
+fn imports_cmd(target: &Target, json: bool) -> Result<(), Error> {
+    let imports = target.imports()?;
+    if json {
+        return print_json(&imports);
+    }
+    println!(
+        "{:>4}  {:<20}  {:>7}  {:>7}  {:>7}  {:>6}  state",
+        "id", "started (UTC)", "created", "already", "skipped", "undone"
+    );
+    for i in &imports {
+        let state = match (i.finished_at.is_some(), i.cancelled, i.failed) {
+            (false, _, _) => "interrupted",
+            (true, _, true) => "failed",
+            (true, true, false) => "cancelled",
+            (true, false, false) => "done",
+        };
+        println!(
+            "{:>4}  {:<20}  {:>7}  {:>7}  {:>7}  {:>6}  {state}",
+            i.id, i.started_at, i.created, i.already_there, i.skipped, i.undone
+        );
+    }
+    println!("{} import(s).", imports.len());
+    Ok(())
+}
+
+fn undo_cmd(target: &Target, id: Option<i64>, dry_run: bool, json: bool) -> Result<(), Error> {
+    let report = target.undo_import(id, dry_run)?;
+    if json {
+        return print_json(&report);
+    }
+    let verb = if dry_run { "Would delete" } else { "Deleted" };
+    println!(
+        "Import {}: {verb} {} client(s); kept {} edited since; {} already gone.",
+        report.import_id,
+        report.deleted,
+        report.kept.len(),
+        report.already_gone
+    );
+    for k in &report.kept {
+        println!("  kept client {}: edited since the import", k.client_id);
+    }
+    Ok(())
 }
 
 fn read_vcard(path: &Path) -> Result<vcard::ParsedFile, Error> {
@@ -264,6 +392,7 @@ fn import_cmd(
         file,
         select,
         numbers,
+        fill_in,
         dry_run,
         json,
     } = args;
@@ -314,6 +443,8 @@ fn import_cmd(
     let mut not_selected = Vec::new();
     if select.trim() == "all" {
         session.select_all();
+    } else if select.trim() == "suggested" {
+        session.select_suggested();
     } else {
         for card in parse_list(select, "card index")? {
             let card = u64::try_from(card)
@@ -325,6 +456,9 @@ fn import_cmd(
                 });
             }
         }
+    }
+    if *fill_in {
+        session.fill_in_all(true);
     }
     let report = if dry_run {
         None
@@ -370,9 +504,10 @@ fn import_cmd(
     print_preview(plan.rows(), &summary, dry_run);
     if let Some(r) = &report {
         println!(
-            "Imported: {} new client(s), {} already in the database, {} skipped{}.",
+            "Imported: {} new client(s), {} already in the database ({} given a missing email), {} skipped{}.",
             r.created.len(),
             r.already_there.len(),
+            r.filled.len(),
             r.skipped.len(),
             if r.cancelled { " (cancelled)" } else { "" }
         );

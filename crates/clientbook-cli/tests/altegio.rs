@@ -21,6 +21,7 @@ fn clientbook(server: &TestServer, db: &Path, user_token: &str, args: &[&str]) -
         .env("ALTEGIO_PARTNER_TOKEN", "partner-token")
         .env("ALTEGIO_USER_TOKEN", user_token)
         .env("CLIENTBOOK_LOG", "debug")
+        .env("LC_ALL", "C")
         .output()
         .unwrap()
 }

@@ -32,6 +32,21 @@ impl Env {
             .arg(self.path("clients.db"))
             .args(args)
             .env("CLIENTBOOK_LOG", "trace")
+            // English whatever the machine's language, unless a test asks otherwise.
+            .env("LC_ALL", "C")
+            .output()
+            .unwrap()
+    }
+
+    /// [`Env::run`] with the environment's language set to `lang`.
+    fn run_in(&self, lang: &str, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_clientbook"))
+            .arg("--db")
+            .arg(self.path("clients.db"))
+            .args(args)
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", lang)
             .output()
             .unwrap()
     }
@@ -211,6 +226,49 @@ fn export_replaces_the_file_whole_and_leaves_no_temporary_file() {
         .collect();
     names.sort();
     assert_eq!(names, ["out.vcf", "out.vcf.tmp", "pb.vcf"]);
+}
+
+#[test]
+fn staff_texts_follow_lang_and_the_environment() {
+    let env = Env::new();
+    let file = env.write(
+        "pb.vcf",
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bad\r\nTEL:123\r\nEND:VCARD\r\n",
+    );
+    let f = file.to_str().unwrap();
+    let problem = |out: Output| -> String {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["contacts"][0]["reason"]["code"], "invalid_phone");
+        v["contacts"][0]["problem"].as_str().unwrap().to_string()
+    };
+    let args = ["import", f, "--dry-run", "--json"];
+    assert_eq!(problem(env.run(&args)), "123: too short");
+    assert_eq!(
+        problem(env.run_in("ru_RU.UTF-8", &args)),
+        "123: слишком короткий"
+    );
+    let mut with_flag = vec!["--lang", "en"];
+    with_flag.extend(args);
+    assert_eq!(
+        problem(env.run_in("ru_RU.UTF-8", &with_flag)),
+        "123: too short"
+    );
+    let refused = env.run(&["--lang", "ru", "--rights", "", "import", f]);
+    assert_eq!(refused.status.code(), Some(3));
+    let msg = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        msg.contains("нет права «Доступ к разделу Клиентская база»"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("Настройки > Системные настройки > Пользователи"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -457,4 +515,77 @@ fn two_processes_importing_into_one_database_create_each_client_once() {
         .collect();
     assert_eq!(clients.as_array().unwrap().len() as u64, importable);
     assert_eq!(phones.len() as u64, importable);
+}
+
+#[test]
+fn imports_are_listed_and_undo_removes_only_unedited_clients_it_created() {
+    let env = Env::new();
+    // One client exists before the import: the import finds it, and undo must not touch it.
+    let before = env.write(
+        "before.vcf",
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Маша маникюр\r\nTEL:+7 903 000 11 22\r\nEND:VCARD\r\n",
+    );
+    env.json(&["import", before.to_str().unwrap(), "--json"]);
+    let file = env.write("pb.vcf", SMALL);
+    let report = env.json(&["import", file.to_str().unwrap(), "--json"]);
+    assert_eq!(report["report"]["created"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        report["report"]["already_there"].as_array().unwrap().len(),
+        0
+    );
+
+    let imports = env.json(&["imports", "--json"]);
+    let imports = imports.as_array().unwrap();
+    assert_eq!(imports.len(), 2);
+    assert_eq!(imports[0]["created"], 2, "newest first: {imports:?}");
+    assert_eq!(imports[1]["created"], 1);
+    let last = imports[0]["id"].as_i64().unwrap();
+
+    // Someone edits one of the imported clients.
+    let db = rusqlite::Connection::open(env.path("clients.db")).unwrap();
+    let edited: i64 = db
+        .query_row("SELECT id FROM clients WHERE name = 'John'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    db.execute(
+        "UPDATE clients SET email = 'john@example.com' WHERE id = ?1",
+        [edited],
+    )
+    .unwrap();
+    drop(db);
+
+    let refused = env.run(&["--rights", "clients_access", "undo-import"]);
+    assert_eq!(refused.status.code(), Some(3));
+    let msg = String::from_utf8_lossy(&refused.stderr);
+    assert!(msg.contains("Delete clients"), "{msg}");
+
+    let dry = env.json(&["undo-import", "--dry-run", "--json"]);
+    assert_eq!(dry["import_id"], last);
+    assert_eq!(dry["deleted"], 1);
+    assert_eq!(dry["kept"][0]["client_id"], edited);
+    assert_eq!(dry["kept"][0]["reason"], "edited_since");
+    assert_eq!(
+        env.json(&["clients", "--json"]).as_array().unwrap().len(),
+        3
+    );
+
+    let done = env.json(&["undo-import", &last.to_string(), "--json"]);
+    assert_eq!(done["deleted"], 1);
+    let again = env.json(&["undo-import", &last.to_string(), "--json"]);
+    assert_eq!(again["deleted"], 0, "a second undo deletes nothing more");
+    assert_eq!(again["already_gone"], 1);
+    let left: Vec<String> = env
+        .json(&["clients", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        left.len(),
+        2,
+        "the earlier client and the edited one stay: {left:?}"
+    );
+    assert!(left.contains(&"John".to_string()));
 }

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 use clientbook_core::import::{self, CommitOptions, ImportPlan, PreviewOptions};
+use clientbook_core::messages::{Locale, Message};
 use clientbook_core::store::{NewClient, Store};
 use clientbook_testdata as testdata;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
@@ -57,6 +58,23 @@ fn preview(c: &mut Criterion) {
                 ))
             })
         });
+        // The same preview with its texts in Russian (every row that is not new carries a
+        // rendered reason in either language; this shows the other catalogue costs the same).
+        if contacts == 10_000 {
+            group.bench_function(format!("build_ru/{label}"), |b| {
+                b.iter_with_large_drop(|| {
+                    black_box(ImportPlan::build(
+                        black_box(&pb.contacts),
+                        &index,
+                        PreviewOptions {
+                            locale: Locale::Ru,
+                            ..Default::default()
+                        },
+                        &mut |_, _| {},
+                    ))
+                })
+            });
+        }
         // What the screen waits for: the client index read from the file, then the preview.
         group.bench_function(format!("index_and_build/{label}"), |b| {
             b.iter_with_large_drop(|| {
@@ -77,6 +95,31 @@ fn preview(c: &mut Criterion) {
     group.bench_function("client_index/100k", |b| {
         b.iter_with_large_drop(|| black_box(store.client_index().expect("index")))
     });
+    group.finish();
+}
+
+/// Rendering 50,000 row reasons (a re-import where every contact is already a client), the
+/// most a preview renders; per reason and per locale.
+fn reasons(c: &mut Criterion) {
+    let mut group = c.benchmark_group("messages");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(50_000));
+    for locale in Locale::ALL {
+        group.bench_function(format!("render_50k_already_client/{locale}"), |b| {
+            b.iter(|| {
+                for client_id in 0..50_000i64 {
+                    black_box(Message::AlreadyClient { client_id }.render(locale));
+                }
+            })
+        });
+        group.bench_function(format!("render_50k_needs_choice/{locale}"), |b| {
+            b.iter(|| {
+                for n in 0..50_000u64 {
+                    black_box(Message::NeedsChoice { numbers: 2 + n % 3 }.render(locale));
+                }
+            })
+        });
+    }
     group.finish();
 }
 
@@ -180,5 +223,5 @@ fn vcard_and_end_to_end(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, preview, commit, vcard_and_end_to_end);
+criterion_group!(benches, preview, reasons, commit, vcard_and_end_to_end);
 criterion_main!(benches);

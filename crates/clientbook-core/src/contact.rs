@@ -29,6 +29,11 @@ pub struct PhonebookContact {
     pub nickname: Option<String>,
     pub phones: Vec<RawPhone>,
     pub emails: Vec<String>,
+    /// The contact is in this app's own export group ("Altegio clients"): it came from the
+    /// client base, so it is not suggested for import back into it.
+    #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default = false))]
+    pub in_app_group: bool,
 }
 
 impl PhonebookContact {

@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use crate::messages::Message;
 use crate::rights::MissingRights;
 
 #[derive(Debug, thiserror::Error)]
@@ -72,9 +73,43 @@ pub enum RemoteError {
     OutcomeUnknown { detail: String },
 }
 
+impl RemoteError {
+    /// What a screen tells staff about this failure (see [`Error::message`]).
+    pub fn message(&self) -> Message {
+        match self {
+            RemoteError::Unauthorized => Message::SignInRequired,
+            RemoteError::Forbidden => Message::RightsChanged,
+            RemoteError::Licence { .. } => Message::LicenceExpired,
+            RemoteError::NotFound { .. } => Message::NotFound,
+            RemoteError::Rejected { status, .. } => Message::ServerRefused { status: *status },
+            RemoteError::Protocol { .. } => Message::ServerProtocol,
+            RemoteError::Unavailable { .. } => Message::NetworkUnavailable,
+            RemoteError::OutcomeUnknown { .. } => Message::OutcomeUnknown,
+        }
+    }
+}
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    /// What a screen tells staff about this error, as a code it can branch on and render in
+    /// their language. The `Display` text stays the detailed English one for the command
+    /// line and support.
+    pub fn message(&self) -> Message {
+        match self {
+            Error::MissingRights(m) => m.message(),
+            Error::Remote(r) => r.message(),
+            Error::Cancelled => Message::Cancelled,
+            Error::NewerSchema { .. } => Message::StorageNewerVersion,
+            Error::Corrupt { .. } => Message::StorageDamaged,
+            Error::Locked { .. } => Message::StorageBusy,
+            Error::ReadOnly { .. } => Message::StorageReadOnly,
+            Error::Sqlite(_) | Error::Io { .. } => Message::StorageFailed,
+            // A caller's mistake (an index out of range, a bad region): nothing staff can fix.
+            Error::BadInput(_) => Message::Internal,
+        }
+    }
+
     /// Classifies an SQLite failure on a given file into the cases a user can act on.
     pub(crate) fn from_sqlite(path: &std::path::Path, err: rusqlite::Error) -> Self {
         use rusqlite::ErrorCode;
@@ -99,5 +134,72 @@ impl Error {
             },
             _ => Error::Sqlite(err),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::messages::Locale;
+    use crate::rights::{Action, Right};
+
+    #[test]
+    fn each_error_becomes_a_message_a_screen_acts_on() {
+        let cases = [
+            (
+                Error::Remote(RemoteError::Unauthorized),
+                Message::SignInRequired,
+            ),
+            (
+                Error::Remote(RemoteError::Forbidden),
+                Message::RightsChanged,
+            ),
+            (
+                Error::Remote(RemoteError::Licence {
+                    detail: "402".into(),
+                }),
+                Message::LicenceExpired,
+            ),
+            (
+                Error::Remote(RemoteError::Unavailable {
+                    detail: "timeout".into(),
+                }),
+                Message::NetworkUnavailable,
+            ),
+            (
+                Error::Remote(RemoteError::Rejected {
+                    status: 422,
+                    detail: "x".into(),
+                }),
+                Message::ServerRefused { status: 422 },
+            ),
+            (
+                Error::Locked {
+                    path: "c.db".into(),
+                },
+                Message::StorageBusy,
+            ),
+            (Error::Cancelled, Message::Cancelled),
+            (Error::BadInput("index 9".into()), Message::Internal),
+            (
+                Error::MissingRights(MissingRights {
+                    action: Action::Import,
+                    missing: vec![Right::ClientDatabaseAccess],
+                }),
+                Message::MissingRights {
+                    action: Action::Import,
+                    rights: vec![Right::ClientDatabaseAccess],
+                },
+            ),
+        ];
+        for (error, message) in cases {
+            assert_eq!(error.message(), message, "{error}");
+        }
+        assert_eq!(
+            Error::Remote(RemoteError::Unauthorized)
+                .message()
+                .render(Locale::Ru),
+            "Срок входа истёк или токен неверный; войдите снова."
+        );
     }
 }

@@ -47,6 +47,16 @@ pub struct ExportSummary {
     pub total: u64,
 }
 
+impl ExportSummary {
+    /// The screen's summary line: "1,204 clients · 312 already on the phone".
+    pub fn message(&self) -> crate::messages::Message {
+        crate::messages::Message::ExportSummary {
+            clients: self.total,
+            on_phone: self.in_phonebook,
+        }
+    }
+}
+
 /// A client to write, ready for the platform's contact API.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
@@ -119,12 +129,12 @@ impl ExportPlan {
     }
 
     pub fn page(&self, offset: u64, limit: u64) -> &[ExportRow] {
-        crate::import::page(&self.rows, offset, limit)
+        crate::list::page(&self.rows, offset, limit)
     }
 
     /// Ids of the clients whose name or number contains `query`, as the import list filters.
     pub fn filter(&self, query: &str) -> Vec<i64> {
-        let query = crate::import::TextQuery::new(query);
+        let query = crate::list::TextQuery::new(query);
         self.rows
             .iter()
             .filter(|r| {
@@ -238,6 +248,8 @@ impl ExportPlan {
                     ),
                     organization: None,
                     nickname: None,
+                    // Written into the app's own group, so a later import does not suggest it.
+                    in_app_group: true,
                     phones: vec![RawPhone {
                         number: r.phone.clone(),
                         label: PhoneLabel::Mobile,

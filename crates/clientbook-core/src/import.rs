@@ -2,9 +2,10 @@
 //!
 //! Three steps, as the screen has them: a preview (one row per contact with what would be
 //! stored and why), a selection (select all, toggle, choose a number), and a commit that
-//! writes the selection in batches. The preview and selection are pure; only the commit
-//! touches the store, and it re-checks every number there, so a stale preview can still never
-//! create a duplicate.
+//! writes the selection in batches. The preview and selection are pure; the commit writes to
+//! the local store (`sync` commits to Altegio), and it re-checks every number there, so a
+//! stale preview can still never create a duplicate. Sessions (`session`) put the three
+//! together for a screen or a command.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,6 +15,8 @@ use serde::{Deserialize, Serialize};
 use crate::cancel::CancelToken;
 use crate::contact::PhonebookContact;
 use crate::error::{Error, Result};
+use crate::list::{page, TextQuery};
+use crate::messages::{InvalidNumber, Locale, Message};
 use crate::name::{ClientName, NameProblem};
 use crate::phone::{self, Phone, Region};
 use crate::store::{ClientIndex, Inserted, NewClient, Store};
@@ -52,19 +55,28 @@ impl ContactStatus {
     pub fn importable(self) -> bool {
         matches!(self, ContactStatus::New | ContactStatus::NeedsChoice)
     }
+}
 
-    fn why_not(self) -> &'static str {
-        match self {
-            ContactStatus::New | ContactStatus::NeedsChoice => "it can be imported",
-            ContactStatus::ExistingClient => "its number already belongs to a client",
-            ContactStatus::DuplicateInPhonebook => {
-                "an earlier contact in the phonebook has the same number"
-            }
-            ContactStatus::NoPhone => "it has no phone number",
-            ContactStatus::InvalidPhone => "none of its numbers is a valid phone number",
-            ContactStatus::NoName => "it has no name, organisation or nickname",
-        }
-    }
+/// Why "Select suggested" leaves a contact out. Only a suggestion: staff can still tick it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum NotSuggested {
+    /// The chosen number is a service's (toll-free, premium-rate, ...), not a person's.
+    ServiceNumber { kind: phone::ServiceKind },
+    /// One of the location's own numbers.
+    LocationNumber,
+    /// A number of the location's staff.
+    StaffNumber,
+    /// The contact is in this app's own export group: it came from the client base.
+    FromAppGroup,
+}
+
+/// Numbers the caller knows are not clients': the location's own and its staff's.
+#[derive(Debug, Clone, Default)]
+pub struct KnownNumbers {
+    pub location: Vec<String>,
+    pub staff: Vec<String>,
 }
 
 /// One preview row: what the contact becomes.
@@ -88,9 +100,25 @@ pub struct PreviewRow {
     /// The earlier contact, for `duplicate_in_phonebook`.
     pub duplicate_of: Option<u64>,
     pub email: Option<String>,
-    /// Why the contact cannot be imported as it is, in words for staff.
+    /// Why the contact cannot be imported as it is (or, for `needs_choice`, what to check),
+    /// in words for staff, in the preview's locale: `reason` rendered. `None` for `new`.
     pub problem: Option<String>,
     pub selected: bool,
+    /// Why "Select suggested" leaves this importable contact out, if it does.
+    pub not_suggested: Option<NotSuggested>,
+    /// The contact has more than one valid number: the row offers a number chooser (which
+    /// stays available after a choice).
+    pub can_choose_number: bool,
+    /// For a contact that is already a client: the phonebook's email, which the client
+    /// lacks. Offered to fill in; a value the client has is never overwritten.
+    pub fill_in_email: Option<String>,
+    /// Whether the commit fills `fill_in_email` into the client.
+    pub fill_in_selected: bool,
+    /// Why the contact cannot be imported as it is, as a code with its arguments: which
+    /// client it already is, which contact it repeats, which numbers are invalid and why.
+    /// `None` for `new`.
+    #[serde(default)]
+    pub reason: Option<Message>,
 }
 
 /// Counts per status, plus how many are selected.
@@ -109,6 +137,14 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// The screen's summary line: "1,204 contacts · 312 already clients".
+    pub fn message(&self) -> Message {
+        Message::ImportSummary {
+            contacts: self.total,
+            already_clients: self.existing_client,
+        }
+    }
+
     fn count(&mut self, status: ContactStatus) {
         let slot = match status {
             ContactStatus::New => &mut self.new,
@@ -129,12 +165,17 @@ impl Summary {
 pub struct PreviewOptions {
     pub region: Region,
     pub last_name_hidden: bool,
+    /// The language of the rows' texts (`PreviewRow::problem`, `Phone::problem`); English
+    /// by default.
+    pub locale: Locale,
 }
 
 /// The preview plus the staff's selection and number choices.
 #[derive(Debug, Clone)]
 pub struct ImportPlan {
     rows: Vec<PreviewRow>,
+    /// The language of the rows' texts, kept for the rows a commit changes.
+    locale: Locale,
 }
 
 /// How often preview building reports progress, in contacts.
@@ -167,7 +208,7 @@ impl ImportPlan {
     ) -> ImportPlan {
         let items: Vec<(u64, &PhonebookContact)> = contacts.collect();
         let never = CancelToken::new();
-        let understood = understand_all(items, progress, &never, |(index, c)| {
+        let understood = understand_all(items, progress, &never, drop, |(index, c)| {
             (index, Understood::of(c, options))
         })
         .unwrap_or_default();
@@ -187,10 +228,11 @@ impl ImportPlan {
         progress: &mut dyn FnMut(u64, u64),
         cancel: &CancelToken,
     ) -> Result<ImportPlan> {
-        let understood = understand_all(contacts, progress, cancel, |(index, c)| {
-            (index, Understood::of_owned(c, options))
-        })
-        .ok_or(Error::Cancelled)?;
+        let understood =
+            understand_all(contacts, progress, cancel, drop_elsewhere, |(index, c)| {
+                (index, Understood::of_owned(c, options))
+            })
+            .ok_or(Error::Cancelled)?;
         Self::match_cancellable(understood, clients, options, cancel)
     }
 
@@ -201,8 +243,12 @@ impl ImportPlan {
         options: PreviewOptions,
     ) -> ImportPlan {
         let never = CancelToken::new();
-        Self::match_cancellable(understood, clients, options, &never)
-            .unwrap_or_else(|_| ImportPlan { rows: Vec::new() })
+        Self::match_cancellable(understood, clients, options, &never).unwrap_or_else(|_| {
+            ImportPlan {
+                rows: Vec::new(),
+                locale: options.locale,
+            }
+        })
     }
 
     fn match_cancellable(
@@ -223,10 +269,19 @@ impl ImportPlan {
                 rows.last().is_none_or(|r| r.index < index),
                 "contact numbers must ascend"
             );
-            rows.push(preview_row(index, contact, clients, &mut seen, options));
+            let row = preview_row(index, contact, clients, &mut seen, &rows, options);
+            rows.push(row);
         }
         tracing::debug!(contacts = total, "import preview built");
-        Ok(ImportPlan { rows })
+        Ok(ImportPlan {
+            rows,
+            locale: options.locale,
+        })
+    }
+
+    /// The language of the rows' texts.
+    pub fn locale(&self) -> Locale {
+        self.locale
     }
 
     pub fn len(&self) -> usize {
@@ -308,15 +363,100 @@ impl ImportPlan {
         self.rows.iter_mut().for_each(|r| r.selected = false);
     }
 
+    /// Selects the importable contacts that look like clients: every one without a
+    /// [`NotSuggested`] reason. Returns how many are selected.
+    pub fn select_suggested(&mut self) -> u64 {
+        let mut n = 0;
+        for row in &mut self.rows {
+            row.selected = row.status.importable() && row.not_suggested.is_none();
+            n += row.selected as u64;
+        }
+        n
+    }
+
+    /// How many importable contacts "Select suggested" would select.
+    pub fn suggested_count(&self) -> u64 {
+        self.rows
+            .iter()
+            .filter(|r| r.status.importable() && r.not_suggested.is_none())
+            .count() as u64
+    }
+
+    /// Offers, on each contact that is already a client lacking an email, the contact's
+    /// email. `lacking_email` are the clients without one.
+    pub fn offer_fill_in(&mut self, lacking_email: &std::collections::HashSet<i64>) {
+        for row in &mut self.rows {
+            let lacking = row.client_id.is_some_and(|id| lacking_email.contains(&id));
+            row.fill_in_email = if row.status == ContactStatus::ExistingClient && lacking {
+                row.email.clone()
+            } else {
+                None
+            };
+            row.fill_in_selected &= row.fill_in_email.is_some();
+        }
+    }
+
+    /// Ticks or unticks filling in one contact's email; only rows offering one.
+    pub fn set_fill_in(&mut self, index: u64, fill: bool) -> Result<()> {
+        let row = self.row_mut(index)?;
+        if fill && row.fill_in_email.is_none() {
+            return Err(Error::BadInput(format!(
+                "contact {index} has nothing to fill in"
+            )));
+        }
+        row.fill_in_selected = fill;
+        Ok(())
+    }
+
+    /// "Apply to all": ticks or unticks every offered fill-in; returns how many are ticked.
+    pub fn fill_in_all(&mut self, fill: bool) -> u64 {
+        let mut n = 0;
+        for row in self.rows.iter_mut().filter(|r| r.fill_in_email.is_some()) {
+            row.fill_in_selected = fill;
+            n += fill as u64;
+        }
+        n
+    }
+
+    /// Offered fill-ins, and how many are ticked.
+    pub fn fill_in_counts(&self) -> (u64, u64) {
+        self.rows
+            .iter()
+            .filter(|r| r.fill_in_email.is_some())
+            .fold((0, 0), |(o, t), r| (o + 1, t + r.fill_in_selected as u64))
+    }
+
+    /// Marks contacts whose chosen number is the location's own or its staff's.
+    pub fn mark_known_numbers(&mut self, known: &KnownNumbers, region: Region) {
+        let keys = |list: &[String]| -> std::collections::HashSet<String> {
+            list.iter()
+                .filter_map(|n| phone::normalize(n, phone::PhoneLabel::Other, region).key())
+                .collect()
+        };
+        let (location, staff) = (keys(&known.location), keys(&known.staff));
+        if location.is_empty() && staff.is_empty() {
+            return;
+        }
+        for row in self.rows.iter_mut().filter(|r| r.status.importable()) {
+            let key = row
+                .chosen_phone
+                .and_then(|i| row.phones.get(i as usize))
+                .and_then(Phone::key);
+            let Some(key) = key else { continue };
+            if location.contains(&key) {
+                row.not_suggested = Some(NotSuggested::LocationNumber);
+            } else if staff.contains(&key) {
+                row.not_suggested = Some(NotSuggested::StaffNumber);
+            }
+        }
+    }
+
     /// Sets one contact's selection. Selecting a contact that cannot be imported is an error
     /// that says why.
     pub fn set_selected(&mut self, index: u64, selected: bool) -> Result<()> {
         let row = self.row_mut(index)?;
         if selected && !row.status.importable() {
-            return Err(Error::BadInput(format!(
-                "contact {index} cannot be imported: {}",
-                row.status.why_not()
-            )));
+            return Err(not_importable(row));
         }
         row.selected = selected;
         Ok(())
@@ -341,24 +481,44 @@ impl ImportPlan {
         if !chosen.valid {
             return Err(Error::BadInput(format!(
                 "number {phone} of contact {index} cannot be imported: {}",
-                chosen.problem.as_deref().unwrap_or("invalid")
+                chosen
+                    .problem_in(Locale::En)
+                    .unwrap_or_else(|| "invalid".into())
             )));
         }
         if !row.status.importable() {
-            return Err(Error::BadInput(format!(
-                "contact {index} cannot be imported: {}",
-                row.status.why_not()
-            )));
+            return Err(not_importable(row));
         }
         row.chosen_phone = Some(phone);
         row.status = ContactStatus::New;
+        row.reason = None;
+        row.problem = None;
+        // A service number follows the number chosen; the other reasons are the contact's.
+        if matches!(
+            row.not_suggested,
+            None | Some(NotSuggested::ServiceNumber { .. })
+        ) {
+            row.not_suggested = chosen
+                .e164
+                .as_deref()
+                .and_then(phone::service_kind)
+                .map(|kind| NotSuggested::ServiceNumber { kind });
+        }
         Ok(())
     }
 
     /// Freezes the selection into the clients to create, so the slow part of a commit can run
     /// without holding the plan (a screen keeps reading rows meanwhile).
     pub fn prepare_commit(&self) -> CommitJob {
-        let mut job = CommitJob::default();
+        let mut job = CommitJob {
+            fills: self
+                .rows
+                .iter()
+                .filter(|r| r.fill_in_selected)
+                .filter_map(|r| Some((r.index, r.client_id?, r.fill_in_email.clone()?)))
+                .collect(),
+            ..CommitJob::default()
+        };
         for row in self.rows.iter().filter(|r| r.selected) {
             let phone = row
                 .chosen_phone
@@ -378,7 +538,10 @@ impl ImportPlan {
                 )),
                 _ => job.skipped.push(Skipped {
                     index: row.index,
-                    reason: row.status.why_not().to_string(),
+                    reason: row
+                        .problem
+                        .clone()
+                        .unwrap_or_else(|| Message::Internal.render(self.locale)),
                 }),
             }
         }
@@ -388,61 +551,38 @@ impl ImportPlan {
     /// Records what a commit did: those contacts are clients now and leave the selection, so
     /// committing again (after a cancel, say) only sends what is left.
     pub fn apply_report(&mut self, report: &ImportReport) {
+        for done in &report.filled {
+            if let Ok(row) = self.row_mut(done.index) {
+                row.fill_in_email = None;
+                row.fill_in_selected = false;
+            }
+        }
+        let locale = self.locale;
         for done in report.created.iter().chain(&report.already_there) {
             if let Ok(row) = self.row_mut(done.index) {
+                let reason = Message::AlreadyClient {
+                    client_id: done.client_id,
+                };
                 row.status = ContactStatus::ExistingClient;
                 row.client_id = Some(done.client_id);
                 row.duplicate_of = None;
-                row.problem = None;
+                row.problem = Some(reason.render(locale));
+                row.reason = Some(reason);
                 row.selected = false;
             }
         }
     }
 }
 
-/// Rows `offset..offset + limit` of a list, fewer at its end, none past it.
-pub(crate) fn page<T>(rows: &[T], offset: u64, limit: u64) -> &[T] {
-    let start = usize::try_from(offset)
-        .unwrap_or(usize::MAX)
-        .min(rows.len());
-    let end = start
-        .saturating_add(usize::try_from(limit).unwrap_or(usize::MAX))
-        .min(rows.len());
-    &rows[start..end]
-}
-
-/// A search box's text: case-insensitive on names; its digits match any spelling of a number.
-pub(crate) struct TextQuery {
-    needle: String,
-    digits: String,
-}
-
-impl TextQuery {
-    pub(crate) fn new(query: &str) -> Self {
-        let needle = query.trim().to_lowercase();
-        let digits = needle.chars().filter(char::is_ascii_digit).collect();
-        TextQuery { needle, digits }
-    }
-
-    pub(crate) fn matches<'a>(
-        &self,
-        names: impl IntoIterator<Item = &'a str>,
-        numbers: impl IntoIterator<Item = &'a str>,
-    ) -> bool {
-        if self.needle.is_empty() {
-            return true;
-        }
-        names
-            .into_iter()
-            .any(|n| n.to_lowercase().contains(&self.needle))
-            || (!self.digits.is_empty()
-                && numbers.into_iter().any(|n| {
-                    n.chars()
-                        .filter(char::is_ascii_digit)
-                        .collect::<String>()
-                        .contains(&self.digits)
-                }))
-    }
+/// Refusing to select a contact that cannot be imported: a caller's mistake (a screen offers
+/// no checkbox there), so the error is in English, for the developer.
+fn not_importable(row: &PreviewRow) -> Error {
+    let why = row
+        .reason
+        .as_ref()
+        .map(|r| r.render(Locale::En))
+        .unwrap_or_default();
+    Error::BadInput(format!("contact {} cannot be imported: {why}", row.index))
 }
 
 fn no_such_contact(index: u64, len: usize) -> Error {
@@ -458,21 +598,35 @@ struct Understood {
     phones: Vec<Phone>,
     name: std::result::Result<ClientName, NameProblem>,
     email: Option<String>,
+    in_app_group: bool,
+    /// The default number's service kind, looked up here because it is the costly part.
+    service: Option<phone::ServiceKind>,
 }
 
 impl Understood {
     fn of(contact: &PhonebookContact, options: PreviewOptions) -> Understood {
+        let mut phones = phone::collapse(
+            contact
+                .phones
+                .iter()
+                .map(|p| phone::normalize(&p.number, p.label, options.region))
+                .collect(),
+        );
+        let service = phone::default_choice(&phones)
+            .and_then(|i| phones[i].e164.as_deref())
+            .and_then(phone::service_kind);
+        if options.locale != Locale::En {
+            for p in phones.iter_mut().filter(|p| !p.valid) {
+                p.problem = p.problem_in(options.locale);
+            }
+        }
         Understood {
             platform_id: contact.platform_id.clone(),
-            phones: phone::collapse(
-                contact
-                    .phones
-                    .iter()
-                    .map(|p| phone::normalize(&p.number, p.label, options.region))
-                    .collect(),
-            ),
+            phones,
             name: contact.name_fields().to_client_name(),
             email: contact.first_email(),
+            in_app_group: contact.in_app_group,
+            service,
         }
     }
 
@@ -496,6 +650,7 @@ fn understand_all<T: Send, U: Send>(
     items: Vec<T>,
     progress: &mut dyn FnMut(u64, u64),
     cancel: &CancelToken,
+    free_rest: fn(std::vec::IntoIter<T>),
     understand: impl Fn(T) -> U + Sync,
 ) -> Option<Vec<U>> {
     let total = items.len();
@@ -512,12 +667,14 @@ fn understand_all<T: Send, U: Send>(
     };
     let out: Vec<U> = if threads < 2 || total < PARALLEL_FROM {
         let mut out = Vec::with_capacity(total);
-        for (i, item) in items.into_iter().enumerate() {
+        let mut rest = items.into_iter();
+        while let Some(item) = rest.next() {
             if cancel.is_cancelled() {
+                free_rest(rest);
                 return None;
             }
             out.push(understand(item));
-            report(i + 1, progress);
+            report(out.len(), progress);
         }
         out
     } else {
@@ -537,8 +694,10 @@ fn understand_all<T: Send, U: Send>(
                     let (understand, done) = (&understand, &done);
                     scope.spawn(move || {
                         let mut out = Vec::with_capacity(chunk.len());
-                        for item in chunk {
+                        let mut rest = chunk.into_iter();
+                        while let Some(item) = rest.next() {
                             if cancel.is_cancelled() {
+                                free_rest(rest);
                                 break;
                             }
                             out.push(understand(item));
@@ -571,11 +730,24 @@ fn understand_all<T: Send, U: Send>(
     Some(out)
 }
 
+/// Frees what a cancelled preview did not get to on a thread of its own: tens of thousands
+/// of contacts take longer to free than a Cancel button may wait.
+fn drop_elsewhere<T: Send + 'static>(rest: T) {
+    if std::thread::Builder::new()
+        .name("clientbook-free".into())
+        .spawn(move || drop(rest))
+        .is_err()
+    {
+        tracing::debug!("no thread to free a cancelled preview; freed in place");
+    }
+}
+
 fn preview_row(
     index: u64,
     contact: Understood,
     clients: &ClientIndex,
     seen: &mut HashMap<String, u64>,
+    earlier_rows: &[PreviewRow],
     options: PreviewOptions,
 ) -> PreviewRow {
     let Understood {
@@ -583,36 +755,61 @@ fn preview_row(
         phones,
         name,
         email,
+        in_app_group,
+        service,
     } = contact;
     let chosen = phone::default_choice(&phones);
     let keys: Vec<String> = phones.iter().filter_map(Phone::key).collect();
+    let can_choose_number = keys.len() > 1;
     let existing = keys.iter().find_map(|k| clients.get(k).copied());
     let earlier = keys.iter().find_map(|k| seen.get(k).copied());
 
-    let (status, problem) = match (&name, existing, earlier) {
-        (Err(p), _, _) => (ContactStatus::NoName, Some(p.to_string())),
-        _ if phones.is_empty() => (
-            ContactStatus::NoPhone,
-            Some(ContactStatus::NoPhone.why_not().to_string()),
-        ),
+    let (status, reason) = match (&name, existing, earlier) {
+        (Err(p), _, _) => (ContactStatus::NoName, Some(p.message())),
+        _ if phones.is_empty() => (ContactStatus::NoPhone, Some(Message::NoPhone)),
         _ if chosen.is_none() => {
-            let reasons: Vec<String> = phones
+            // The raw numbers are shown to staff on screen; they never go to logs.
+            let numbers = phones
                 .iter()
                 .filter_map(|p| {
-                    p.problem.as_ref().map(|why| match p.raw.trim() {
-                        "" => format!("(empty number): {why}"),
-                        raw => format!("{raw}: {why}"),
+                    p.problem_code.map(|problem| InvalidNumber {
+                        raw: p.raw.clone(),
+                        problem,
                     })
                 })
                 .collect();
-            // The raw numbers are shown to staff on screen; they never go to logs.
-            (ContactStatus::InvalidPhone, Some(reasons.join("; ")))
+            (
+                ContactStatus::InvalidPhone,
+                Some(Message::InvalidPhone { numbers }),
+            )
         }
-        (_, Some(_), _) => (ContactStatus::ExistingClient, None),
-        (_, None, Some(_)) => (ContactStatus::DuplicateInPhonebook, None),
-        _ if keys.len() > 1 => (ContactStatus::NeedsChoice, None),
+        (_, Some(client_id), _) => (
+            ContactStatus::ExistingClient,
+            Some(Message::AlreadyClient { client_id }),
+        ),
+        (_, None, Some(earlier)) => {
+            // Rows ascend by index and the earlier contact was built before this one.
+            let earlier_name = earlier_rows
+                .binary_search_by_key(&earlier, |r| r.index)
+                .map(|at| earlier_rows[at].display_name.clone())
+                .unwrap_or_default();
+            (
+                ContactStatus::DuplicateInPhonebook,
+                Some(Message::DuplicateInPhonebook {
+                    earlier,
+                    earlier_name,
+                }),
+            )
+        }
+        _ if keys.len() > 1 => (
+            ContactStatus::NeedsChoice,
+            Some(Message::NeedsChoice {
+                numbers: keys.len() as u64,
+            }),
+        ),
         _ => (ContactStatus::New, None),
     };
+    let problem = reason.as_ref().map(|r| r.render(options.locale));
     // Every named contact claims its numbers, imported or not: a later card with the same
     // number is the same person saved twice, even when the first one is already a client.
     if name.is_ok() {
@@ -650,6 +847,17 @@ fn preview_row(
         email,
         problem,
         selected: false,
+        not_suggested: if !status.importable() {
+            None
+        } else if in_app_group {
+            Some(NotSuggested::FromAppGroup)
+        } else {
+            service.map(|kind| NotSuggested::ServiceNumber { kind })
+        },
+        can_choose_number,
+        fill_in_email: None,
+        fill_in_selected: false,
+        reason,
     }
 }
 
@@ -678,6 +886,14 @@ pub struct ImportReport {
     pub skipped: Vec<Skipped>,
     /// True when the commit stopped early on request; whole batches only were written.
     pub cancelled: bool,
+    /// Existing clients whose missing email was filled in from the phonebook.
+    #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default = []))]
+    pub filled: Vec<Imported>,
+    /// The import history entry the created clients are recorded under, for undo.
+    #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
+    pub history_id: Option<i64>,
 }
 
 impl ImportReport {
@@ -699,11 +915,16 @@ impl ImportReport {
 pub struct CommitOptions {
     /// Clients per transaction.
     pub batch_size: usize,
+    /// The history entry the created clients are recorded under (for undo), if any.
+    pub record_as: Option<i64>,
 }
 
 impl Default for CommitOptions {
     fn default() -> Self {
-        CommitOptions { batch_size: 500 }
+        CommitOptions {
+            batch_size: 500,
+            record_as: None,
+        }
     }
 }
 
@@ -712,6 +933,8 @@ impl Default for CommitOptions {
 pub struct CommitJob {
     pub(crate) clients: Vec<(u64, NewClient)>,
     pub(crate) skipped: Vec<Skipped>,
+    /// (contact, existing client, email to fill in where the client has none).
+    pub(crate) fills: Vec<(u64, i64, String)>,
 }
 
 impl CommitJob {
@@ -720,7 +943,7 @@ impl CommitJob {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.clients.is_empty()
+        self.clients.is_empty() && self.fills.is_empty()
     }
 }
 
@@ -756,10 +979,15 @@ pub fn run_commit(
     progress: &mut dyn FnMut(u64, u64),
     cancel: &AtomicBool,
 ) -> std::result::Result<ImportReport, Box<CommitFailed>> {
-    let CommitJob { clients, skipped } = job;
+    let CommitJob {
+        clients,
+        skipped,
+        fills,
+    } = job;
     let total = clients.len() as u64;
     let mut report = ImportReport {
         skipped,
+        history_id: options.record_as,
         ..Default::default()
     };
     let mut done = 0u64;
@@ -771,7 +999,7 @@ pub fn run_commit(
             break;
         }
         let batch: Vec<NewClient> = chunk.iter().map(|(_, c)| c.clone()).collect();
-        let outcomes = match store.insert_batch(&batch) {
+        let outcomes = match store.insert_batch_for(&batch, options.record_as) {
             Ok(o) => o,
             Err(error) => {
                 tracing::warn!(done, total, error = %error, "import stopped by a storage error");
@@ -795,6 +1023,24 @@ pub fn run_commit(
         }
         done += chunk.len() as u64;
         progress(done, total);
+    }
+    if !report.cancelled && !fills.is_empty() {
+        let pairs: Vec<(i64, String)> = fills.iter().map(|(_, id, e)| (*id, e.clone())).collect();
+        match store.fill_missing_emails(&pairs) {
+            Ok(filled) => {
+                report.filled = fills
+                    .iter()
+                    .filter(|(_, id, _)| filled.contains(id))
+                    .map(|&(index, client_id, _)| Imported { index, client_id })
+                    .collect();
+            }
+            Err(error) => {
+                return Err(Box::new(CommitFailed {
+                    partial: report,
+                    error,
+                }))
+            }
+        }
     }
     report.log("local");
     Ok(report)
@@ -875,6 +1121,40 @@ mod tests {
             "same number collapsed before any choice"
         );
         assert!(p.rows()[5].problem.as_deref().unwrap().contains("123"));
+        use crate::messages::PhoneProblem;
+        let reasons: Vec<Option<Message>> = p.rows().iter().map(|r| r.reason.clone()).collect();
+        assert_eq!(
+            reasons,
+            vec![
+                None,
+                Some(Message::AlreadyClient { client_id: 42 }),
+                Some(Message::DuplicateInPhonebook {
+                    earlier: 0,
+                    earlier_name: "New".into()
+                }),
+                Some(Message::NeedsChoice { numbers: 2 }),
+                Some(Message::NoPhone),
+                Some(Message::InvalidPhone {
+                    numbers: vec![InvalidNumber {
+                        raw: "123".into(),
+                        problem: PhoneProblem::TooShort
+                    }]
+                }),
+                Some(Message::NoName),
+                None,
+            ]
+        );
+        for row in p.rows() {
+            assert_eq!(
+                row.problem,
+                row.reason.as_ref().map(|r| r.render(Locale::En)),
+                "the text is the code rendered"
+            );
+        }
+        assert_eq!(
+            p.rows()[2].problem.as_deref(),
+            Some("an earlier contact in the phonebook, New, has the same number")
+        );
         let s = p.summary();
         assert_eq!(
             (s.new, s.existing_client, s.needs_choice, s.total),
@@ -922,6 +1202,65 @@ mod tests {
                 "parallel={parallel}: progress went on to {last}"
             );
         }
+    }
+
+    #[test]
+    fn rows_speak_the_preview_locale() {
+        use PhoneLabel::*;
+        let mut clients = ClientIndex::new();
+        clients.insert("+79160000009".into(), 42);
+        let contacts = vec![
+            contact("Existing", &[("+7 916 000 00 09", Mobile)]),
+            contact("Bad", &[("123", Mobile), ("", Home)]),
+            contact("NoPhone", &[]),
+            contact("Новый", &[("+7 916 000 00 01", Mobile)]),
+        ];
+        let options = PreviewOptions {
+            locale: Locale::Ru,
+            ..Default::default()
+        };
+        let store = Store::open_in_memory().unwrap();
+        let mut p = ImportPlan::build(&contacts, &clients, options, &mut |_, _| {});
+        assert_eq!(p.locale(), Locale::Ru);
+        let problems: Vec<Option<&str>> = p.rows().iter().map(|r| r.problem.as_deref()).collect();
+        assert_eq!(
+            problems,
+            vec![
+                Some("его номер уже принадлежит клиенту №42"),
+                Some("123: слишком короткий; (пустой номер): в номере нет цифр"),
+                Some("у контакта нет номера телефона"),
+                None,
+            ]
+        );
+        assert_eq!(
+            p.rows()[1].phones[0].problem.as_deref(),
+            Some("слишком короткий")
+        );
+        // Selecting a row that cannot be imported is a developer's error: English.
+        let err = p.set_selected(2, true).unwrap_err().to_string();
+        assert!(err.contains("it has no phone number"), "{err}");
+        // A committed row becomes a client, said in the same language.
+        p.select_all();
+        let report = commit(
+            &store,
+            &p,
+            CommitOptions::default(),
+            &mut no_progress,
+            &AtomicBool::new(false),
+        )
+        .unwrap();
+        p.apply_report(&report);
+        let row = p.row(3).unwrap();
+        let id = report.created[0].client_id;
+        assert_eq!(row.reason, Some(Message::AlreadyClient { client_id: id }));
+        assert_eq!(
+            row.problem.as_deref(),
+            Some(format!("его номер уже принадлежит клиенту №{id}").as_str())
+        );
+        assert_eq!(
+            p.summary().message().render(Locale::Ru),
+            "4 контакта · 2 уже в базе клиентов"
+        );
     }
 
     #[test]
@@ -989,8 +1328,15 @@ mod tests {
             .to_string()
             .contains("cannot be imported"));
         assert!(p.choose_number(2, 7).is_err());
+        assert!(p.row(2).unwrap().reason.is_some());
         p.choose_number(2, 1).unwrap();
         assert_eq!(p.row(2).unwrap().status, ContactStatus::New);
+        assert_eq!(
+            p.row(2).unwrap().reason,
+            None,
+            "a confirmed choice needs nothing"
+        );
+        assert_eq!(p.row(2).unwrap().problem, None);
         assert_eq!(p.row(2).unwrap().chosen_phone, Some(1));
         assert_eq!(p.summary().selected, 1);
         p.select_none();
@@ -1014,7 +1360,10 @@ mod tests {
         let report = commit(
             &store,
             &p,
-            CommitOptions { batch_size: 500 },
+            CommitOptions {
+                batch_size: 500,
+                record_as: None,
+            },
             &mut |d, t| calls.push((d, t)),
             &AtomicBool::new(false),
         )
@@ -1060,7 +1409,10 @@ mod tests {
         let report = commit(
             &store,
             &p,
-            CommitOptions { batch_size: 30 },
+            CommitOptions {
+                batch_size: 30,
+                record_as: None,
+            },
             &mut |done, _| {
                 if done >= 30 {
                     cancel.store(true, Ordering::SeqCst);
@@ -1086,7 +1438,10 @@ mod tests {
         let report = commit(
             &store,
             &p,
-            CommitOptions { batch_size: 30 },
+            CommitOptions {
+                batch_size: 30,
+                record_as: None,
+            },
             &mut no_progress,
             &AtomicBool::new(false),
         )
@@ -1115,7 +1470,10 @@ mod tests {
         let result = run_commit(
             &store,
             p.prepare_commit(),
-            CommitOptions { batch_size: 4 },
+            CommitOptions {
+                batch_size: 4,
+                record_as: None,
+            },
             &mut |done, _| {
                 if done == 4 {
                     other

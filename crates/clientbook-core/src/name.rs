@@ -7,6 +7,8 @@
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
+use crate::messages::{Locale, Message};
+
 /// Longest name part we store. Altegio's own fields are short; a phonebook field longer
 /// than this is damaged data, reported rather than stored.
 pub const MAX_NAME_CHARS: usize = 255;
@@ -39,19 +41,22 @@ pub enum NameProblem {
     TooLong { chars: usize },
 }
 
+impl NameProblem {
+    /// The problem as a code for the preview row.
+    pub fn message(&self) -> Message {
+        match self {
+            NameProblem::Missing => Message::NoName,
+            NameProblem::TooLong { chars } => Message::NameTooLong {
+                chars: *chars as u64,
+                max: MAX_NAME_CHARS as u64,
+            },
+        }
+    }
+}
+
 impl std::fmt::Display for NameProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            NameProblem::Missing => {
-                f.write_str("the contact has no name, organisation or nickname")
-            }
-            NameProblem::TooLong { chars } => {
-                write!(
-                    f,
-                    "a name field is {chars} characters long; at most {MAX_NAME_CHARS} are stored"
-                )
-            }
-        }
+        f.write_str(&self.message().render(Locale::En))
     }
 }
 

@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::messages::{Locale, Message};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
@@ -41,12 +43,18 @@ pub enum PermissionAction {
     Unavailable,
 }
 
+/// What the screen says and offers for a permission state, in the locale asked for. The
+/// code is `action`; the texts are `Message::Permission{Title,Explanation,Button}` of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct PermissionAdvice {
     pub action: PermissionAction,
     /// What to tell staff, in plain words.
     pub explanation: String,
+    /// A short heading for the explanation.
+    pub title: String,
+    /// The label of the button that performs `action` ("Allow access", "Open settings").
+    pub action_label: String,
 }
 
 impl ContactsPermission {
@@ -60,30 +68,26 @@ impl ContactsPermission {
         )
     }
 
+    /// The advice in English.
     pub fn advice(self) -> PermissionAdvice {
+        self.advice_in(Locale::En)
+    }
+
+    /// The next step for the screen, with its texts in `locale`.
+    pub fn advice_in(self, locale: Locale) -> PermissionAdvice {
         use ContactsPermission as P;
-        let (action, explanation) = match self {
-            P::AndroidGranted | P::IosAuthorized => (PermissionAction::Proceed, "Contacts access is granted."),
-            P::IosLimited => (
-                PermissionAction::ProceedLimited,
-                "You shared only some contacts with the app. Only those can be imported; tap \"Choose more contacts\" to add others.",
-            ),
-            P::AndroidDenied | P::IosNotDetermined => (
-                PermissionAction::RequestPermission,
-                "To import clients from your phonebook, allow the app to access your contacts.",
-            ),
-            P::AndroidPermanentlyDenied | P::IosDenied => (
-                PermissionAction::OpenSettings,
-                "Contacts access is turned off for this app. Turn it on in the phone's Settings, then come back.",
-            ),
-            P::IosRestricted => (
-                PermissionAction::Unavailable,
-                "Contacts access is restricted on this device (for example by parental controls or your company's device management), so the phonebook cannot be used.",
-            ),
+        let action = match self {
+            P::AndroidGranted | P::IosAuthorized => PermissionAction::Proceed,
+            P::IosLimited => PermissionAction::ProceedLimited,
+            P::AndroidDenied | P::IosNotDetermined => PermissionAction::RequestPermission,
+            P::AndroidPermanentlyDenied | P::IosDenied => PermissionAction::OpenSettings,
+            P::IosRestricted => PermissionAction::Unavailable,
         };
         PermissionAdvice {
             action,
-            explanation: explanation.to_string(),
+            explanation: Message::PermissionExplanation { action }.render(locale),
+            title: Message::PermissionTitle { action }.render(locale),
+            action_label: Message::PermissionButton { action }.render(locale),
         }
     }
 }
@@ -117,6 +121,21 @@ mod tests {
             assert_eq!(state.advice().action, action, "{state:?}");
             assert_eq!(state.can_read(), readable, "{state:?}");
             assert!(!state.advice().explanation.is_empty());
+            let ru = state.advice_in(Locale::Ru);
+            assert_eq!(ru.action, action);
+            for (en, ru) in [
+                (state.advice().title, ru.title),
+                (state.advice().explanation, ru.explanation),
+                (state.advice().action_label, ru.action_label),
+            ] {
+                assert!(!ru.is_empty() && !en.is_empty() && en != ru, "{en} / {ru}");
+            }
         }
+        assert_eq!(
+            ContactsPermission::AndroidPermanentlyDenied
+                .advice_in(Locale::Ru)
+                .action_label,
+            "Открыть настройки"
+        );
     }
 }

@@ -7,8 +7,10 @@
 
 use std::collections::HashMap;
 
-use rlibphonenumber::{PhoneNumberFormat, PHONE_NUMBER_UTIL};
+use rlibphonenumber::{PhoneNumberFormat, PhoneNumberType, PHONE_NUMBER_UTIL};
 use serde::{Deserialize, Serialize};
+
+use crate::messages::{Locale, Message, PhoneProblem};
 
 pub use rlibphonenumber::Region as PnRegion;
 
@@ -115,11 +117,21 @@ pub struct Phone {
     pub extension: Option<String>,
     pub label: PhoneLabel,
     pub valid: bool,
-    /// Why the number was rejected, in words for staff; `None` when valid.
+    /// Why the number was rejected, in words for staff (English; a preview renders it in
+    /// its locale); `None` when valid.
     pub problem: Option<String>,
+    /// Why the number was rejected, as a code; `None` when valid.
+    #[serde(default)]
+    pub problem_code: Option<PhoneProblem>,
 }
 
 impl Phone {
+    /// Why the number was rejected, in `locale`; `None` when valid.
+    pub fn problem_in(&self, locale: Locale) -> Option<String> {
+        self.problem_code
+            .map(|problem| Message::NumberProblem { problem }.render(locale))
+    }
+
     /// The dedupe key: E.164, plus `;ext=` when there is an extension.
     pub fn key(&self) -> Option<String> {
         let e164 = self.e164.as_deref()?;
@@ -135,20 +147,61 @@ pub fn match_key(e164: &str, extension: Option<&str>) -> String {
     }
 }
 
+/// A number that belongs to a service, not to a person, as the phone metadata classifies it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum ServiceKind {
+    TollFree,
+    PremiumRate,
+    SharedCost,
+    Voicemail,
+    /// Universal access numbers: one number for a whole company.
+    UniversalAccess,
+}
+
+/// Whether a valid E.164 number is a service number (toll-free, premium-rate, shared-cost,
+/// voicemail, universal access). Russian and Kazakh mobiles (`+79…`, `+77…`, the bulk of a
+/// salon's phonebook) are people's numbers and skip the metadata lookup, which is the costly
+/// part.
+pub fn service_kind(e164: &str) -> Option<ServiceKind> {
+    if e164.starts_with("+79") || e164.starts_with("+77") {
+        return None;
+    }
+    let number = PHONE_NUMBER_UTIL.parse(e164, None).ok()?;
+    match number.get_type() {
+        PhoneNumberType::TollFree => Some(ServiceKind::TollFree),
+        PhoneNumberType::PremiumRate => Some(ServiceKind::PremiumRate),
+        PhoneNumberType::SharedCost => Some(ServiceKind::SharedCost),
+        PhoneNumberType::VoiceMail => Some(ServiceKind::Voicemail),
+        PhoneNumberType::UAN => Some(ServiceKind::UniversalAccess),
+        _ => None,
+    }
+}
+
+/// The parts of a key built by [`match_key`]: the E.164 number and its extension, if any.
+pub fn split_key(key: &str) -> (&str, Option<&str>) {
+    match key.split_once(";ext=") {
+        Some((e164, ext)) => (e164, Some(ext)),
+        None => (key, None),
+    }
+}
+
 /// Parses one number with the location's region. Never fails: a bad number comes back
 /// with `valid == false` and the reason, so it is shown and never silently dropped.
 pub fn normalize(raw: &str, label: PhoneLabel, region: Region) -> Phone {
-    let invalid = |problem: String| Phone {
+    let invalid = |problem: PhoneProblem| Phone {
         raw: raw.to_string(),
         e164: None,
         extension: None,
         label,
         valid: false,
-        problem: Some(problem),
+        problem: Some(Message::NumberProblem { problem }.render(Locale::En)),
+        problem_code: Some(problem),
     };
     let text = raw.trim();
     if !text.chars().any(|c| c.is_ascii_digit() || c.is_numeric()) {
-        return invalid("no digits in the number".into());
+        return invalid(PhoneProblem::NoDigits);
     }
     match parse_valid(text, region) {
         Ok((e164, extension)) => Phone {
@@ -158,12 +211,13 @@ pub fn normalize(raw: &str, label: PhoneLabel, region: Region) -> Phone {
             label,
             valid: true,
             problem: None,
+            problem_code: None,
         },
         Err(problem) => invalid(problem),
     }
 }
 
-fn parse_valid(text: &str, region: Region) -> Result<(String, Option<String>), String> {
+fn parse_valid(text: &str, region: Region) -> Result<(String, Option<String>), PhoneProblem> {
     if let Some(found) = parse_plus7_fast(text, region) {
         return Ok(found);
     }
@@ -227,7 +281,7 @@ fn parse_plus7_fast(text: &str, region: Region) -> Option<(String, Option<String
     })
 }
 
-fn parse_valid_full(text: &str, region: Region) -> Result<(String, Option<String>), String> {
+fn parse_valid_full(text: &str, region: Region) -> Result<(String, Option<String>), PhoneProblem> {
     let first = parse_once(text, region);
     if first.is_ok() {
         return first;
@@ -244,18 +298,25 @@ fn parse_valid_full(text: &str, region: Region) -> Result<(String, Option<String
     first
 }
 
-fn parse_once(text: &str, region: Region) -> Result<(String, Option<String>), String> {
+fn parse_once(text: &str, region: Region) -> Result<(String, Option<String>), PhoneProblem> {
     let number = PHONE_NUMBER_UTIL
         .parse(text, Some(region.0))
-        .map_err(|e| format!("not a phone number ({e})"))?;
+        .map_err(|e| match e {
+            rlibphonenumber::ParseError::InvalidCountryCode => PhoneProblem::UnknownCountryCode,
+            rlibphonenumber::ParseError::TooShortAfterIdd
+            | rlibphonenumber::ParseError::TooShortNsn => PhoneProblem::TooShort,
+            rlibphonenumber::ParseError::TooLongNsn => PhoneProblem::TooLong,
+            _ => PhoneProblem::NotANumber,
+        })?;
     if !number.is_valid() {
-        let reason = match number.is_possible_with_reason() {
-            Err(rlibphonenumber::ValidationError::TooShort) => "too short",
-            Err(rlibphonenumber::ValidationError::TooLong) => "too long",
-            Err(rlibphonenumber::ValidationError::InvalidCountryCode) => "unknown country code",
-            _ => "not a valid number for its country",
-        };
-        return Err(reason.to_string());
+        return Err(match number.is_possible_with_reason() {
+            Err(rlibphonenumber::ValidationError::TooShort) => PhoneProblem::TooShort,
+            Err(rlibphonenumber::ValidationError::TooLong) => PhoneProblem::TooLong,
+            Err(rlibphonenumber::ValidationError::InvalidCountryCode) => {
+                PhoneProblem::UnknownCountryCode
+            }
+            _ => PhoneProblem::InvalidForCountry,
+        });
     }
     let e164 = number.format_as(PhoneNumberFormat::E164).into_owned();
     let extension = number.extension.clone().filter(|e| !e.is_empty());
@@ -404,6 +465,13 @@ pub fn mask(e164: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn split_key_undoes_match_key() {
+        for (e164, ext) in [("+79161234567", None), ("+74951234567", Some("123"))] {
+            assert_eq!(split_key(&match_key(e164, ext)), (e164, ext));
+        }
+    }
 
     fn ru(raw: &str) -> Phone {
         normalize(raw, PhoneLabel::Mobile, Region::default())

@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::messages::{Locale, Message};
+
 /// The user's client-database rights (`GET /user/permissions/{location_id}`, group `clients`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
@@ -19,6 +21,10 @@ pub struct Rights {
     /// `clients_visit_master_id`: 0 means clients of all employees are visible; any other
     /// value restricts the user to that team member's visitors.
     pub clients_visit_master_id: i64,
+    /// `clients_delete_access`: may delete clients (needed to undo an import).
+    #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default = false))]
+    pub clients_delete_access: bool,
 }
 
 /// One right a feature needs.
@@ -30,19 +36,23 @@ pub enum Right {
     ShowPhonesAndEmails,
     DownloadClientList,
     ShowClientsOfAllEmployees,
+    DeleteClients,
 }
 
-/// Where an administrator grants rights, shown with every refusal.
-pub const WHERE_GRANTED: &str = "Settings > System settings > Users";
-
 impl Right {
-    /// The right as the settings page names it.
+    /// The right as the settings page names it, in `locale`.
+    pub fn title_in(self, locale: Locale) -> String {
+        Message::RightTitle { right: self }.render(locale)
+    }
+
+    /// The right as the English settings page names it (the catalogue's English entry).
     pub fn title(self) -> &'static str {
         match self {
             Right::ClientDatabaseAccess => "Access to the Client Database section",
             Right::ShowPhonesAndEmails => "Show phone numbers and emails in the list of clients",
             Right::DownloadClientList => "Download a list of clients in Excel",
             Right::ShowClientsOfAllEmployees => "Show clients of all employees",
+            Right::DeleteClients => "Delete clients",
         }
     }
 
@@ -53,6 +63,7 @@ impl Right {
             Right::ShowPhonesAndEmails => "clients_phones_email_access",
             Right::DownloadClientList => "clients_excel_access",
             Right::ShowClientsOfAllEmployees => "clients_visit_master_id",
+            Right::DeleteClients => "clients_delete_access",
         }
     }
 }
@@ -64,6 +75,8 @@ impl Right {
 pub enum Action {
     Import,
     Export,
+    /// Undo an import: delete the clients it created.
+    Undo,
 }
 
 /// A refusal: the action and every right it lacked.
@@ -73,24 +86,26 @@ pub struct MissingRights {
     pub missing: Vec<Right>,
 }
 
+impl MissingRights {
+    /// The refusal as a code: the action and every missing right.
+    pub fn message(&self) -> Message {
+        Message::MissingRights {
+            action: self.action,
+            rights: self.missing.clone(),
+        }
+    }
+
+    /// The refusal in `locale`: what cannot be done, every missing right by its title, and
+    /// where an administrator grants them.
+    pub fn render(&self, locale: Locale) -> String {
+        self.message().render(locale)
+    }
+}
+
+/// English, for logs-free error chains and the command line's default.
 impl std::fmt::Display for MissingRights {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let what = match self.action {
-            Action::Import => "import contacts into the client database",
-            Action::Export => "save clients to the phonebook",
-        };
-        let names: Vec<String> = self
-            .missing
-            .iter()
-            .map(|r| format!("\"{}\"", r.title()))
-            .collect();
-        write!(
-            f,
-            "You cannot {what}: your user is missing {} {}. An administrator can grant {} in the web version under {WHERE_GRANTED}.",
-            if names.len() == 1 { "the right" } else { "the rights" },
-            names.join(", "),
-            if names.len() == 1 { "it" } else { "them" },
-        )
+        f.write_str(&self.render(Locale::En))
     }
 }
 
@@ -126,6 +141,7 @@ impl Rights {
             clients_phones_email_access: true,
             clients_excel_access: true,
             clients_visit_master_id: 0,
+            clients_delete_access: true,
         }
     }
 
@@ -136,6 +152,7 @@ impl Rights {
             clients_phones_email_access: false,
             clients_excel_access: false,
             clients_visit_master_id: -1,
+            clients_delete_access: false,
         }
     }
 
@@ -159,6 +176,7 @@ impl Rights {
                 "clients_access" => rights.clients_access = flag()?,
                 "clients_phones_email_access" => rights.clients_phones_email_access = flag()?,
                 "clients_excel_access" | "excel_access" => rights.clients_excel_access = flag()?,
+                "clients_delete_access" => rights.clients_delete_access = flag()?,
                 "clients_visit_master_id" | "get_visit_master_id" => {
                     let v = value.ok_or_else(|| {
                         crate::Error::BadInput(format!("right {key} needs a value: {key}=0 means all employees"))
@@ -169,7 +187,7 @@ impl Rights {
                 }
                 other => {
                     return Err(crate::Error::BadInput(format!(
-                        "unknown right {other:?}; known: clients_access, clients_phones_email_access, clients_excel_access, clients_visit_master_id=N"
+                        "unknown right {other:?}; known: clients_access, clients_phones_email_access, clients_excel_access, clients_visit_master_id=N, clients_delete_access"
                     )))
                 }
             }
@@ -198,6 +216,7 @@ impl Rights {
             clients_phones_email_access: flag("clients_phones_email_access"),
             clients_excel_access: flag("clients_excel_access") || flag("excel_access"),
             clients_visit_master_id: master,
+            clients_delete_access: flag("clients_delete_access"),
         }
     }
 
@@ -218,6 +237,14 @@ impl Rights {
                 }
                 if self.clients_visit_master_id != 0 {
                     missing.push(Right::ShowClientsOfAllEmployees);
+                }
+            }
+            Action::Undo => {
+                if !self.clients_access {
+                    missing.push(Right::ClientDatabaseAccess);
+                }
+                if !self.clients_delete_access {
+                    missing.push(Right::DeleteClients);
                 }
             }
         }
@@ -282,9 +309,37 @@ mod tests {
     }
 
     #[test]
+    fn refusal_in_russian_names_the_rights_and_the_settings_page() {
+        let text = Rights::none()
+            .check(Action::Export)
+            .unwrap_err()
+            .render(Locale::Ru);
+        assert!(text.starts_with("Нельзя сохранить клиентов"), "{text}");
+        assert!(text.contains("нет прав «Показывать телефоны"), "{text}");
+        assert!(
+            text.contains("Настройки > Системные настройки > Пользователи"),
+            "{text}"
+        );
+        let one = Rights::none()
+            .check(Action::Import)
+            .unwrap_err()
+            .render(Locale::Ru);
+        assert!(one.contains("нет права «Доступ к разделу"), "{one}");
+        for right in [
+            Right::ClientDatabaseAccess,
+            Right::ShowPhonesAndEmails,
+            Right::DownloadClientList,
+            Right::ShowClientsOfAllEmployees,
+        ] {
+            assert_eq!(right.title_in(Locale::En), right.title());
+            assert_ne!(right.title_in(Locale::Ru), right.title());
+        }
+    }
+
+    #[test]
     fn full_list_grants_export() {
         let r = Rights::parse_list(
-            "clients_access,clients_phones_email_access,clients_excel_access,clients_visit_master_id=0",
+            "clients_access,clients_phones_email_access,clients_excel_access,clients_visit_master_id=0,clients_delete_access",
         )
         .unwrap();
         assert_eq!(r, Rights::full());
@@ -310,7 +365,7 @@ mod tests {
             vec![Right::DownloadClientList]
         );
         let yclients = serde_json::json!({"clients_access": 1, "clients_phones_email_access": 1,
-            "excel_access": 1, "get_visit_master_id": "0"});
+            "excel_access": 1, "get_visit_master_id": "0", "clients_delete_access": 1});
         assert_eq!(Rights::from_permissions_json(&yclients), Rights::full());
         assert_eq!(
             Rights::from_permissions_json(&serde_json::json!({})),

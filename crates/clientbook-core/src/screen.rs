@@ -22,7 +22,9 @@ use crate::cancel::CancelToken;
 use crate::contact::PhonebookContact;
 use crate::error::{Error, RemoteError};
 use crate::export::{ContactToWrite, ExportRow, ExportSummary};
+use crate::history::UndoReport;
 use crate::import::{ImportReport, PreviewRow, Summary};
+use crate::messages::{Locale, Message};
 use crate::permission::{ContactsPermission, PermissionAction, PermissionAdvice};
 use crate::rights::{Action, Right};
 use crate::session::{
@@ -110,6 +112,8 @@ pub struct ScreenProgress {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ImportActions {
     pub select_all: bool,
+    /// Select only the contacts that look like clients (see `suggested`).
+    pub select_suggested: bool,
     pub select_none: bool,
     pub import_selected: bool,
     pub cancel: bool,
@@ -117,6 +121,10 @@ pub struct ImportActions {
     pub search: bool,
     pub choose_number: bool,
     pub back_to_list: bool,
+    /// Undo the import just made (ask for confirmation with `undo_count` first).
+    pub undo: bool,
+    /// "Fill in all": existing clients lacking an email get the phonebook's.
+    pub fill_in_all: bool,
 }
 
 /// Everything the import screen draws, except the rows, which it pages with `rows`.
@@ -129,8 +137,10 @@ pub struct ImportScreenState {
     /// (iOS limited access: the list shows, with a control to share more contacts).
     pub permission: Option<PermissionAdvice>,
     /// The text to show for the phase (missing rights, failure, empty phonebook) or a
-    /// passing notice (why a row cannot be ticked).
+    /// passing notice (why a row cannot be ticked), in the screen's language.
     pub message: Option<String>,
+    /// The same as a code with its arguments, for a shell that branches or picks an icon.
+    pub message_code: Option<Message>,
     pub failure: Option<FailureKind>,
     /// The rights an administrator must grant, in `RightsMissing`.
     pub missing_rights: Vec<Right>,
@@ -145,9 +155,18 @@ pub struct ImportScreenState {
     pub importable: u64,
     /// Contacts whose number already belongs to a client.
     pub already_clients: u64,
+    /// Contacts "Select suggested" selects: importable ones that look like clients.
+    pub suggested: u64,
+    /// Existing clients offered a missing email from the phonebook, and how many are ticked.
+    pub fill_in_offered: u64,
+    pub fill_in_selected: u64,
     pub summary: Summary,
     /// The last commit's outcome, in `Result` (and after a failed commit, what it wrote).
     pub report: Option<ImportReport>,
+    /// Clients "Undo import" would remove: the screen asks for confirmation with this count.
+    pub undo_count: u64,
+    /// What the last undo did.
+    pub undo_report: Option<UndoReport>,
     pub actions: ImportActions,
 }
 
@@ -172,6 +191,7 @@ pub struct ExportScreenState {
     pub progress: Option<ScreenProgress>,
     pub permission: Option<PermissionAdvice>,
     pub message: Option<String>,
+    pub message_code: Option<Message>,
     pub failure: Option<FailureKind>,
     pub missing_rights: Vec<Right>,
     pub query: String,
@@ -211,23 +231,25 @@ enum Step {
 /// The part of a screen's state that both screens share, and the permission and failure
 /// transitions, which are the same for both.
 #[derive(Debug)]
-struct Flow {
+pub struct Flow {
     phase: ScreenPhase,
     progress: Option<ScreenProgress>,
     permission: Option<ContactsPermission>,
     context: Option<Context>,
-    message: Option<String>,
+    message: Option<Message>,
     failure: Option<(FailureKind, Step)>,
     missing_rights: Vec<Right>,
     query: String,
     rows_version: u64,
     /// The running operation's token: a cancel reaches exactly the job it was meant for.
     op: Option<CancelToken>,
+    locale: Locale,
 }
 
 impl Flow {
-    fn new() -> Flow {
+    fn new(locale: Locale) -> Flow {
         Flow {
+            locale,
             phase: ScreenPhase::Start,
             progress: None,
             permission: None,
@@ -262,7 +284,7 @@ impl Flow {
         if let Error::MissingRights(m) = error {
             self.phase = ScreenPhase::RightsMissing;
             self.missing_rights = m.missing.clone();
-            self.message = Some(m.to_string());
+            self.message = Some(m.message());
             self.failure = None;
             return;
         }
@@ -270,14 +292,22 @@ impl Flow {
         self.phase = ScreenPhase::Failed;
         self.failure = Some((kind, step));
         self.message = Some(match kind {
-            FailureKind::Cancelled => "Loading was cancelled.".to_string(),
-            _ => error.to_string(),
+            FailureKind::Cancelled => Message::LoadingCancelled,
+            _ => error.message(),
         });
+    }
+
+    /// The message as the state carries it: text in the screen's language, and the code.
+    fn rendered(&self) -> (Option<String>, Option<Message>) {
+        (
+            self.message.as_ref().map(|m| m.render(self.locale)),
+            self.message.clone(),
+        )
     }
 
     /// Rights first (no point reading 50,000 contacts for a refusal), then the permission.
     /// Returns true when the shell should now read the phonebook.
-    fn admit(&mut self, target: &Target, settings: Settings, action: Action) -> bool {
+    fn admit(&mut self, target: &Target, settings: &Settings, action: Action) -> bool {
         let context = match &self.context {
             Some(c) => c.clone(),
             None => match target.context(settings.last_name_hidden) {
@@ -314,7 +344,7 @@ impl Flow {
         &mut self,
         permission: ContactsPermission,
         target: &Target,
-        settings: Settings,
+        settings: &Settings,
         action: Action,
     ) {
         let before = self.permission.replace(permission);
@@ -325,9 +355,11 @@ impl Flow {
             ScreenPhase::Failed if self.failure.is_some_and(|(_, s)| s != Step::Commit) => {
                 self.admit(target, settings, action);
             }
-            // Reading again picks up what the user shared or allowed meanwhile.
+            // Reading again picks up what the user allowed meanwhile, and, with iOS's limited
+            // access, the contacts they shared with the picker (the permission stays
+            // "limited", so a report of it always reads again).
             ScreenPhase::List | ScreenPhase::Empty | ScreenPhase::Result
-                if before != Some(permission) =>
+                if before != Some(permission) || permission == ContactsPermission::IosLimited =>
             {
                 self.admit(target, settings, action);
             }
@@ -366,7 +398,7 @@ impl Flow {
     /// The advice to show: the blocking one, or iOS's "limited" note next to the list.
     fn advice(&self) -> Option<PermissionAdvice> {
         let p = self.permission?;
-        let advice = p.advice();
+        let advice = p.advice_in(self.locale);
         match self.phase {
             ScreenPhase::NeedsPermission => Some(advice),
             _ if advice.action == PermissionAction::ProceedLimited => Some(advice),
@@ -381,11 +413,11 @@ impl Flow {
         }
     }
 
-    fn empty_message(&self) -> String {
+    fn empty_message(&self) -> Message {
         if self.permission == Some(ContactsPermission::IosLimited) {
-            "No contacts are shared with the app. Tap \"Choose more contacts\" to share the ones to import.".to_string()
+            Message::EmptyLimited
         } else {
-            "The phonebook has no contacts the app can see. Add contacts in the Contacts app (contacts in hidden groups and Google's \"Other contacts\" are not shown), then open this screen again.".to_string()
+            Message::EmptyPhonebook
         }
     }
 }
@@ -413,113 +445,98 @@ impl<K: Copy> Visible<K> {
     fn page(&self, offset: u64, limit: u64) -> Option<Vec<K>> {
         match self {
             Visible::All => None,
-            Visible::Only(keys) => Some(crate::import::page(keys, offset, limit).to_vec()),
+            Visible::Only(keys) => Some(crate::list::page(keys, offset, limit).to_vec()),
         }
     }
 }
 
 // ---------------------------------------------------------------------------------------
-// Import
+// What both screens do, once
 // ---------------------------------------------------------------------------------------
 
-#[derive(Debug)]
-struct ImportInner {
-    flow: Flow,
-    session: Option<Arc<ImportSession>>,
-    visible: Visible<u64>,
-    report: Option<ImportReport>,
+/// What differs between the import and the export screen; everything else (the permission
+/// and rights gate, reading, matching, search, paging, selection edits, cancel) is
+/// [`Screen`]'s, written once.
+pub trait Kind {
+    type Session: Send + Sync;
+    type State: Clone;
+    /// How a row is named: a contact's index, a client's id.
+    type Key: Copy;
+    type Row;
+    /// The screen's own part of the state (import: report and undo; export: what was written).
+    type Extra: Default;
+    const ACTION: Action;
+
+    fn open(
+        target: Target,
+        contacts: Vec<PhonebookContact>,
+        settings: Settings,
+        context: Option<Context>,
+        progress: crate::session::Progress,
+        cancel: &CancelToken,
+    ) -> crate::Result<Self::Session>;
+    fn row_count(session: &Self::Session) -> u64;
+    fn filter(session: &Self::Session, query: &str) -> Vec<Self::Key>;
+    fn page(session: &Self::Session, offset: u64, limit: u64) -> Vec<Self::Row>;
+    fn rows_for(session: &Self::Session, keys: &[Self::Key]) -> Vec<Self::Row>;
+    fn empty_message(flow: &Flow) -> Message;
+    /// Forgets the last job's outcome when a new load starts.
+    fn reset(extra: &mut Self::Extra);
+    fn render(inner: &Inner<Self>) -> Self::State
+    where
+        Self: Sized;
 }
 
-/// The import screen ("Export from phonebook" in the Altegio app's menu).
-pub struct ImportScreen {
+pub struct Inner<K: Kind> {
+    flow: Flow,
+    session: Option<Arc<K::Session>>,
+    visible: Visible<K::Key>,
+    extra: K::Extra,
+}
+
+/// A screen: the shared flow plus its kind's session and state. Use [`ImportScreen`] or
+/// [`ExportScreen`].
+pub struct Screen<K: Kind> {
     target: Target,
     settings: Settings,
-    observer: Option<Box<dyn ScreenObserver<ImportScreenState>>>,
-    inner: Mutex<ImportInner>,
+    observer: Option<Box<dyn ScreenObserver<K::State>>>,
+    inner: Mutex<Inner<K>>,
 }
 
-impl std::fmt::Debug for ImportScreen {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ImportScreen")
-            .field("phase", &lock(&self.inner).flow.phase)
-            .finish_non_exhaustive()
-    }
-}
-
-impl ImportScreen {
+impl<K: Kind> Screen<K> {
     pub fn new(
         target: Target,
         settings: Settings,
-        observer: Option<Box<dyn ScreenObserver<ImportScreenState>>>,
-    ) -> ImportScreen {
-        ImportScreen {
+        observer: Option<Box<dyn ScreenObserver<K::State>>>,
+    ) -> Self {
+        let locale = settings.locale;
+        Screen {
             target,
             settings,
             observer,
-            inner: Mutex::new(ImportInner {
-                flow: Flow::new(),
+            inner: Mutex::new(Inner {
+                flow: Flow::new(locale),
                 session: None,
                 visible: Visible::All,
-                report: None,
+                extra: K::Extra::default(),
             }),
         }
     }
 
-    pub fn state(&self) -> ImportScreenState {
-        Self::render(&lock(&self.inner))
+    fn phase(&self) -> ScreenPhase {
+        lock(&self.inner).flow.phase
     }
 
-    fn render(inner: &ImportInner) -> ImportScreenState {
-        let flow = &inner.flow;
-        let summary = inner
-            .session
-            .as_ref()
-            .map(|s| s.summary())
-            .unwrap_or_default();
-        let row_count = summary.total;
-        let importable = summary.new + summary.needs_choice;
-        let phase = flow.phase;
-        let list = phase == ScreenPhase::List;
-        ImportScreenState {
-            phase,
-            progress: flow.progress,
-            permission: flow.advice(),
-            message: flow.message.clone(),
-            failure: flow.failure.map(|(k, _)| k),
-            missing_rights: flow.missing_rights.clone(),
-            query: flow.query.clone(),
-            visible_count: inner.visible.count(row_count),
-            row_count,
-            rows_version: flow.rows_version,
-            selected: summary.selected,
-            importable,
-            already_clients: summary.existing_client,
-            report: inner.report.clone(),
-            actions: ImportActions {
-                select_all: list && summary.selected < importable,
-                select_none: list && summary.selected > 0,
-                import_selected: list && summary.selected > 0,
-                cancel: matches!(
-                    phase,
-                    ScreenPhase::Reading | ScreenPhase::Matching | ScreenPhase::Committing
-                ),
-                retry: phase == ScreenPhase::Failed
-                    || (phase == ScreenPhase::Result
-                        && inner.report.as_ref().is_some_and(|r| r.cancelled)),
-                search: list,
-                choose_number: list,
-                back_to_list: phase == ScreenPhase::Result,
-            },
-            summary,
-        }
+    pub fn state(&self) -> K::State {
+        K::render(&lock(&self.inner))
     }
 
     /// Applies `change` under the lock, then tells the observer (outside the lock).
-    fn update(&self, change: impl FnOnce(&mut ImportInner)) -> ImportScreenState {
+    fn update(&self, change: impl FnOnce(&mut Inner<K>)) -> K::State {
         let state = {
             let mut inner = lock(&self.inner);
             change(&mut inner);
-            Self::render(&inner)
+            K::render(&inner)
         };
         if let Some(o) = &self.observer {
             o.changed(&state);
@@ -527,18 +544,33 @@ impl ImportScreen {
         state
     }
 
+    /// Runs the flow's permission/rights gate; a load that starts drops the old list.
+    fn admit_with(&self, i: &mut Inner<K>, gate: impl FnOnce(&mut Flow, &Target, &Settings)) {
+        gate(&mut i.flow, &self.target, &self.settings);
+        if i.flow.phase == ScreenPhase::Reading {
+            i.session = None;
+            i.visible = Visible::All;
+            K::reset(&mut i.extra);
+        }
+    }
+
     /// The contacts permission, on open and whenever the app returns to the foreground.
     /// Moves to `RightsMissing`, `NeedsPermission`, or `Reading` (then read the phonebook).
-    pub fn permission_changed(&self, permission: ContactsPermission) -> ImportScreenState {
+    pub fn permission_changed(&self, permission: ContactsPermission) -> K::State {
         self.update(|i| {
-            i.flow
-                .permission_changed(permission, &self.target, self.settings, Action::Import);
-            if i.flow.phase == ScreenPhase::Reading {
-                i.session = None;
-                i.visible = Visible::All;
-                i.report = None;
-            }
+            self.admit_with(i, |flow, target, settings| {
+                flow.permission_changed(permission, target, settings, K::ACTION)
+            })
         })
+    }
+
+    fn readmit(&self, i: &mut Inner<K>, fresh_context: bool) {
+        if fresh_context {
+            i.flow.context = None;
+        }
+        self.admit_with(i, |flow, target, settings| {
+            flow.admit(target, settings, K::ACTION);
+        });
     }
 
     /// Contacts read so far; false means stop reading (the user cancelled).
@@ -549,24 +581,22 @@ impl ImportScreen {
     }
 
     /// The phonebook could not be read (the shell's own failure; its text is not for staff).
-    pub fn reading_failed(&self) -> ImportScreenState {
+    pub fn reading_failed(&self) -> K::State {
         self.update(|i| {
-            if matches!(i.flow.phase, ScreenPhase::Reading) {
+            if i.flow.phase == ScreenPhase::Reading {
                 i.flow.op = None;
                 i.flow.progress = None;
                 i.flow.phase = ScreenPhase::Failed;
                 i.flow.failure = Some((FailureKind::Phonebook, Step::Load));
-                i.flow.message = Some(
-                    "The phonebook could not be read. Try again; if it keeps failing, restart the phone."
-                        .to_string(),
-                );
+                i.flow.message = Some(Message::PhonebookUnreadable);
             }
         })
     }
 
-    /// The phonebook as read: matches it and shows the list (or why it is empty). Blocks
-    /// while matching; `cancel` from another thread stops it promptly.
-    pub fn contacts_read(&self, contacts: Vec<PhonebookContact>) -> ImportScreenState {
+    /// The phonebook as read: matches it (import) or marks clients already on the phone
+    /// (export; for Altegio after refreshing the mirror), then shows the list or why it is
+    /// empty. Blocks; `cancel` from another thread stops it promptly.
+    pub fn contacts_read(&self, contacts: Vec<PhonebookContact>) -> K::State {
         let (token, context) = {
             let mut i = lock(&self.inner);
             let op = i
@@ -588,14 +618,14 @@ impl ImportScreen {
                     drop(i);
                     return self.update(|i| i.flow.fail(&Error::Cancelled, Step::Load));
                 }
-                None => return Self::render(&i),
+                None => return K::render(&i),
             }
         };
         self.update(|_| {});
-        let result = ImportSession::open(
+        let result = K::open(
             self.target.clone(),
-            numbered(contacts),
-            self.settings,
+            contacts,
+            self.settings.clone(),
             context,
             &mut |stage, done, total| {
                 self.update(|i| i.flow.progress = Some(ScreenProgress { stage, done, total }));
@@ -604,14 +634,14 @@ impl ImportScreen {
         );
         self.update(|i| {
             // A permission change or a new load may have replaced this operation meanwhile.
-            if !i.flow.op.as_ref().is_some_and(|op| same(op, &token)) {
+            if !i.flow.op.as_ref().is_some_and(|op| op.is_same(&token)) {
                 return;
             }
             i.flow.op = None;
             i.flow.progress = None;
             match result {
                 Ok(session) => {
-                    let empty = session.row_count() == 0;
+                    let empty = K::row_count(&session) == 0;
                     i.session = Some(Arc::new(session));
                     i.visible = Visible::All;
                     i.flow.query.clear();
@@ -621,7 +651,7 @@ impl ImportScreen {
                     } else {
                         ScreenPhase::List
                     };
-                    i.flow.message = empty.then(|| i.flow.empty_message());
+                    i.flow.message = empty.then(|| K::empty_message(&i.flow));
                 }
                 Err(e) => i.flow.fail(&e, Step::Load),
             }
@@ -629,13 +659,13 @@ impl ImportScreen {
     }
 
     /// Shows only rows whose name or number contains `query`; empty shows all.
-    pub fn search(&self, query: String) -> ImportScreenState {
+    pub fn search(&self, query: String) -> K::State {
         self.update(|i| {
             let Some(session) = &i.session else { return };
             i.visible = if query.trim().is_empty() {
                 Visible::All
             } else {
-                Visible::Only(session.filter(&query))
+                Visible::Only(K::filter(session, &query))
             };
             i.flow.query = query;
             i.flow.rows_version += 1;
@@ -643,7 +673,7 @@ impl ImportScreen {
     }
 
     /// A page of the visible (searched) rows.
-    pub fn rows(&self, offset: u64, limit: u64) -> Vec<PreviewRow> {
+    pub fn rows(&self, offset: u64, limit: u64) -> Vec<K::Row> {
         let (session, keys) = {
             let i = lock(&self.inner);
             let Some(session) = i.session.clone() else {
@@ -652,12 +682,14 @@ impl ImportScreen {
             (session, i.visible.page(offset, limit))
         };
         match keys {
-            None => session.rows(offset, limit),
-            Some(keys) => session.rows_at(&keys).unwrap_or_default(),
+            None => K::page(&session, offset, limit),
+            Some(keys) => K::rows_for(&session, &keys),
         }
     }
 
-    fn edit(&self, change: impl FnOnce(&ImportSession) -> crate::Result<()>) -> ImportScreenState {
+    /// A selection change in the list; its error (why a row cannot be ticked) becomes the
+    /// message.
+    fn edit(&self, change: impl FnOnce(&K::Session) -> crate::Result<()>) -> K::State {
         self.update(|i| {
             if i.flow.phase != ScreenPhase::List {
                 return;
@@ -665,11 +697,174 @@ impl ImportScreen {
             let Some(session) = i.session.clone() else {
                 return;
             };
-            i.flow.message = change(&session).err().map(|e| e.to_string());
+            i.flow.message = change(&session).err().map(|e| e.message());
             i.flow.rows_version += 1;
         })
     }
 
+    /// Stops what is running: reading or matching at once, a commit after its current
+    /// batch. Safe from any thread.
+    pub fn cancel(&self) {
+        lock(&self.inner).flow.cancel();
+    }
+}
+
+/// Actions both screens offer the same way.
+fn can_cancel(phase: ScreenPhase) -> bool {
+    matches!(
+        phase,
+        ScreenPhase::Reading | ScreenPhase::Matching | ScreenPhase::Committing
+    )
+}
+
+// ---------------------------------------------------------------------------------------
+// Import
+// ---------------------------------------------------------------------------------------
+
+/// The import screen's kind.
+pub struct ImportKind;
+
+#[derive(Default)]
+pub struct ImportExtra {
+    report: Option<ImportReport>,
+    undo_report: Option<UndoReport>,
+}
+
+impl ImportExtra {
+    fn cancelled(&self) -> bool {
+        self.report.as_ref().is_some_and(|r| r.cancelled)
+    }
+}
+
+impl Kind for ImportKind {
+    type Session = ImportSession;
+    type State = ImportScreenState;
+    type Key = u64;
+    type Row = PreviewRow;
+    type Extra = ImportExtra;
+    const ACTION: Action = Action::Import;
+
+    fn open(
+        target: Target,
+        contacts: Vec<PhonebookContact>,
+        settings: Settings,
+        context: Option<Context>,
+        progress: crate::session::Progress,
+        cancel: &CancelToken,
+    ) -> crate::Result<ImportSession> {
+        ImportSession::open(
+            target,
+            numbered(contacts),
+            settings,
+            context,
+            progress,
+            cancel,
+        )
+    }
+
+    fn row_count(session: &ImportSession) -> u64 {
+        session.row_count()
+    }
+
+    fn filter(session: &ImportSession, query: &str) -> Vec<u64> {
+        session.filter(query)
+    }
+
+    fn page(session: &ImportSession, offset: u64, limit: u64) -> Vec<PreviewRow> {
+        session.rows(offset, limit)
+    }
+
+    fn rows_for(session: &ImportSession, keys: &[u64]) -> Vec<PreviewRow> {
+        session.rows_at(keys).unwrap_or_default()
+    }
+
+    fn empty_message(flow: &Flow) -> Message {
+        flow.empty_message()
+    }
+
+    fn reset(extra: &mut ImportExtra) {
+        *extra = ImportExtra::default();
+    }
+
+    fn render(inner: &Inner<ImportKind>) -> ImportScreenState {
+        let flow = &inner.flow;
+        let extra = &inner.extra;
+        let (summary, suggested, (fill_in_offered, fill_in_selected)) = inner
+            .session
+            .as_ref()
+            .map(|s| {
+                let plan = s.plan();
+                (
+                    plan.summary(),
+                    plan.suggested_count(),
+                    plan.fill_in_counts(),
+                )
+            })
+            .unwrap_or_default();
+        let importable = summary.new + summary.needs_choice;
+        let phase = flow.phase;
+        let list = phase == ScreenPhase::List;
+        let work = summary.selected + fill_in_selected;
+        let undo_count = match (&extra.report, &extra.undo_report) {
+            (Some(r), None) if r.history_id.is_some() => r.created.len() as u64,
+            _ => 0,
+        };
+        let (message, message_code) = flow.rendered();
+        ImportScreenState {
+            phase,
+            progress: flow.progress,
+            permission: flow.advice(),
+            message,
+            message_code,
+            failure: flow.failure.map(|(k, _)| k),
+            missing_rights: flow.missing_rights.clone(),
+            query: flow.query.clone(),
+            visible_count: inner.visible.count(summary.total),
+            row_count: summary.total,
+            rows_version: flow.rows_version,
+            selected: summary.selected,
+            importable,
+            already_clients: summary.existing_client,
+            suggested,
+            fill_in_offered,
+            fill_in_selected,
+            report: extra.report.clone(),
+            undo_count,
+            undo_report: extra.undo_report.clone(),
+            actions: ImportActions {
+                select_all: list && summary.selected < importable,
+                select_suggested: list && suggested > 0,
+                select_none: list && summary.selected > 0,
+                import_selected: list && work > 0,
+                cancel: can_cancel(phase),
+                retry: phase == ScreenPhase::Failed
+                    || (phase == ScreenPhase::Result && extra.cancelled()),
+                search: list,
+                choose_number: list,
+                // After an undo the list would show deleted clients as clients: the screen is
+                // done (a new load shows the phonebook as it stands).
+                back_to_list: phase == ScreenPhase::Result && extra.undo_report.is_none(),
+                undo: phase == ScreenPhase::Result && undo_count > 0,
+                fill_in_all: list && fill_in_offered > 0,
+            },
+            summary,
+        }
+    }
+}
+
+/// The import screen ("Export from phonebook" in the Altegio app's menu).
+pub type ImportScreen = Screen<ImportKind>;
+
+impl<K: Kind> std::fmt::Debug for Screen<K> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Screen")
+            .field("action", &K::ACTION)
+            .field("phase", &self.phase())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Screen<ImportKind> {
     pub fn select_all(&self) -> ImportScreenState {
         self.edit(|s| {
             s.select_all();
@@ -684,10 +879,30 @@ impl ImportScreen {
         })
     }
 
+    /// Selects the contacts that look like clients; each left out says why on its row.
+    pub fn select_suggested(&self) -> ImportScreenState {
+        self.edit(|s| {
+            s.select_suggested();
+            Ok(())
+        })
+    }
+
     /// Ticks or unticks a contact; a contact that cannot be imported stays unticked and the
     /// message says why.
     pub fn toggle(&self, index: u64) -> ImportScreenState {
-        self.edit(|s| s.toggle(index).map(|_| ()))
+        let reason = self
+            .rows_at_index(index)
+            .filter(|r| !r.status.importable())
+            .and_then(|r| r.reason);
+        match reason {
+            Some(reason) => self.update(|i| i.flow.message = Some(reason)),
+            None => self.edit(|s| s.toggle(index).map(|_| ())),
+        }
+    }
+
+    fn rows_at_index(&self, index: u64) -> Option<PreviewRow> {
+        let session = lock(&self.inner).session.clone()?;
+        session.rows_at(&[index]).ok()?.pop()
     }
 
     /// Picks the number to import; the chooser stays available to change it again.
@@ -695,25 +910,41 @@ impl ImportScreen {
         self.edit(|s| s.choose_number(index, phone))
     }
 
-    /// Creates the selected clients, in batches, with progress. Blocks; `cancel` stops it
-    /// after the current batch (what was written stays written).
+    /// Ticks or unticks filling in one existing client's missing email.
+    pub fn set_fill_in(&self, index: u64, fill: bool) -> ImportScreenState {
+        self.edit(|s| s.set_fill_in(index, fill))
+    }
+
+    /// "Fill in all" (or none): every offered missing email.
+    pub fn fill_in_all(&self, fill: bool) -> ImportScreenState {
+        self.edit(|s| {
+            s.fill_in_all(fill);
+            Ok(())
+        })
+    }
+
+    /// Creates the selected clients (and fills in ticked emails), in batches, with progress.
+    /// Blocks; `cancel` stops it after the current batch (what was written stays written).
     pub fn commit(&self) -> ImportScreenState {
         let (session, token) = {
             let mut i = lock(&self.inner);
-            let ready = matches!(i.flow.phase, ScreenPhase::List)
+            let ready = i.flow.phase == ScreenPhase::List
                 || i.flow.retry_step() == Some(Step::Commit)
-                || (i.flow.phase == ScreenPhase::Result
-                    && i.report.as_ref().is_some_and(|r| r.cancelled));
-            match (&i.session, ready) {
-                (Some(s), true) if s.summary().selected > 0 => {
+                || (i.flow.phase == ScreenPhase::Result && i.extra.cancelled());
+            let work = i.session.as_ref().map_or(0, |s| {
+                let plan = s.plan();
+                plan.summary().selected + plan.fill_in_counts().1
+            });
+            match (&i.session, ready && work > 0) {
+                (Some(s), true) => {
                     let s = s.clone();
                     let token = i
                         .flow
                         .begin(ScreenPhase::Committing, ProgressStage::Importing);
-                    i.report = None;
+                    i.extra = ImportExtra::default();
                     (s, token)
                 }
-                _ => return Self::render(&i),
+                _ => return ImportKind::render(&i),
             }
         };
         self.update(|_| {});
@@ -736,20 +967,14 @@ impl ImportScreen {
                     i.flow.op = None;
                     i.flow.progress = None;
                     i.flow.phase = ScreenPhase::Result;
-                    i.report = Some(report);
+                    i.extra.report = Some(report);
                 }
                 Err(failed) => {
-                    i.report = Some(failed.partial);
+                    i.extra.report = Some(failed.partial);
                     i.flow.fail(&failed.error, Step::Commit);
                 }
             }
         })
-    }
-
-    /// Stops what is running: reading or matching at once, a commit after its current batch.
-    /// Safe from any thread.
-    pub fn cancel(&self) {
-        lock(&self.inner).flow.cancel();
     }
 
     /// From `Failed`: loads again (the shell reads when the phase is `Reading`) or commits
@@ -757,9 +982,7 @@ impl ImportScreen {
     pub fn retry(&self) -> ImportScreenState {
         let step = {
             let i = lock(&self.inner);
-            let cancelled_result = i.flow.phase == ScreenPhase::Result
-                && i.report.as_ref().is_some_and(|r| r.cancelled);
-            if cancelled_result {
+            if i.flow.phase == ScreenPhase::Result && i.extra.cancelled() {
                 Some(Step::Commit)
             } else {
                 i.flow.retry_step()
@@ -767,14 +990,8 @@ impl ImportScreen {
         };
         match step {
             Some(Step::Commit) => self.commit(),
-            Some(Step::Access) => self.update(|i| {
-                i.flow.context = None;
-                i.flow.admit(&self.target, self.settings, Action::Import);
-            }),
-            Some(Step::Load) => self.update(|i| {
-                i.session = None;
-                i.flow.admit(&self.target, self.settings, Action::Import);
-            }),
+            Some(Step::Access) => self.update(|i| self.readmit(i, true)),
+            Some(Step::Load) => self.update(|i| self.readmit(i, false)),
             None => self.state(),
         }
     }
@@ -785,7 +1002,7 @@ impl ImportScreen {
         self.update(|i| {
             let from_commit =
                 i.flow.phase == ScreenPhase::Result || i.flow.retry_step() == Some(Step::Commit);
-            if from_commit && i.session.is_some() {
+            if from_commit && i.session.is_some() && i.extra.undo_report.is_none() {
                 i.flow.phase = ScreenPhase::List;
                 i.flow.failure = None;
                 i.flow.message = None;
@@ -793,69 +1010,98 @@ impl ImportScreen {
             }
         })
     }
-}
 
-fn same(a: &CancelToken, b: &CancelToken) -> bool {
-    a.is_same(b)
+    /// The imports committed to this screen's target, newest first, for a small history list.
+    pub fn history(&self) -> crate::Result<Vec<crate::history::ImportRecord>> {
+        self.target.imports()
+    }
+
+    /// "Undo import" on the result screen, after the user confirmed `undo_count`: removes
+    /// the clients this import created that nobody has edited since. Stays on `Result`, with
+    /// `undo_report` saying what was removed and what was kept; a refusal (the delete right)
+    /// is shown as the message.
+    pub fn undo(&self) -> ImportScreenState {
+        let history_id = {
+            let i = lock(&self.inner);
+            match (&i.extra.report, i.flow.phase, &i.extra.undo_report) {
+                (Some(r), ScreenPhase::Result, None) => r.history_id,
+                _ => None,
+            }
+        };
+        let Some(history_id) = history_id else {
+            return self.state();
+        };
+        let result = self.target.undo_import(Some(history_id), false);
+        self.update(|i| match result {
+            Ok(report) => {
+                i.flow.message = None;
+                i.extra.undo_report = Some(report);
+                i.flow.rows_version += 1;
+            }
+            Err(e) => i.flow.message = Some(e.message()),
+        })
+    }
 }
 
 // ---------------------------------------------------------------------------------------
 // Export
 // ---------------------------------------------------------------------------------------
 
-#[derive(Debug)]
-struct ExportInner {
-    flow: Flow,
-    session: Option<Arc<ExportSession>>,
-    visible: Visible<i64>,
+/// The export screen's kind.
+pub struct ExportKind;
+
+#[derive(Default)]
+pub struct ExportExtra {
     written: Option<u64>,
     cancelled: bool,
     /// The contacts handed to the shell by `begin_write`, not yet confirmed.
     handed_out: u64,
 }
 
-/// The export screen ("Save to phonebook").
-pub struct ExportScreen {
-    target: Target,
-    settings: Settings,
-    observer: Option<Box<dyn ScreenObserver<ExportScreenState>>>,
-    inner: Mutex<ExportInner>,
-}
+impl Kind for ExportKind {
+    type Session = ExportSession;
+    type State = ExportScreenState;
+    type Key = i64;
+    type Row = ExportRow;
+    type Extra = ExportExtra;
+    const ACTION: Action = Action::Export;
 
-impl std::fmt::Debug for ExportScreen {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ExportScreen")
-            .field("phase", &lock(&self.inner).flow.phase)
-            .finish_non_exhaustive()
-    }
-}
-
-impl ExportScreen {
-    pub fn new(
+    fn open(
         target: Target,
+        contacts: Vec<PhonebookContact>,
         settings: Settings,
-        observer: Option<Box<dyn ScreenObserver<ExportScreenState>>>,
-    ) -> ExportScreen {
-        ExportScreen {
-            target,
-            settings,
-            observer,
-            inner: Mutex::new(ExportInner {
-                flow: Flow::new(),
-                session: None,
-                visible: Visible::All,
-                written: None,
-                cancelled: false,
-                handed_out: 0,
-            }),
-        }
+        context: Option<Context>,
+        progress: crate::session::Progress,
+        cancel: &CancelToken,
+    ) -> crate::Result<ExportSession> {
+        ExportSession::open(target, &contacts, settings, context, progress, cancel)
     }
 
-    pub fn state(&self) -> ExportScreenState {
-        Self::render(&lock(&self.inner))
+    fn row_count(session: &ExportSession) -> u64 {
+        session.row_count()
     }
 
-    fn render(inner: &ExportInner) -> ExportScreenState {
+    fn filter(session: &ExportSession, query: &str) -> Vec<i64> {
+        session.filter(query)
+    }
+
+    fn page(session: &ExportSession, offset: u64, limit: u64) -> Vec<ExportRow> {
+        session.rows(offset, limit)
+    }
+
+    fn rows_for(session: &ExportSession, keys: &[i64]) -> Vec<ExportRow> {
+        session.rows_for(keys).unwrap_or_default()
+    }
+
+    fn empty_message(_: &Flow) -> Message {
+        Message::EmptyClientBase
+    }
+
+    fn reset(extra: &mut ExportExtra) {
+        *extra = ExportExtra::default();
+    }
+
+    fn render(inner: &Inner<ExportKind>) -> ExportScreenState {
         let flow = &inner.flow;
         let summary = inner
             .session
@@ -864,11 +1110,13 @@ impl ExportScreen {
             .unwrap_or_default();
         let phase = flow.phase;
         let list = phase == ScreenPhase::List;
+        let (message, message_code) = flow.rendered();
         ExportScreenState {
             phase,
             progress: flow.progress,
             permission: flow.advice(),
-            message: flow.message.clone(),
+            message,
+            message_code,
             failure: flow.failure.map(|(k, _)| k),
             missing_rights: flow.missing_rights.clone(),
             query: flow.query.clone(),
@@ -878,16 +1126,13 @@ impl ExportScreen {
             selected: summary.selected,
             exportable: summary.new,
             already_on_phone: summary.in_phonebook,
-            written: inner.written,
-            cancelled: inner.cancelled,
+            written: inner.extra.written,
+            cancelled: inner.extra.cancelled,
             actions: ExportActions {
                 select_all: list && summary.selected < summary.new,
                 select_none: list && summary.selected > 0,
                 export_selected: list && summary.selected > 0,
-                cancel: matches!(
-                    phase,
-                    ScreenPhase::Reading | ScreenPhase::Matching | ScreenPhase::Committing
-                ),
+                cancel: can_cancel(phase),
                 retry: phase == ScreenPhase::Failed,
                 search: list,
                 back_to_list: phase == ScreenPhase::Result,
@@ -895,159 +1140,12 @@ impl ExportScreen {
             summary,
         }
     }
+}
 
-    fn update(&self, change: impl FnOnce(&mut ExportInner)) -> ExportScreenState {
-        let state = {
-            let mut inner = lock(&self.inner);
-            change(&mut inner);
-            Self::render(&inner)
-        };
-        if let Some(o) = &self.observer {
-            o.changed(&state);
-        }
-        state
-    }
+/// The export screen ("Save to phonebook").
+pub type ExportScreen = Screen<ExportKind>;
 
-    /// Checks the three export rights, then the permission; `Reading` asks the shell to read
-    /// the device contacts (with their platform ids) so clients already there are marked.
-    pub fn permission_changed(&self, permission: ContactsPermission) -> ExportScreenState {
-        self.update(|i| {
-            i.flow
-                .permission_changed(permission, &self.target, self.settings, Action::Export);
-            if i.flow.phase == ScreenPhase::Reading {
-                i.session = None;
-                i.visible = Visible::All;
-                i.written = None;
-            }
-        })
-    }
-
-    pub fn reading_progress(&self, done: u64) -> bool {
-        let mut go_on = false;
-        self.update(|i| go_on = i.flow.reading_progress(done));
-        go_on
-    }
-
-    pub fn reading_failed(&self) -> ExportScreenState {
-        self.update(|i| {
-            if i.flow.phase == ScreenPhase::Reading {
-                i.flow.op = None;
-                i.flow.progress = None;
-                i.flow.phase = ScreenPhase::Failed;
-                i.flow.failure = Some((FailureKind::Phonebook, Step::Load));
-                i.flow.message = Some(
-                    "The phonebook could not be read. Try again; if it keeps failing, restart the phone."
-                        .to_string(),
-                );
-            }
-        })
-    }
-
-    /// The device's contacts: builds the client list (for Altegio after refreshing the
-    /// mirror, with progress). Blocks; `cancel` stops it between pages.
-    pub fn contacts_read(&self, device_contacts: Vec<PhonebookContact>) -> ExportScreenState {
-        let (token, context) = {
-            let mut i = lock(&self.inner);
-            let op = i
-                .flow
-                .op
-                .clone()
-                .filter(|_| i.flow.phase == ScreenPhase::Reading);
-            match op {
-                Some(op) if !op.is_cancelled() => {
-                    i.flow.phase = ScreenPhase::Matching;
-                    i.flow.progress = Some(ScreenProgress {
-                        stage: ProgressStage::Matching,
-                        done: 0,
-                        total: 0,
-                    });
-                    (op, i.flow.context.clone())
-                }
-                Some(_) => {
-                    drop(i);
-                    return self.update(|i| i.flow.fail(&Error::Cancelled, Step::Load));
-                }
-                None => return Self::render(&i),
-            }
-        };
-        self.update(|_| {});
-        let result = ExportSession::open(
-            self.target.clone(),
-            &device_contacts,
-            self.settings,
-            context,
-            &mut |stage, done, total| {
-                self.update(|i| i.flow.progress = Some(ScreenProgress { stage, done, total }));
-            },
-            &token,
-        );
-        self.update(|i| {
-            if !i.flow.op.as_ref().is_some_and(|op| same(op, &token)) {
-                return;
-            }
-            i.flow.op = None;
-            i.flow.progress = None;
-            match result {
-                Ok(session) => {
-                    let empty = session.row_count() == 0;
-                    i.session = Some(Arc::new(session));
-                    i.visible = Visible::All;
-                    i.flow.query.clear();
-                    i.flow.rows_version += 1;
-                    i.flow.phase = if empty {
-                        ScreenPhase::Empty
-                    } else {
-                        ScreenPhase::List
-                    };
-                    i.flow.message = empty.then(|| {
-                        "There are no clients to save: the client base is empty.".to_string()
-                    });
-                }
-                Err(e) => i.flow.fail(&e, Step::Load),
-            }
-        })
-    }
-
-    pub fn search(&self, query: String) -> ExportScreenState {
-        self.update(|i| {
-            let Some(session) = &i.session else { return };
-            i.visible = if query.trim().is_empty() {
-                Visible::All
-            } else {
-                Visible::Only(session.filter(&query))
-            };
-            i.flow.query = query;
-            i.flow.rows_version += 1;
-        })
-    }
-
-    pub fn rows(&self, offset: u64, limit: u64) -> Vec<ExportRow> {
-        let (session, keys) = {
-            let i = lock(&self.inner);
-            let Some(session) = i.session.clone() else {
-                return Vec::new();
-            };
-            (session, i.visible.page(offset, limit))
-        };
-        match keys {
-            None => session.rows(offset, limit),
-            Some(keys) => session.rows_for(&keys).unwrap_or_default(),
-        }
-    }
-
-    fn edit(&self, change: impl FnOnce(&ExportSession) -> crate::Result<()>) -> ExportScreenState {
-        self.update(|i| {
-            if i.flow.phase != ScreenPhase::List {
-                return;
-            }
-            let Some(session) = i.session.clone() else {
-                return;
-            };
-            i.flow.message = change(&session).err().map(|e| e.to_string());
-            i.flow.rows_version += 1;
-        })
-    }
-
+impl Screen<ExportKind> {
     pub fn select_all(&self) -> ExportScreenState {
         self.edit(|s| {
             s.select_all();
@@ -1087,9 +1185,11 @@ impl ExportScreen {
                 done: 0,
                 total: out.len() as u64,
             });
-            i.written = Some(0);
-            i.cancelled = false;
-            i.handed_out = out.len() as u64;
+            i.extra = ExportExtra {
+                written: Some(0),
+                cancelled: false,
+                handed_out: out.len() as u64,
+            };
         });
         out
     }
@@ -1109,12 +1209,12 @@ impl ExportScreen {
                 i.flow.fail(&e, Step::Commit);
                 return;
             }
-            let done = i.written.unwrap_or(0) + batch.len() as u64;
-            i.written = Some(done);
+            let done = i.extra.written.unwrap_or(0) + batch.len() as u64;
+            i.extra.written = Some(done);
             i.flow.progress = Some(ScreenProgress {
                 stage: ProgressStage::Writing,
                 done,
-                total: i.handed_out,
+                total: i.extra.handed_out,
             });
             go_on = !i.flow.op.as_ref().is_some_and(CancelToken::is_cancelled);
         });
@@ -1134,21 +1234,14 @@ impl ExportScreen {
                 i.flow.progress = None;
                 i.flow.phase = ScreenPhase::Failed;
                 i.flow.failure = Some((FailureKind::Phonebook, Step::Commit));
-                i.flow.message = Some(
-                    "The phonebook refused to save some contacts. Those saved are kept; try again to save the rest."
-                        .to_string(),
-                );
+                i.flow.message = Some(Message::PhonebookRefused);
                 return;
             }
-            i.cancelled = i.flow.op.as_ref().is_some_and(CancelToken::is_cancelled);
+            i.extra.cancelled = i.flow.op.as_ref().is_some_and(CancelToken::is_cancelled);
             i.flow.op = None;
             i.flow.progress = None;
             i.flow.phase = ScreenPhase::Result;
         })
-    }
-
-    pub fn cancel(&self) {
-        lock(&self.inner).flow.cancel();
     }
 
     /// From `Failed`: loads again, or (after a failed write) returns to the list with what
@@ -1160,14 +1253,8 @@ impl ExportScreen {
                 i.flow.failure = None;
                 i.flow.message = None;
             }
-            Some(Step::Access) => {
-                i.flow.context = None;
-                i.flow.admit(&self.target, self.settings, Action::Export);
-            }
-            Some(Step::Load) => {
-                i.session = None;
-                i.flow.admit(&self.target, self.settings, Action::Export);
-            }
+            Some(Step::Access) => self.readmit(i, true),
+            Some(Step::Load) => self.readmit(i, false),
             None => {}
         })
     }

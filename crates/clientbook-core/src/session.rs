@@ -20,10 +20,12 @@ use crate::cancel::CancelToken;
 use crate::contact::PhonebookContact;
 use crate::error::Result;
 use crate::export::{ContactToWrite, ExportPlan, ExportRow, ExportSummary};
+use crate::history;
 use crate::import::{
     self, CommitFailed, CommitOptions, ImportPlan, ImportReport, PreviewOptions, PreviewRow,
     Summary,
 };
+use crate::messages::Locale;
 use crate::phone::Region;
 use crate::rights::{Action, Rights};
 use crate::store::{Client, ClientIndex, Store};
@@ -149,12 +151,31 @@ impl Target {
         progress: &mut dyn FnMut(u64, u64),
         cancel: &CancelToken,
     ) -> std::result::Result<ImportReport, Box<CommitFailed>> {
-        let options = CommitOptions {
+        let mut options = CommitOptions {
             batch_size: self.batch_size(batch_size),
+            record_as: None,
         };
         match self {
             Target::Local { store, .. } => {
-                import::run_commit(store, job, options, progress, cancel.flag())
+                let failed = |error| {
+                    Box::new(CommitFailed {
+                        partial: ImportReport::default(),
+                        error,
+                    })
+                };
+                let import = store.begin_import(history::LOCAL).map_err(failed)?;
+                options.record_as = Some(import);
+                let result = import::run_commit(store, job, options, progress, cancel.flag());
+                let (report, error) = match &result {
+                    Ok(r) => (r, false),
+                    Err(f) => (&f.partial, true),
+                };
+                if let Err(e) = store.finish_import(import, report, error) {
+                    // The clients and their history rows are written; only the counts of the
+                    // entry are missing, and `imports` counts created clients itself.
+                    tracing::warn!(error = %e, "could not close the import's history entry");
+                }
+                result
             }
             Target::Altegio(a) => {
                 a.api.reset_cancel();
@@ -168,6 +189,47 @@ impl Target {
                     cancel.flag(),
                 )
             }
+        }
+    }
+}
+
+impl Target {
+    /// The name the import history files this target's imports under.
+    fn history_name(&self) -> String {
+        match self {
+            Target::Local { .. } => history::LOCAL.to_string(),
+            Target::Altegio(a) => format!("altegio:{}", a.api.location_id()),
+        }
+    }
+
+    /// The file holding this target's history: the database, or the Altegio mirror's file.
+    fn history_store(&self) -> &Store {
+        match self {
+            Target::Local { store, .. } => store,
+            Target::Altegio(a) => &a.store,
+        }
+    }
+
+    /// The imports committed to this target, newest first.
+    pub fn imports(&self) -> Result<Vec<history::ImportRecord>> {
+        self.history_store().imports(&self.history_name())
+    }
+
+    /// Undoes import `import` (default: the newest one with clients left to undo). Needs the
+    /// delete right; `dry_run` reports what would happen and changes nothing.
+    pub fn undo_import(&self, import: Option<i64>, dry_run: bool) -> Result<history::UndoReport> {
+        let store = self.history_store();
+        let import = match import {
+            Some(id) => id,
+            None => store
+                .last_undoable_import(&self.history_name())?
+                .ok_or_else(|| crate::Error::BadInput("there is no import to undo".into()))?,
+        };
+        match self {
+            Target::Local { store, rights, .. } => store.undo_local_import(rights, import, dry_run),
+            Target::Altegio(_) => Err(crate::Error::BadInput(
+                "undoing an import into Altegio is not available in this version; the clients it created are listed by `clientbook imports`".into(),
+            )),
         }
     }
 }
@@ -195,12 +257,17 @@ pub fn refresh(
 }
 
 /// Settings the shell or the command line chooses.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Settings {
     /// The shell hides surnames (the location may hide them too; either one hides them).
     pub last_name_hidden: bool,
     /// Clients per transaction (capped for Altegio).
     pub batch_size: usize,
+    /// The language of every text the core writes for staff.
+    pub locale: Locale,
+    /// The location's own and its staff's numbers, left out of "Select suggested". Altegio's
+    /// API gives no staff phone numbers we could rely on, so the caller passes what it knows.
+    pub known_numbers: import::KnownNumbers,
 }
 
 impl Default for Settings {
@@ -208,6 +275,8 @@ impl Default for Settings {
         Settings {
             last_name_hidden: false,
             batch_size: CommitOptions::default().batch_size,
+            locale: Locale::default(),
+            known_numbers: import::KnownNumbers::default(),
         }
     }
 }
@@ -259,14 +328,22 @@ impl ImportSession {
         let options = PreviewOptions {
             region: target.region(),
             last_name_hidden: context.last_name_hidden || settings.last_name_hidden,
+            locale: settings.locale,
         };
-        let plan = ImportPlan::build_owned_numbered(
+        let mut plan = ImportPlan::build_owned_numbered(
             contacts,
             &index,
             options,
             &mut |done, total| progress(ProgressStage::Matching, done, total),
             cancel,
         )?;
+        plan.mark_known_numbers(&settings.known_numbers, target.region());
+        // Filling in a missing email is offered where it can be written: the local database.
+        // (On Altegio it needs a read-merge-write of the whole card, which this version does
+        // not do.)
+        if let Target::Local { store, .. } = &target {
+            plan.offer_fill_in(&store.clients_lacking_email()?);
+        }
         Ok(ImportSession {
             batch_size: target.batch_size(settings.batch_size),
             target,
@@ -312,6 +389,21 @@ impl ImportSession {
 
     pub fn select_none(&self) {
         lock(&self.plan).select_none()
+    }
+
+    /// Ticks filling in one existing client's missing email from the phonebook.
+    pub fn set_fill_in(&self, index: u64, fill: bool) -> Result<()> {
+        lock(&self.plan).set_fill_in(index, fill)
+    }
+
+    /// "Apply to all" for the offered fill-ins.
+    pub fn fill_in_all(&self, fill: bool) -> u64 {
+        lock(&self.plan).fill_in_all(fill)
+    }
+
+    /// Selects the contacts that look like clients (see [`import::NotSuggested`]).
+    pub fn select_suggested(&self) -> u64 {
+        lock(&self.plan).select_suggested()
     }
 
     pub fn toggle(&self, index: u64) -> Result<bool> {

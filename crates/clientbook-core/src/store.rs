@@ -13,11 +13,53 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
+/// One step of the schema's history. Most steps are SQL files in `sql/`; a step can also be
+/// Rust code, for what SQL cannot compute, such as phone keys recomputed with the phone
+/// metadata this build carries.
+enum Migration {
+    Sql(&'static str),
+    Code(fn(&rusqlite::Transaction) -> rusqlite::Result<()>),
+}
+
 /// Migrations in order; the schema version is the number applied.
-const MIGRATIONS: &[&str] = &[
-    include_str!("../sql/001_clients.sql"),
-    include_str!("../sql/002_altegio_mirror.sql"),
+const MIGRATIONS: &[Migration] = &[
+    Migration::Sql(include_str!("../sql/001_clients.sql")),
+    Migration::Sql(include_str!("../sql/002_altegio_mirror.sql")),
+    Migration::Code(recompute_mirror_keys),
+    Migration::Sql(include_str!("../sql/004_import_history.sql")),
 ];
+
+/// Recomputes every mirrored client's phone key from the number the server returned, with
+/// this build's phone rules and metadata. Keys written by an older build (other metadata,
+/// other rules for what identifies a client on Altegio) would otherwise miss matches, and a
+/// missed match on Altegio is a duplicate client.
+fn recompute_mirror_keys(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
+    let rows: Vec<(i64, i64, String, Option<String>)> = {
+        let mut stmt = tx.prepare(
+            "SELECT location_id, remote_id, phone, phone_key FROM mirror_clients
+             WHERE phone IS NOT NULL",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    // Altegio returns full international digits, which are read as international first; the
+    // region only matters for numbers that are not, and the file does not record the
+    // location's, so the default (RU, Altegio's home market) is used for those.
+    let region = crate::phone::Region::default();
+    let mut update = tx.prepare(
+        "UPDATE mirror_clients SET phone_key = ?3 WHERE location_id = ?1 AND remote_id = ?2",
+    )?;
+    let mut changed = 0u64;
+    for (location, remote_id, phone, old) in rows {
+        let key = crate::sync::remote_phone_key(&phone, region);
+        if key != old {
+            update.execute(params![location, remote_id, key])?;
+            changed += 1;
+        }
+    }
+    tracing::info!(changed, "mirror phone keys recomputed");
+    Ok(())
+}
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -135,13 +177,13 @@ impl Store {
         &self.path
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
+    pub(crate) fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite half-written (transactions roll
         // back on drop), so a poisoned lock is safe to keep using.
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn sql(&self, e: rusqlite::Error) -> Error {
+    pub(crate) fn sql(&self, e: rusqlite::Error) -> Error {
         Error::from_sqlite(&self.path, e)
     }
 
@@ -156,7 +198,11 @@ impl Store {
             .map_err(|e| self.sql(e))?;
         let start = current.max(from);
         for (i, step) in MIGRATIONS.iter().enumerate().skip(start as usize) {
-            tx.execute_batch(step).map_err(|e| self.sql(e))?;
+            match step {
+                Migration::Sql(sql) => tx.execute_batch(sql),
+                Migration::Code(run) => run(&tx),
+            }
+            .map_err(|e| self.sql(e))?;
             tx.pragma_update(None, "user_version", (i + 1) as i64)
                 .map_err(|e| self.sql(e))?;
             tracing::info!(version = i + 1, "schema migrated");
@@ -227,8 +273,23 @@ impl Store {
     /// database or earlier in the batch, is never written twice: the unique phone key makes
     /// this hold even against another process importing at the same time.
     pub fn insert_batch(&self, batch: &[NewClient]) -> Result<Vec<Inserted>> {
-        let mut conn = self.lock();
+        self.insert_batch_for(batch, None)
+    }
+
+    /// Forgets the cached phone index after a write outside `insert_batch` (an undo).
+    pub(crate) fn forget_index(&self) {
         *self.index_cache.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+
+    /// [`Store::insert_batch`], recording each client it creates under import `import` in the
+    /// same transaction, so the history never misses a client even when the import is killed.
+    pub fn insert_batch_for(
+        &self,
+        batch: &[NewClient],
+        import: Option<i64>,
+    ) -> Result<Vec<Inserted>> {
+        let mut conn = self.lock();
+        self.forget_index();
         let tx = conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(|e| self.sql(e))?;
@@ -260,6 +321,10 @@ impl Store {
                     )
                     .optional()
                     .map_err(|e| self.sql(e))?;
+                if let (Some(import), Some(id)) = (import, created) {
+                    crate::history::record_created(&tx, import, id, c, &key)
+                        .map_err(|e| self.sql(e))?;
+                }
                 out.push(match created {
                     Some(id) => Inserted::Created(id),
                     None => Inserted::AlreadyThere(
@@ -271,6 +336,41 @@ impl Store {
         }
         tx.commit().map_err(|e| self.sql(e))?;
         Ok(out)
+    }
+
+    /// Clients without an email, for offering the phonebook's.
+    pub fn clients_lacking_email(&self) -> Result<HashSet<i64>> {
+        let conn = self.lock();
+        let mut stmt = conn
+            .prepare_cached("SELECT id FROM clients WHERE email IS NULL OR email = ''")
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt.query_map([], |r| r.get(0)).map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<HashSet<i64>>>()
+            .map_err(|e| self.sql(e))
+    }
+
+    /// Fills in emails where the client still has none, in one transaction; returns the
+    /// clients changed. A client who got an email meanwhile keeps it: never overwritten.
+    pub fn fill_missing_emails(&self, fills: &[(i64, String)]) -> Result<HashSet<i64>> {
+        let mut conn = self.lock();
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| self.sql(e))?;
+        let mut changed = HashSet::new();
+        {
+            let mut stmt = tx
+                .prepare_cached(
+                    "UPDATE clients SET email = ?2 WHERE id = ?1 AND (email IS NULL OR email = '')",
+                )
+                .map_err(|e| self.sql(e))?;
+            for (id, email) in fills {
+                if stmt.execute(params![id, email]).map_err(|e| self.sql(e))? > 0 {
+                    changed.insert(*id);
+                }
+            }
+        }
+        tx.commit().map_err(|e| self.sql(e))?;
+        Ok(changed)
     }
 
     /// Remembers that `client_id` now lives in the phonebook as `platform_id`.
@@ -402,10 +502,8 @@ impl Store {
         let rows = stmt
             .query_map([location], |r| {
                 let key: String = r.get(4)?;
-                let (phone, ext) = match key.split_once(";ext=") {
-                    Some((p, x)) => (p.to_string(), Some(x.to_string())),
-                    None => (key, None),
-                };
+                let (phone, ext) = crate::phone::split_key(&key);
+                let (phone, ext) = (phone.to_string(), ext.map(str::to_string));
                 Ok(Client {
                     id: r.get(0)?,
                     name: r.get(1)?,

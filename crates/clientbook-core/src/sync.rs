@@ -86,6 +86,7 @@ pub fn import_preview(
     let options = crate::import::PreviewOptions {
         region,
         last_name_hidden: context.last_name_hidden,
+        ..Default::default()
     };
     Ok(crate::import::ImportPlan::build(
         contacts, &index, options, progress,

@@ -828,6 +828,7 @@ mod tests {
                 label: PhoneLabel::Mobile,
             }],
             emails: vec!["anna@example.com".into()],
+            in_app_group: false,
         };
         let text = write(std::slice::from_ref(&contact));
         assert!(text.lines().all(|l| l.len() <= 76), "{text}");

@@ -303,7 +303,7 @@ fn a_100_000_character_name_is_reported_and_its_neighbours_import() {
         assert_eq!(row.status, ContactStatus::NoName);
         let problem = row.problem.as_deref().unwrap();
         assert!(
-            problem.contains("100000 characters") && problem.contains("at most 255"),
+            problem.contains("100,000 characters") && problem.contains("at most 255"),
             "{problem}"
         );
         assert!(!row.selected);
@@ -385,6 +385,7 @@ fn a_thousand_numbers_on_one_contact_collapse_quickly() {
             },
             valid: true,
             problem: None,
+            problem_code: None,
         })
         .collect();
     let started = Instant::now();
@@ -544,7 +545,7 @@ fn deeply_folded_lines() {
         .problem
         .as_deref()
         .unwrap()
-        .contains("10000 characters"));
+        .contains("10,000 characters"));
     assert_eq!(run.row(3).name.as_deref(), Some("Junk"));
     assert!(run.warnings(3)[0].contains("not a vCard property"));
     assert_eq!(run.created(), vec![0, 1, 3, 4]);

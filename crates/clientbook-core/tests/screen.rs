@@ -118,9 +118,16 @@ fn ios_limited_access_lists_with_the_note_and_an_empty_share_says_how_to_share()
         s.permission.unwrap().action,
         PermissionAction::ProceedLimited
     );
-    // The user shared more and came back: same permission, nothing to redo.
-    assert_eq!(screen.permission_changed(P::IosLimited).phase, Phase::Empty);
-    // Full access granted in Settings: read again.
+    // The user shared more with the picker and came back: still "limited", read again.
+    assert_eq!(
+        screen.permission_changed(P::IosLimited).phase,
+        Phase::Reading
+    );
+    assert_eq!(
+        screen.contacts_read(phonebook()[..1].to_vec()).phase,
+        Phase::List
+    );
+    // Full access granted in Settings: read again, with no "limited" note any more.
     assert_eq!(
         screen.permission_changed(P::IosAuthorized).phase,
         Phase::Reading
@@ -128,6 +135,13 @@ fn ios_limited_access_lists_with_the_note_and_an_empty_share_says_how_to_share()
     let s = screen.contacts_read(phonebook());
     assert_eq!(s.phase, Phase::List);
     assert!(s.permission.is_none());
+    // Full access is not re-read on every return to the app: the selection stays.
+    screen.select_all();
+    assert_eq!(
+        screen.permission_changed(P::IosAuthorized).phase,
+        Phase::List
+    );
+    assert_eq!(screen.state().selected, 3);
 }
 
 #[test]
@@ -171,7 +185,15 @@ fn the_list_counts_selects_chooses_and_imports_then_reimport_creates_nothing() {
     // A row that cannot be imported is not ticked, and the message says why.
     let s = screen.toggle(2);
     assert_eq!(s.selected, 0);
-    assert!(s.message.unwrap().contains("cannot be imported"));
+    assert!(
+        matches!(
+            s.message_code,
+            Some(clientbook_core::messages::Message::DuplicateInPhonebook { earlier: 0, .. })
+        ),
+        "{:?}",
+        s.message_code
+    );
+    assert!(s.message.unwrap().contains("Anna"));
 
     // Boris has two numbers: choose the second, then change the choice again.
     let s = screen.choose_number(1, 1);
@@ -472,4 +494,178 @@ fn an_export_cancelled_or_refused_midway_keeps_what_was_written() {
     assert_eq!(s.phase, Phase::Result);
     assert!(s.cancelled);
     assert_eq!(s.written, Some(1));
+}
+
+#[test]
+fn undo_on_the_result_screen_removes_what_this_import_created_and_needs_the_right() {
+    let (t, store) = target(Rights::full());
+    // One contact is a client before the import: undo must leave it.
+    let (first, _) = import_screen(t.clone(), Settings::default());
+    listed(&first, vec![contact("Vera", &["+7 926 555-44-33"])]);
+    first.select_all();
+    first.commit();
+
+    let (screen, _) = import_screen(t, Settings::default());
+    listed(&screen, phonebook());
+    screen.select_all();
+    let s = screen.commit();
+    assert_eq!(s.report.as_ref().unwrap().created.len(), 2);
+    assert_eq!(s.undo_count, 2);
+    assert!(s.actions.undo);
+    let s = screen.undo();
+    let undo = s.undo_report.clone().unwrap();
+    assert_eq!(undo.deleted, 2);
+    assert_eq!(
+        store.client_count().unwrap(),
+        1,
+        "Vera, from the earlier import, stays"
+    );
+    assert!(!s.actions.undo && !s.actions.back_to_list);
+    assert_eq!(
+        screen.undo().undo_report.unwrap().deleted,
+        2,
+        "a second tap does nothing"
+    );
+    assert_eq!(store.client_count().unwrap(), 1);
+
+    let mut rights = Rights::full();
+    rights.clients_delete_access = false;
+    let (t, _) = target(rights);
+    let (screen, _) = import_screen(t, Settings::default());
+    listed(&screen, phonebook());
+    screen.select_all();
+    screen.commit();
+    let s = screen.undo();
+    assert!(s.undo_report.is_none());
+    assert!(s.message.unwrap().contains("Delete clients"));
+}
+
+#[test]
+fn select_suggested_leaves_out_service_own_staff_and_exported_contacts_with_reasons() {
+    use clientbook_core::import::{KnownNumbers, NotSuggested};
+    use clientbook_core::phone::ServiceKind;
+    let (t, _) = target(Rights::full());
+    let settings = Settings {
+        known_numbers: KnownNumbers {
+            location: vec!["8 (495) 111-22-33".into()],
+            staff: vec!["+7 916 777-66-55".into()],
+        },
+        ..Settings::default()
+    };
+    let (screen, _) = import_screen(t, settings);
+    let mut exported = contact("From our export", &["+7 926 000-00-01"]);
+    exported.in_app_group = true;
+    let contacts = vec![
+        contact("Anna", &["+7 916 123-45-67"]),
+        contact("Sberbank", &["8 800 555-55-50"]),
+        contact("Salon", &["+7 495 111 22 33"]),
+        contact("Master Olga", &["89167776655"]),
+        exported,
+        contact("UK helpline", &["+44 800 123 4567"]),
+        contact("Boris", &["+7 903 000-11-22", "8 800 100-00-00"]),
+    ];
+    let s = listed(&screen, contacts);
+    assert_eq!(s.importable, 7);
+    assert_eq!(
+        s.suggested, 2,
+        "Anna and Boris (his default number is the mobile)"
+    );
+    let s = screen.select_suggested();
+    assert_eq!(s.selected, 2);
+    let rows = screen.rows(0, 10);
+    let reasons: Vec<_> = rows.iter().map(|r| r.not_suggested).collect();
+    assert_eq!(
+        reasons,
+        vec![
+            None,
+            Some(NotSuggested::ServiceNumber {
+                kind: ServiceKind::TollFree
+            }),
+            Some(NotSuggested::LocationNumber),
+            Some(NotSuggested::StaffNumber),
+            Some(NotSuggested::FromAppGroup),
+            Some(NotSuggested::ServiceNumber {
+                kind: ServiceKind::TollFree
+            }),
+            None,
+        ]
+    );
+    // Staff can still tick a left-out contact.
+    assert_eq!(screen.toggle(1).selected, 3);
+    // Choosing Boris's toll-free number makes him a service number; choosing back clears it.
+    screen.choose_number(6, 1);
+    assert_eq!(
+        screen.rows(6, 1)[0].not_suggested,
+        Some(NotSuggested::ServiceNumber {
+            kind: ServiceKind::TollFree
+        })
+    );
+    screen.choose_number(6, 0);
+    assert_eq!(screen.rows(6, 1)[0].not_suggested, None);
+    assert!(screen.rows(6, 1)[0].can_choose_number);
+}
+
+#[test]
+fn a_missing_email_is_offered_filled_in_on_request_and_never_overwrites() {
+    let (t, store) = target(Rights::full());
+    // Two clients without email, one with.
+    let (first, _) = import_screen(t.clone(), Settings::default());
+    let mut with_email = contact("Vera", &["+7 926 555-44-33"]);
+    with_email.emails = vec!["vera@salon.example".into()];
+    listed(
+        &first,
+        vec![
+            contact("Anna", &["+7 916 123-45-67"]),
+            contact("Boris", &["+7 903 000-11-22"]),
+            with_email,
+        ],
+    );
+    first.select_all();
+    first.commit();
+
+    let mut anna = contact("Anna P.", &["8 916 123 45 67"]);
+    anna.emails = vec!["anna@example.com".into()];
+    let mut boris = contact("Boris", &["+79030001122"]);
+    boris.emails = vec!["boris@example.com".into()];
+    let mut vera = contact("Vera", &["+79265554433"]);
+    vera.emails = vec!["other@example.com".into()];
+    let (screen, _) = import_screen(t, Settings::default());
+    let s = listed(&screen, vec![anna, boris, vera]);
+    assert_eq!(s.importable, 0);
+    assert_eq!(s.fill_in_offered, 2, "Vera has an email: nothing to offer");
+    assert!(s.actions.fill_in_all && !s.actions.import_selected);
+    assert_eq!(
+        screen.rows(0, 1)[0].fill_in_email.as_deref(),
+        Some("anna@example.com")
+    );
+    assert!(
+        screen.set_fill_in(2, true).message.is_some(),
+        "Vera offers nothing"
+    );
+
+    let s = screen.set_fill_in(0, true);
+    assert_eq!(s.fill_in_selected, 1);
+    assert!(s.actions.import_selected);
+    let s = screen.commit();
+    assert_eq!(s.phase, Phase::Result);
+    assert_eq!(s.report.unwrap().filled.len(), 1);
+    let emails: Vec<Option<String>> = store
+        .clients()
+        .unwrap()
+        .into_iter()
+        .map(|c| c.email)
+        .collect();
+    assert_eq!(
+        emails,
+        vec![
+            Some("anna@example.com".into()),
+            None,
+            Some("vera@salon.example".into())
+        ]
+    );
+    let s = screen.back_to_list();
+    assert_eq!(
+        s.fill_in_offered, 1,
+        "Anna's is done; Boris's is still offered"
+    );
 }

@@ -42,7 +42,10 @@ fn import(
     run_commit(
         store,
         plan.prepare_commit(),
-        CommitOptions { batch_size: 100 },
+        CommitOptions {
+            batch_size: 100,
+            record_as: None,
+        },
         &mut |_, _| {},
         &AtomicBool::new(false),
     )
@@ -215,7 +218,10 @@ fn two_writers_on_one_database_serialise_without_duplicates() {
                 commit(
                     &store,
                     &plan,
-                    CommitOptions { batch_size: 50 },
+                    CommitOptions {
+                        batch_size: 50,
+                        record_as: None,
+                    },
                     &mut |_, _| {},
                     &AtomicBool::new(false),
                 )

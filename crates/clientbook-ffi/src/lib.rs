@@ -11,17 +11,20 @@
 //! for the moments it reads the selection and records the result, never while writing.
 
 mod error;
+mod logging;
 mod remote;
 mod screen;
 mod session;
 
 pub use error::ClientbookError;
+pub use logging::{install_log_sink, remove_log_sink, LogLevel, LogSink};
 pub use remote::{AltegioConnection, HttpTransport, RefreshSummary, RemoteInfo};
 pub use screen::{ExportScreen, ExportScreenObserver, ImportScreen, ImportScreenObserver};
 pub use session::{
     CancelHandle, ClientDatabase, ExportSession, ImportProgress, ImportSession, WrittenContact,
 };
 
+use clientbook_core::messages::{Locale, Message};
 use clientbook_core::permission::{ContactsPermission, PermissionAdvice};
 use clientbook_core::rights::{Action, Rights};
 
@@ -39,12 +42,37 @@ pub struct LocationSettings {
     /// Clients per database transaction during import.
     #[uniffi(default = 500)]
     pub batch_size: u32,
+    /// The location's own numbers: contacts with them are left out of "Select suggested".
+    #[uniffi(default = [])]
+    pub location_numbers: Vec<String>,
+    /// The location's staff's numbers, likewise (Altegio's API gives none we can rely on,
+    /// so the host app passes what it knows).
+    #[uniffi(default = [])]
+    pub staff_numbers: Vec<String>,
+    /// The language of the texts the core writes (row problems, summaries): a language tag
+    /// or locale name such as "ru", "ru-RU" or "en". Anything but Russian is English.
+    #[uniffi(default = "en")]
+    pub locale: String,
 }
 
-/// What the screen should do for this permission state.
+/// What the screen should do for this permission state, its texts in `locale` ("ru", "en").
+#[uniffi::export(default(locale = "en"))]
+pub fn contacts_permission_advice(state: ContactsPermission, locale: String) -> PermissionAdvice {
+    state.advice_in(Locale::parse(&locale))
+}
+
+/// The text of a message the core produced (a row's reason, an error's message, a summary
+/// line) in `locale`: "ru", "ru-RU", "en"… Anything but Russian is English.
 #[uniffi::export]
-pub fn contacts_permission_advice(state: ContactsPermission) -> PermissionAdvice {
-    state.advice()
+pub fn render_message(message: Message, locale: String) -> String {
+    message.render(Locale::parse(&locale))
+}
+
+/// The locale the core uses for a language tag or locale name (`Locale.getDefault()
+/// .toLanguageTag()`, `Locale.current.identifier`): Russian or, for anything else, English.
+#[uniffi::export]
+pub fn locale_for_tag(tag: String) -> Locale {
+    Locale::parse(&tag)
 }
 
 /// Checks rights for an action; the error names every missing right and where it is granted.

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use clientbook_core::contact::PhonebookContact;
 use clientbook_core::export::{ContactToWrite, ExportRow};
+use clientbook_core::history::ImportRecord;
 use clientbook_core::import::PreviewRow;
 use clientbook_core::permission::ContactsPermission;
 use clientbook_core::rights::Rights;
@@ -139,6 +140,20 @@ impl ImportScreen {
         self.inner.select_none()
     }
 
+    pub fn select_suggested(&self) -> ImportScreenState {
+        self.inner.select_suggested()
+    }
+
+    /// Ticks filling in one existing client's missing email from the phonebook.
+    pub fn set_fill_in(&self, index: u64, fill: bool) -> ImportScreenState {
+        self.inner.set_fill_in(index, fill)
+    }
+
+    /// "Fill in all" (or none).
+    pub fn fill_in_all(&self, fill: bool) -> ImportScreenState {
+        self.inner.fill_in_all(fill)
+    }
+
     pub fn toggle(&self, index: u64) -> ImportScreenState {
         self.inner.toggle(index)
     }
@@ -161,6 +176,16 @@ impl ImportScreen {
 
     pub fn back_to_list(&self) -> ImportScreenState {
         self.inner.back_to_list()
+    }
+
+    /// After the user confirmed `undo_count`: removes the clients this import created.
+    pub fn undo(&self) -> ImportScreenState {
+        self.inner.undo()
+    }
+
+    /// The imports made to this screen's client base, newest first.
+    pub fn history(&self) -> Result<Vec<ImportRecord>> {
+        Ok(self.inner.history()?)
     }
 }
 

@@ -8,6 +8,7 @@ use clientbook_core::cancel::CancelToken;
 use clientbook_core::contact::PhonebookContact;
 use clientbook_core::export::{ContactToWrite, ExportRow, ExportSummary};
 use clientbook_core::import::{ImportReport, PreviewRow, Summary};
+use clientbook_core::messages::Locale;
 use clientbook_core::permission::ContactsPermission;
 use clientbook_core::phone::Region;
 use clientbook_core::rights::Rights;
@@ -95,12 +96,12 @@ impl<'a> Listener<'a> {
     }
 }
 
-pub(crate) fn require_contacts(permission: ContactsPermission) -> Result<()> {
+pub(crate) fn require_contacts(permission: ContactsPermission, locale: &str) -> Result<()> {
     if permission.can_read() {
         Ok(())
     } else {
         Err(ClientbookError::ContactsPermissionNotGranted {
-            explanation: permission.advice().explanation,
+            explanation: permission.advice_in(Locale::parse(locale)).explanation,
         })
     }
 }
@@ -156,6 +157,11 @@ pub(crate) fn settings(s: &LocationSettings) -> Settings {
     Settings {
         last_name_hidden: s.last_name_hidden,
         batch_size: s.batch_size as usize,
+        locale: Locale::parse(&s.locale),
+        known_numbers: clientbook_core::import::KnownNumbers {
+            location: s.location_numbers.clone(),
+            staff: s.staff_numbers.clone(),
+        },
     }
 }
 
@@ -174,7 +180,7 @@ impl ImportSession {
         progress: Option<Arc<dyn ImportProgress>>,
         cancel: Option<Arc<CancelHandle>>,
     ) -> Result<Arc<Self>> {
-        require_contacts(permission)?;
+        require_contacts(permission, &settings.locale)?;
         let cancel = token(cancel);
         let mut listener = Listener::new(progress, &cancel);
         let result = session::ImportSession::open(
@@ -253,6 +259,12 @@ impl ImportSession {
         self.inner.select_all()
     }
 
+    /// Selects the contacts that look like clients (not service numbers, the location's or
+    /// its staff's numbers, or contacts from this app's own export group).
+    pub fn select_suggested(&self) -> u64 {
+        self.inner.select_suggested()
+    }
+
     pub fn select_none(&self) {
         self.inner.select_none()
     }
@@ -304,7 +316,7 @@ impl ExportSession {
         permission: ContactsPermission,
         settings: &LocationSettings,
     ) -> Result<Arc<Self>> {
-        require_contacts(permission)?;
+        require_contacts(permission, &settings.locale)?;
         let inner = session::ExportSession::open(
             target,
             &device_contacts,

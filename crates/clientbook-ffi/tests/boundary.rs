@@ -42,6 +42,9 @@ fn settings() -> LocationSettings {
         region: "RU".into(),
         last_name_hidden: false,
         batch_size: 500,
+        location_numbers: Vec::new(),
+        staff_numbers: Vec::new(),
+        locale: "en".into(),
     }
 }
 
@@ -51,6 +54,7 @@ fn rights(access: bool, phones: bool, excel: bool, master: i64) -> Rights {
         clients_phones_email_access: phones,
         clients_excel_access: excel,
         clients_visit_master_id: master,
+        clients_delete_access: false,
     }
 }
 

@@ -742,6 +742,7 @@ pub fn phonebook(size: usize, seed: u64) -> Phonebook {
             nickname,
             phones,
             emails,
+            in_app_group: false,
         });
         keys.push(contact_keys);
     }

@@ -77,7 +77,7 @@ class AltegioTest {
         ClientDatabase.inMemory().use { db ->
             connect(db, transport).use { connection ->
                 val info = connection.info()
-                assertEquals(fullRights(), info.rights)
+                assertEquals(fullRights().copy(clientsDeleteAccess = false), info.rights)
                 val contacts = Fixtures.generated(300)
                 ImportSession.forAltegio(connection, contacts, Fixtures.granted, Fixtures.settings, null).use { s ->
                     assertEquals(300uL, s.summary().new)

@@ -146,4 +146,35 @@ class ScreenTest {
             }
         }
     }
+
+    @Test
+    fun `undo on the result screen removes the clients this import created`() {
+        ClientDatabase.inMemory().use { db ->
+            ImportScreen.local(db, fullRights(), Fixtures.settings, null).use { screen ->
+                screen.permissionChanged(ContactsPermission.ANDROID_GRANTED)
+                screen.contactsRead(Fixtures.generated(25))
+                screen.selectAll()
+                val done = screen.commit()
+                assertEquals(25uL, done.undoCount)
+                assertTrue(done.actions.undo)
+                assertEquals(25uL, db.clientCount())
+                val undone = screen.undo()
+                assertEquals(25uL, undone.undoReport?.deleted)
+                assertEquals(0uL, db.clientCount())
+                val history = screen.history()
+                assertEquals(1, history.size)
+                assertEquals(25uL, history.single().undone)
+            }
+            ImportScreen.local(db, Fixtures.rights(), Fixtures.settings, null).use { noDelete ->
+                noDelete.permissionChanged(ContactsPermission.ANDROID_GRANTED)
+                noDelete.contactsRead(Fixtures.generated(3))
+                noDelete.selectAll()
+                noDelete.commit()
+                val refused = noDelete.undo()
+                assertEquals(null, refused.undoReport)
+                assertTrue(refused.message!!.contains("Delete clients"), refused.message)
+                assertEquals(3uL, db.clientCount())
+            }
+        }
+    }
 }

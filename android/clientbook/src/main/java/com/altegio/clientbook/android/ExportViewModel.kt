@@ -238,6 +238,7 @@ class ExportViewModel internal constructor(
             progress = null,
             permission = null,
             message = null,
+            messageCode = null,
             failure = null,
             missingRights = emptyList(),
             query = "",
@@ -261,6 +262,7 @@ class ExportViewModel internal constructor(
             progress = null,
             failure = FailureKind.INTERNAL,
             message = null,
+            messageCode = null,
             actions = STARTING.actions.copy(retry = true),
         )
 

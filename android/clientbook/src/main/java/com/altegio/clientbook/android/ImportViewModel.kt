@@ -242,6 +242,7 @@ class ImportViewModel internal constructor(
             progress = null,
             permission = null,
             message = null,
+            messageCode = null,
             failure = null,
             missingRights = emptyList(),
             query = "",
@@ -251,6 +252,11 @@ class ImportViewModel internal constructor(
             selected = 0uL,
             importable = 0uL,
             alreadyClients = 0uL,
+            suggested = 0uL,
+            fillInOffered = 0uL,
+            fillInSelected = 0uL,
+            undoCount = 0uL,
+            undoReport = null,
             summary = Summary(
                 new = 0uL, existingClient = 0uL, duplicateInPhonebook = 0uL, needsChoice = 0uL,
                 noPhone = 0uL, invalidPhone = 0uL, noName = 0uL, selected = 0uL, total = 0uL,
@@ -259,6 +265,7 @@ class ImportViewModel internal constructor(
             actions = ImportActions(
                 selectAll = false, selectNone = false, importSelected = false, cancel = false,
                 retry = false, search = false, chooseNumber = false, backToList = false,
+                selectSuggested = false, undo = false, fillInAll = false,
             ),
         )
 
@@ -271,6 +278,7 @@ class ImportViewModel internal constructor(
             progress = null,
             failure = FailureKind.INTERNAL,
             message = null,
+            messageCode = null,
             actions = STARTING.actions.copy(retry = true),
         )
 

@@ -1,0 +1,162 @@
+import SwiftUI
+import Clientbook
+
+// Xcode previews of every state of both screens, driven through the real core (an in-memory
+// database, a fixed permission, a made-up phonebook), so each preview shows what the core
+// says for that state. The transient states (matching, importing, writing) are the core's
+// list state with the phase and progress a running job would send.
+// Look at each in English and Russian, light and dark, on a 320-point-wide device.
+
+#if DEBUG
+enum PreviewData {
+    static let allRights = Rights(clientsAccess: true, clientsPhonesEmailAccess: true, clientsExcelAccess: true, clientsVisitMasterId: 0)
+    static let noRights = Rights(clientsAccess: false, clientsPhonesEmailAccess: false, clientsExcelAccess: false, clientsVisitMasterId: 0)
+
+    /// New, several numbers, an invalid number, no number, a repeat, a long name.
+    static let phonebook: [PhonebookContact] = [
+        contact("1", "Anna", "Ivanova", ["+7 916 123-45-67"]),
+        contact("2", "Boris", nil, ["+7 903 000-11-22", "8 495 123-45-67"]),
+        contact("3", "Olga", "Petrova", ["12345"]),
+        contact("4", "Пётр", "Сидоров", []),
+        contact("5", "Anna", "Ivanova", ["8 916 123 45 67"]),
+        contact("6", "Maria-Antonietta Alexandra", "Konstantinopolskaya-Rimskaya", ["+7 926 555-00-11"]),
+    ]
+
+    static func contact(_ id: String, _ given: String, _ family: String?, _ numbers: [String]) -> PhonebookContact {
+        PhonebookContact(platformId: id, givenName: given, middleName: nil, familyName: family, displayName: nil,
+                         organization: nil, nickname: nil, phones: numbers.map { RawPhone(number: $0, label: .mobile) }, emails: [])
+    }
+
+    /// `drive` takes the core to the state to show before the view appears; without it the
+    /// view starts from the beginning and the core asks for the given permission.
+    @MainActor static func importModel(_ permission: ContactsPermission = .iosAuthorized, rights: Rights = allRights,
+                            drive: @escaping (ImportScreen) -> Void = { _ in }) -> ImportModel {
+        let database = try! ClientDatabase.inMemory()
+        return try! ImportModel(permission: { permission }, phonebook: { _ in phonebook }) {
+            let screen = try ImportScreen.local(db: database, rights: rights, settings: LocationSettings(), observer: $0)
+            drive(screen)
+            return screen
+        }
+    }
+
+    /// The list, after reading `contacts`.
+    static func listed(_ contacts: [PhonebookContact] = phonebook) -> (ImportScreen) -> Void {
+        { _ = $0.permissionChanged(permission: .iosAuthorized); _ = $0.contactsRead(contacts: contacts) }
+    }
+
+    /// The clients to export are the made-up phonebook, imported first; the phone has one.
+    @MainActor static func exportModel(_ permission: ContactsPermission = .iosAuthorized, rights: Rights = allRights,
+                            drive: @escaping (ExportScreen) -> Void = { _ in }) -> ExportModel {
+        let database = try! ClientDatabase.inMemory()
+        let seed = try! ImportScreen.local(db: database, rights: allRights, settings: LocationSettings(), observer: nil)
+        listed()(seed)
+        _ = seed.selectAll()
+        _ = seed.commit()
+        return try! ExportModel(permission: { permission }, phonebook: { _ in Array(phonebook.prefix(1)) }, write: { _, _ in }) {
+            let screen = try ExportScreen.local(db: database, rights: rights, settings: LocationSettings(), observer: $0)
+            drive(screen)
+            return screen
+        }
+    }
+
+    static func exportListed(_ screen: ExportScreen) {
+        _ = screen.permissionChanged(permission: .iosAuthorized)
+        _ = screen.contactsRead(deviceContacts: Array(phonebook.prefix(1)))
+    }
+
+    /// A running job as the core would report it, on top of the list state.
+    static func running<State>(_ state: State, _ edit: (inout State) -> Void) -> State {
+        var copy = state
+        edit(&copy)
+        return copy
+    }
+}
+
+#Preview("Import · permission not asked") { NavigationView { ImportView(model: PreviewData.importModel(.iosNotDetermined)) } }
+#Preview("Import · denied") { NavigationView { ImportView(model: PreviewData.importModel(.iosDenied)) } }
+#Preview("Import · restricted") { NavigationView { ImportView(model: PreviewData.importModel(.iosRestricted)) } }
+#Preview("Import · limited (iOS 18)") {
+    NavigationView {
+        ImportView(model: PreviewData.importModel(.iosLimited) {
+            _ = $0.permissionChanged(permission: .iosLimited)
+            _ = $0.contactsRead(contacts: PreviewData.phonebook)
+        })
+    }
+}
+#Preview("Import · rights missing") { NavigationView { ImportView(model: PreviewData.importModel(rights: PreviewData.noRights)) } }
+#Preview("Import · list") { NavigationView { ImportView(model: PreviewData.importModel(drive: PreviewData.listed())) } }
+#Preview("Import · list (ru)") {
+    NavigationView { ImportView(model: PreviewData.importModel(drive: PreviewData.listed())) }
+        .environment(\.locale, Locale(identifier: "ru"))
+}
+#Preview("Import · empty phonebook") { NavigationView { ImportView(model: PreviewData.importModel(drive: PreviewData.listed([]))) } }
+#Preview("Import · reading") {
+    let model = PreviewData.importModel(drive: PreviewData.listed())
+    model.show(PreviewData.running(model.state) {
+        $0.phase = .reading
+        $0.progress = ScreenProgress(stage: .reading, done: 1200, total: 0)
+        $0.actions.cancel = true
+    })
+    return NavigationView { ImportView(model: model) }
+}
+#Preview("Import · matching") {
+    let model = PreviewData.importModel(drive: PreviewData.listed())
+    model.show(PreviewData.running(model.state) {
+        $0.phase = .matching
+        $0.progress = ScreenProgress(stage: .matching, done: 480, total: 1204)
+        $0.actions.cancel = true
+    })
+    return NavigationView { ImportView(model: model) }
+}
+#Preview("Import · importing") {
+    let model = PreviewData.importModel(drive: PreviewData.listed())
+    model.show(PreviewData.running(model.state) {
+        $0.phase = .committing
+        $0.progress = ScreenProgress(stage: .importing, done: 200, total: 1204)
+        $0.actions.cancel = true
+    })
+    return NavigationView { ImportView(model: model) }
+}
+#Preview("Import · phonebook failed") {
+    NavigationView {
+        ImportView(model: PreviewData.importModel {
+            _ = $0.permissionChanged(permission: .iosAuthorized)
+            _ = $0.readingFailed()
+        })
+    }
+}
+#Preview("Import · result") {
+    NavigationView {
+        ImportView(model: PreviewData.importModel {
+            PreviewData.listed()($0)
+            _ = $0.selectAll()
+            _ = $0.commit()
+        })
+    }
+}
+
+#Preview("Export · permission not asked") { NavigationView { ExportView(model: PreviewData.exportModel(.iosNotDetermined)) } }
+#Preview("Export · denied") { NavigationView { ExportView(model: PreviewData.exportModel(.iosDenied)) } }
+#Preview("Export · rights missing") { NavigationView { ExportView(model: PreviewData.exportModel(rights: PreviewData.noRights)) } }
+#Preview("Export · list") { NavigationView { ExportView(model: PreviewData.exportModel(drive: PreviewData.exportListed)) } }
+#Preview("Export · writing") {
+    let model = PreviewData.exportModel(drive: PreviewData.exportListed)
+    model.show(PreviewData.running(model.state) {
+        $0.phase = .committing
+        $0.progress = ScreenProgress(stage: .writing, done: 200, total: 650)
+        $0.actions.cancel = true
+    })
+    return NavigationView { ExportView(model: model) }
+}
+#Preview("Export · result") {
+    NavigationView {
+        ExportView(model: PreviewData.exportModel {
+            PreviewData.exportListed($0)
+            _ = $0.selectAll()
+            let contacts = $0.beginWrite()
+            _ = $0.written(batch: contacts.map { WrittenContact(clientId: $0.clientId, platformId: "preview-\($0.clientId)") })
+            _ = $0.writeFinished(failed: false)
+        })
+    }
+}
+#endif
