@@ -1,5 +1,7 @@
-// The Android shell of Clientbook: reads and writes the device phonebook and exposes the
-// Rust core's sessions to screens. The core itself is the Cargo workspace one level up.
+// The Android shell of Clientbook. :clientbook is the library (phonebook reader and writer,
+// permission helper, HTTP transport, ViewModels, Compose screens, string resources); :sample is
+// a small app that hosts the two screens behind the Clients menu entries. The core itself is
+// the Cargo workspace one level up.
 
 pluginManagement {
     repositories {
@@ -18,4 +20,5 @@ dependencyResolutionManagement {
 }
 
 rootProject.name = "clientbook-android"
-include(":app")
+include(":clientbook")
+include(":sample")

@@ -18,6 +18,12 @@ import com.altegio.clientbook.core.RawPhone
  * nothing else: cleaning names, parsing numbers, collapsing repeated numbers and choosing one
  * are the core's job.
  *
+ * Only the contacts staff see in their Contacts app: the query asks for
+ * [Data.VISIBLE_CONTACTS_ONLY], which leaves out Google's "Other contacts" (people a Google
+ * account remembers from e-mail, in no group) and contacts only in groups the user hid. Those
+ * are not in the user's phonebook as they know it; offering them would import strangers. See
+ * android/README.md, "Which contacts are read".
+ *
  * One query over [Data], sorted by contact id, so each contact's rows arrive together and a
  * contact is complete when the id changes: no query per contact and no second pass. The loop
  * only copies column values into small builders (no FFI call, no I/O), so the cursor stays
@@ -26,7 +32,7 @@ import com.altegio.clientbook.core.RawPhone
 class ContactsReader(private val resolver: ContentResolver) {
 
     /**
-     * Reads every contact that has a name, number, email, organisation or nickname.
+     * Reads every visible contact that has a name, number, email, organisation or nickname.
      * [onProgress] gets (rows read, rows in total) on this thread every [PROGRESS_EVERY] rows;
      * it may throw (a `CancellationException`, say) to stop reading, and the cursor is closed.
      *
@@ -36,7 +42,7 @@ class ContactsReader(private val resolver: ContentResolver) {
     @WorkerThread
     fun readAll(onProgress: (done: Int, total: Int) -> Unit = { _, _ -> }): List<PhonebookContact> {
         val cursor = resolver.query(
-            Data.CONTENT_URI,
+            VISIBLE_DATA,
             PROJECTION,
             "${Data.MIMETYPE} IN (${MIMETYPES.joinToString { "?" }})",
             MIMETYPES,
@@ -148,6 +154,11 @@ class ContactsReader(private val resolver: ContentResolver) {
     companion object {
         /** Progress every this many rows: often enough to move a bar, rare enough to be free. */
         const val PROGRESS_EVERY = 500
+
+        /** The data rows of visible contacts only (the provider filters; API 18+). */
+        private val VISIBLE_DATA = Data.CONTENT_URI.buildUpon()
+            .appendQueryParameter(Data.VISIBLE_CONTACTS_ONLY, "true")
+            .build()
 
         private val MIMETYPES = arrayOf(
             StructuredName.CONTENT_ITEM_TYPE,

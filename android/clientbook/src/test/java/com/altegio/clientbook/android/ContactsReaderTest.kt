@@ -1,0 +1,63 @@
+package com.altegio.clientbook.android
+
+import android.content.ContentResolver
+import com.altegio.clientbook.android.TestContacts.GOOGLE
+import com.altegio.clientbook.core.PhoneLabel
+import org.junit.Assert.assertEquals
+import org.junit.Assert.assertThrows
+import org.junit.After
+import org.junit.Before
+import org.junit.Test
+import org.junit.runner.RunWith
+import org.robolectric.RobolectricTestRunner
+import org.robolectric.RuntimeEnvironment
+import org.robolectric.annotation.Config
+import java.util.concurrent.CancellationException
+
+@RunWith(RobolectricTestRunner::class)
+@Config(sdk = [35])
+class ContactsReaderTest {
+    private lateinit var provider: StrictContactsProvider
+    private lateinit var resolver: ContentResolver
+
+    @Before
+    fun setUp() {
+        provider = StrictContactsProvider.install()
+        resolver = RuntimeEnvironment.getApplication().contentResolver
+    }
+
+    @After
+    fun tearDown() = provider.shutdown()
+
+    @Test
+    fun readsOnlyTheContactsTheContactsAppShows() {
+        provider.setUngroupedVisible(GOOGLE, false)
+        val myContacts = TestContacts.insertGroup(resolver, GOOGLE, "My Contacts", visible = true)
+        val hidden = TestContacts.insertGroup(resolver, GOOGLE, "Old colleagues", visible = false)
+        TestContacts.insertPerson(resolver, null, "Local", TestContacts.mobile(1))
+        TestContacts.insertPerson(resolver, GOOGLE, "Starred", TestContacts.mobile(2), groupId = myContacts)
+        TestContacts.insertPerson(resolver, GOOGLE, "OtherContact", TestContacts.mobile(3))
+        TestContacts.insertPerson(resolver, GOOGLE, "HiddenOnly", TestContacts.mobile(4), groupId = hidden)
+
+        val names = ContactsReader(resolver).readAll().map { it.givenName }.toSet()
+
+        assertEquals(setOf("Local", "Starred"), names)
+    }
+
+    @Test
+    fun copiesNamesNumbersAndLabels() {
+        TestContacts.insertPerson(resolver, null, "Мария", "8 (912) 000-00-01")
+        val contact = ContactsReader(resolver).readAll().single()
+        assertEquals("Мария", contact.givenName)
+        assertEquals("8 (912) 000-00-01", contact.phones.single().number)
+        assertEquals(PhoneLabel.MOBILE, contact.phones.single().label)
+    }
+
+    @Test
+    fun progressMayStopTheRead() {
+        repeat(3) { TestContacts.insertPerson(resolver, null, "P$it", TestContacts.mobile(it)) }
+        assertThrows(CancellationException::class.java) {
+            ContactsReader(resolver).readAll { _, _ -> throw CancellationException("stop") }
+        }
+    }
+}
