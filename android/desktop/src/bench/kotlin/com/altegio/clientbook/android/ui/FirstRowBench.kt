@@ -23,10 +23,10 @@ import com.altegio.clientbook.fullRights
  * Args: contacts, warm-up runs, measured runs.
  */
 fun main(args: Array<String>) {
-    val size = args.getOrNull(0)?.toInt() ?: 10_000
+    val count = args.getOrNull(0)?.toInt() ?: 10_000
     val warmup = args.getOrNull(1)?.toInt() ?: 5
     val runs = args.getOrNull(2)?.toInt() ?: 15
-    val contacts = samplePhonebook(size)
+    val contacts = samplePhonebook(count)
     val db = ClientDatabase.inMemory()
     val labels = XmlLabels.english
 
@@ -65,10 +65,10 @@ fun main(args: Array<String>) {
         }
         screen.close()
     }
-    fun List<Double>.median() = sorted()[size / 2]
-    fun List<Double>.p90() = sorted()[(size * 9 / 10).coerceAtMost(size - 1)]
+    fun List<Double>.median() = sorted()[this.size / 2]
+    fun List<Double>.p90() = sorted()[(this.size * 9 / 10).coerceAtMost(this.size - 1)]
     println(
         "| Android import screen, JVM: contacts read -> first row drawn, %,d contacts (matching + first frame) | %.1f ms (%.1f + %.1f; p90 %.1f) | - | - | - | - |"
-            .format(size, total.median(), matching.median(), firstFrame.median(), total.p90()),
+            .format(count, total.median(), matching.median(), firstFrame.median(), total.p90()),
     )
 }
