@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test
  * than the allowed share, or the goldens would not catch a real regression.
  */
 class GoldenSensitivityTest {
-    private val shot = CoreStates.import.getValue("import-list")
+    private val shot = CoreStates.of("en").import.getValue("import-list")
 
     private fun render(fontScale: Float) = Scene(Size.PHONE, dark = false) {
         CompositionLocalProvider(LocalDensity provides Density(1f, fontScale)) {

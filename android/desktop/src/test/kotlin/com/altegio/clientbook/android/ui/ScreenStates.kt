@@ -40,9 +40,18 @@ class ExportShot(val state: ExportScreenState, val rows: List<ExportRow>)
  * in batches, failures. Transient states (reading, matching, committing, writing) are the ones
  * the core's observer reported while the job ran. Built once for all renders.
  */
-object CoreStates {
-    private val settings = LocationSettings()
+class CoreStates private constructor(locale: String) {
+    /** The core writes its messages (reasons, rights, advice, failures) in the render's language. */
+    private val settings = LocationSettings(locale = locale)
     private val phonebook = samplePhonebook(10_000)
+
+    companion object {
+        private val byLocale = HashMap<String, CoreStates>()
+
+        /** Built once per language for all renders. */
+        @Synchronized
+        fun of(locale: String): CoreStates = byLocale.getOrPut(locale) { CoreStates(locale) }
+    }
 
     private fun importScreen(db: ClientDatabase, rec: ImportRecorder? = null, rights: Boolean = true) =
         CoreImportScreen.local(db, if (rights) fullRights() else noRights(), settings, rec)
@@ -169,7 +178,7 @@ class ScreenStates(private val lang: Lang) {
 
     fun all(): List<Shot> {
         val shots = ArrayList<Shot>()
-        for ((name, s) in CoreStates.import) {
+        for ((name, s) in CoreStates.of(lang.code).import) {
             shots += Shot(name) { ImportScreen(s.state, ListRows(s.rows, s.state.visibleCount.toInt()), l, Unexpected) }
             if (name == "import-list") {
                 val anna = s.rows.first { it.phones.size > 1 }
@@ -179,7 +188,7 @@ class ScreenStates(private val lang: Lang) {
                 }
             }
         }
-        for ((name, s) in CoreStates.export) {
+        for ((name, s) in CoreStates.of(lang.code).export) {
             shots += Shot(name) { ExportScreen(s.state, ListRows(s.rows, s.state.visibleCount.toInt()), l, Unexpected) }
         }
         return shots
