@@ -87,7 +87,7 @@ enum PreviewData {
 #Preview("Import · list") { NavigationView { ImportView(model: PreviewData.importModel(drive: PreviewData.listed())) } }
 #Preview("Import · list (ru)") {
     NavigationView { ImportView(model: PreviewData.importModel(drive: PreviewData.listed())) }
-        .environment(\.locale, Locale(identifier: "ru"))
+        .environment(\.locale, Foundation.Locale(identifier: "ru"))
 }
 #Preview("Import · empty phonebook") { NavigationView { ImportView(model: PreviewData.importModel(drive: PreviewData.listed([]))) } }
 #Preview("Import · reading") {
