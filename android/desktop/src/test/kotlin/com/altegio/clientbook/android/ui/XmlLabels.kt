@@ -7,7 +7,7 @@ import org.w3c.dom.Element
 
 /**
  * [Labels] read from the Android string resources themselves, so the desktop renders show the
- * words the app shows. Handles the escapes Android resources use (`\'`, `\"`, `\n`, `\uXXXX`, `\@`, `\?`)
+ * words the app shows. Handles the escapes Android resources use (`\'`, `\"`, `\n`, `\u00A0`-style code points, `\@`, `\?`)
  * and formats like `Resources.getString(id, args)`.
  */
 class XmlLabels(override val locale: Locale, val strings: Map<String, String>) : Labels {
