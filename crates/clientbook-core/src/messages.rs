@@ -270,6 +270,9 @@ pub enum Message {
     FillInEmail {
         email: String,
     },
+    /// The export screen's reason to ask for contacts access (the import one is the
+    /// permission advice's own).
+    ExportNeedsContacts,
 }
 
 impl Message {
@@ -446,6 +449,7 @@ impl Message {
                 &[("deleted", (*deleted).into()), ("kept", (*kept).into())],
             ),
             M::FillInEmail { email } => f("fill-in-email", &[("email", email.as_str().into())]),
+            M::ExportNeedsContacts => f("export-needs-contacts", &[]),
         }
     }
 }
@@ -774,6 +778,7 @@ mod tests {
             M::FillInEmail {
                 email: "anna@example.com".into(),
             },
+            M::ExportNeedsContacts,
         ];
         for kind in [
             crate::phone::ServiceKind::TollFree,

@@ -395,10 +395,14 @@ impl Flow {
         }
     }
 
-    /// The advice to show: the blocking one, or iOS's "limited" note next to the list.
-    fn advice(&self) -> Option<PermissionAdvice> {
+    /// The advice to show: the blocking one, or iOS's "limited" note next to the list. The
+    /// export screen asks for contacts for its own reason, not the import's.
+    fn advice(&self, action: Action) -> Option<PermissionAdvice> {
         let p = self.permission?;
-        let advice = p.advice_in(self.locale);
+        let mut advice = p.advice_in(self.locale);
+        if action == Action::Export && advice.action == PermissionAction::RequestPermission {
+            advice.explanation = Message::ExportNeedsContacts.render(self.locale);
+        }
         match self.phase {
             ScreenPhase::NeedsPermission => Some(advice),
             _ if advice.action == PermissionAction::ProceedLimited => Some(advice),
@@ -813,7 +817,7 @@ impl Kind for ImportKind {
         ImportScreenState {
             phase,
             progress: flow.progress,
-            permission: flow.advice(),
+            permission: flow.advice(ImportKind::ACTION),
             message,
             message_code,
             failure: flow.failure.map(|(k, _)| k),
@@ -1114,7 +1118,7 @@ impl Kind for ExportKind {
         ExportScreenState {
             phase,
             progress: flow.progress,
-            permission: flow.advice(),
+            permission: flow.advice(ExportKind::ACTION),
             message,
             message_code,
             failure: flow.failure.map(|(k, _)| k),

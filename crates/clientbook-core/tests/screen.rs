@@ -669,3 +669,27 @@ fn a_missing_email_is_offered_filled_in_on_request_and_never_overwrites() {
         "Anna's is done; Boris's is still offered"
     );
 }
+
+#[test]
+fn the_export_screen_asks_for_contacts_for_its_own_reason() {
+    let (t, _) = target(Rights::full());
+    let s = export_screen(t.clone()).permission_changed(P::AndroidDenied);
+    assert_eq!(s.phase, Phase::NeedsPermission);
+    let advice = s.permission.unwrap();
+    assert_eq!(advice.action, PermissionAction::RequestPermission);
+    assert!(
+        advice.explanation.contains("save the others"),
+        "{}",
+        advice.explanation
+    );
+    let (import, _) = import_screen(t, Settings::default());
+    let advice = import
+        .permission_changed(P::AndroidDenied)
+        .permission
+        .unwrap();
+    assert!(
+        advice.explanation.contains("import"),
+        "{}",
+        advice.explanation
+    );
+}

@@ -150,3 +150,4 @@ undo-done = { $deleted ->
        *[other] { $deleted } clients deleted
     } · { $kept } kept (edited since)
 fill-in-email = Add the email { $email } to the client
+export-needs-contacts = To mark the clients already on the phone and save the others, allow the app to access your contacts.
