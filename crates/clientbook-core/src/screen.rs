@@ -236,6 +236,9 @@ pub struct Flow {
     progress: Option<ScreenProgress>,
     permission: Option<ContactsPermission>,
     context: Option<Context>,
+    /// Why asking for `context` failed, kept for `admit` to show (the asking happens outside
+    /// the screen's lock: for Altegio it is network).
+    context_error: Option<Error>,
     message: Option<Message>,
     failure: Option<(FailureKind, Step)>,
     missing_rights: Vec<Right>,
@@ -254,6 +257,7 @@ impl Flow {
             progress: None,
             permission: None,
             context: None,
+            context_error: None,
             message: None,
             failure: None,
             missing_rights: Vec::new(),
@@ -308,8 +312,13 @@ impl Flow {
     /// Rights first (no point reading 50,000 contacts for a refusal), then the permission.
     /// Returns true when the shell should now read the phonebook.
     fn admit(&mut self, target: &Target, settings: &Settings, action: Action) -> bool {
+        if let Some(e) = self.context_error.take() {
+            self.fail(&e, Step::Access);
+            return false;
+        }
         let context = match &self.context {
             Some(c) => c.clone(),
+            // Only when the screen did not ask beforehand (see `Screen::ensure_context`).
             None => match target.context(settings.last_name_hidden, &CancelToken::new()) {
                 Ok(c) => {
                     self.context = Some(c.clone());
@@ -561,6 +570,7 @@ impl<K: Kind> Screen<K> {
     /// The contacts permission, on open and whenever the app returns to the foreground.
     /// Moves to `RightsMissing`, `NeedsPermission`, or `Reading` (then read the phonebook).
     pub fn permission_changed(&self, permission: ContactsPermission) -> K::State {
+        self.ensure_context(false);
         self.update(|i| {
             self.admit_with(i, |flow, target, settings| {
                 flow.permission_changed(permission, target, settings, K::ACTION)
@@ -568,10 +578,34 @@ impl<K: Kind> Screen<K> {
         })
     }
 
-    fn readmit(&self, i: &mut Inner<K>, fresh_context: bool) {
-        if fresh_context {
-            i.flow.context = None;
+    /// Asks for the user's rights and the location's settings before taking the screen's
+    /// lock: for Altegio that is two requests (and possibly a wait for the rate limit), and
+    /// `state`, `rows` and `cancel` must never wait behind it. `fresh` asks again (a retry).
+    fn ensure_context(&self, fresh: bool) {
+        {
+            let mut i = lock(&self.inner);
+            if fresh {
+                i.flow.context = None;
+                i.flow.context_error = None;
+            }
+            if i.flow.context.is_some() {
+                return;
+            }
         }
+        let fetched = self
+            .target
+            .context(self.settings.last_name_hidden, &CancelToken::new());
+        let mut i = lock(&self.inner);
+        match fetched {
+            Ok(c) => {
+                i.flow.context = Some(c);
+                i.flow.context_error = None;
+            }
+            Err(e) => i.flow.context_error = Some(e),
+        }
+    }
+
+    fn readmit(&self, i: &mut Inner<K>) {
         self.admit_with(i, |flow, target, settings| {
             flow.admit(target, settings, K::ACTION);
         });
@@ -994,8 +1028,11 @@ impl Screen<ImportKind> {
         };
         match step {
             Some(Step::Commit) => self.commit(),
-            Some(Step::Access) => self.update(|i| self.readmit(i, true)),
-            Some(Step::Load) => self.update(|i| self.readmit(i, false)),
+            Some(Step::Access) => {
+                self.ensure_context(true);
+                self.update(|i| self.readmit(i))
+            }
+            Some(Step::Load) => self.update(|i| self.readmit(i)),
             None => self.state(),
         }
     }
@@ -1251,14 +1288,17 @@ impl Screen<ExportKind> {
     /// From `Failed`: loads again, or (after a failed write) returns to the list with what
     /// is left still selected, ready to export again.
     pub fn retry(&self) -> ExportScreenState {
-        self.update(|i| match i.flow.retry_step() {
+        let step = lock(&self.inner).flow.retry_step();
+        if step == Some(Step::Access) {
+            self.ensure_context(true);
+        }
+        self.update(|i| match step {
             Some(Step::Commit) => {
                 i.flow.phase = ScreenPhase::List;
                 i.flow.failure = None;
                 i.flow.message = None;
             }
-            Some(Step::Access) => self.readmit(i, true),
-            Some(Step::Load) => self.readmit(i, false),
+            Some(Step::Access) | Some(Step::Load) => self.readmit(i),
             None => {}
         })
     }

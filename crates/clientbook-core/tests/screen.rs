@@ -693,3 +693,80 @@ fn the_export_screen_asks_for_contacts_for_its_own_reason() {
         advice.explanation
     );
 }
+
+/// A server that has not answered yet: the first request waits until the test lets it go.
+struct HeldServer {
+    started: std::sync::mpsc::SyncSender<()>,
+    release: Mutex<std::sync::mpsc::Receiver<()>>,
+}
+
+impl clientbook_core::altegio::Transport for HeldServer {
+    fn send(
+        &self,
+        _: clientbook_core::altegio::HttpRequest,
+    ) -> Result<clientbook_core::altegio::HttpResponse, clientbook_core::altegio::TransportError>
+    {
+        let _ = self.started.try_send(());
+        let _ = self
+            .release
+            .lock()
+            .unwrap()
+            .recv_timeout(Duration::from_secs(30));
+        Err(clientbook_core::altegio::TransportError(
+            "no route to host".into(),
+        ))
+    }
+}
+
+#[test]
+fn asking_altegio_for_rights_never_holds_the_screen_so_state_and_cancel_answer_meanwhile() {
+    use clientbook_core::altegio::{AltegioClient, Credentials, Politeness};
+    use clientbook_core::session::Altegio;
+    let (started_tx, started) = std::sync::mpsc::sync_channel(8);
+    let (release, release_rx) = std::sync::mpsc::channel();
+    let api = AltegioClient::new(
+        "http://127.0.0.1:9",
+        7,
+        Credentials::new("partner", "user"),
+        Box::new(HeldServer {
+            started: started_tx,
+            release: Mutex::new(release_rx),
+        }),
+        Politeness {
+            max_attempts: 1,
+            ..Politeness::default()
+        },
+    );
+    let target = Target::Altegio(Arc::new(Altegio {
+        store: Arc::new(Store::open_in_memory().unwrap()),
+        api,
+        region: Region::default(),
+    }));
+    let (screen, _) = import_screen(target, Settings::default());
+    let screen = Arc::new(screen);
+    let worker = {
+        let screen = screen.clone();
+        std::thread::spawn(move || screen.permission_changed(P::AndroidGranted))
+    };
+    started
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the rights request went out");
+    // The request is in flight: the UI thread's calls must answer now, not after it.
+    let (answered_tx, answered) = std::sync::mpsc::channel();
+    {
+        let screen = screen.clone();
+        std::thread::spawn(move || {
+            screen.cancel();
+            let _ = answered_tx.send(screen.state().phase);
+        });
+    }
+    let phase = answered
+        .recv_timeout(Duration::from_secs(10))
+        .expect("state() waited behind the network request");
+    assert_eq!(phase, Phase::Start);
+    release.send(()).unwrap();
+    let s = worker.join().unwrap();
+    assert_eq!(s.phase, Phase::Failed);
+    assert_eq!(s.failure, Some(FailureKind::Network));
+    assert!(s.actions.retry);
+}
