@@ -3,13 +3,14 @@
 //! none twice, none missing.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use altegio_testserver::{Config, Faults, TestServer};
 use clientbook_core::cancel::CancelToken;
 use clientbook_core::phone::Region;
+use clientbook_core::session::{numbered, Altegio, ImportSession, Settings, Target};
 use clientbook_core::store::Store;
-use clientbook_core::sync;
 use clientbook_e2e::{client, fast, phone_digits, phonebook};
 
 const CONTACTS: usize = 1_500;
@@ -41,8 +42,17 @@ fn one_seed(seed: u64) -> (usize, usize, usize, altegio_testserver::Stats) {
         latency: Duration::ZERO,
     });
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path().join("mirror.db")).unwrap();
-    let api = client(&server.url(), 4242, "partner-token", "user-token", fast());
+    // The app's own path: an import session against the Altegio target, as the screens and
+    // the command line run it.
+    let target = Target::Altegio(Arc::new(Altegio {
+        store: Arc::new(Store::open(dir.path().join("mirror.db")).unwrap()),
+        api: client(&server.url(), 4242, "partner-token", "user-token", fast()),
+        region: Region::default(),
+    }));
+    let settings = Settings {
+        batch_size: 25,
+        ..Settings::default()
+    };
     let contacts = phonebook(CONTACTS);
 
     // Staff press "Import" until nothing is left, as they would after an error message.
@@ -53,30 +63,23 @@ fn one_seed(seed: u64) -> (usize, usize, usize, altegio_testserver::Stats) {
             runs <= 12,
             "seed {seed}: import did not converge in 12 runs"
         );
-        let outcome = sync::import_preview(
-            &store,
-            &api,
-            Region::default(),
-            &contacts,
-            &mut |_, _| {},
+        let outcome = ImportSession::open(
+            target.clone(),
+            numbered(contacts.clone()),
+            settings.clone(),
+            None,
+            &mut |_, _, _| {},
             &CancelToken::new(),
         )
-        .and_then(|mut plan| {
-            if plan.select_all() == 0 {
+        .and_then(|session| {
+            if session.select_all() == 0 {
                 return Ok(true);
             }
-            sync::commit_remote(
-                &store,
-                &api,
-                Region::default(),
-                plan.prepare_commit(),
-                25,
-                &mut |_, _| {},
-                &CancelToken::new(),
-            )
-            // Done or not, the next round's preview decides: it selects what is left.
-            .map(|_| false)
-            .map_err(|f| f.error)
+            session
+                .commit(&mut |_, _| {}, &CancelToken::new())
+                // Done or not, the next round's preview decides: it selects what is left.
+                .map(|_| false)
+                .map_err(|f| f.error)
         });
         match outcome {
             Ok(true) => break,

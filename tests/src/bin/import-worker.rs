@@ -3,10 +3,12 @@
 //! Prints `committing` when the writes start and `batch` after each settled batch. Exits 0 when every contact is confirmed, 3
 //! when some are left for another run.
 
+use std::sync::Arc;
+
 use clientbook_core::cancel::CancelToken;
 use clientbook_core::phone::Region;
+use clientbook_core::session::{numbered, Altegio, ImportSession, Settings, Target};
 use clientbook_core::store::Store;
-use clientbook_core::sync;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -30,35 +32,40 @@ fn main() {
         clientbook_e2e::scaled(),
     );
     let contacts = clientbook_e2e::phonebook(count);
-    let region = Region::default();
-    let result = sync::import_preview(
-        &store,
-        &api,
-        region,
-        &contacts,
-        &mut |_, _| {},
+    // The app's own path: an import session against the Altegio target.
+    let target = Target::Altegio(Arc::new(Altegio {
+        store: Arc::new(store),
+        api,
+        region: Region::default(),
+    }));
+    let settings = Settings {
+        batch_size: 20,
+        ..Settings::default()
+    };
+    let result = ImportSession::open(
+        target,
+        numbered(contacts),
+        settings,
+        None,
+        &mut |_, _, _| {},
         &CancelToken::new(),
     )
-    .and_then(|mut plan| {
-        plan.select_all();
+    .and_then(|session| {
+        session.select_all();
         // Tells the kill test the preview is done and writes are about to start.
         println!("committing");
-        sync::commit_remote(
-            &store,
-            &api,
-            region,
-            plan.prepare_commit(),
-            20,
-            // One line per settled batch: the kill test counts them to kill mid-import
-            // however fast or slow the machine is.
-            &mut |done, _| {
-                if done > 0 {
-                    println!("batch");
-                }
-            },
-            &CancelToken::new(),
-        )
-        .map_err(|f| f.error)
+        session
+            .commit(
+                // One line per settled batch: the kill test counts them to kill mid-import
+                // however fast or slow the machine is.
+                &mut |done, _| {
+                    if done > 0 {
+                        println!("batch");
+                    }
+                },
+                &CancelToken::new(),
+            )
+            .map_err(|f| f.error)
     });
     match result {
         Ok(report) if report.skipped.is_empty() => std::process::exit(0),
