@@ -3,11 +3,13 @@ package com.altegio.clientbook.android
 import android.content.ContentResolver
 import android.database.Cursor
 import android.provider.ContactsContract.CommonDataKinds.Email
+import android.provider.ContactsContract.CommonDataKinds.GroupMembership
 import android.provider.ContactsContract.CommonDataKinds.Nickname
 import android.provider.ContactsContract.CommonDataKinds.Organization
 import android.provider.ContactsContract.CommonDataKinds.Phone
 import android.provider.ContactsContract.CommonDataKinds.StructuredName
 import android.provider.ContactsContract.Data
+import android.provider.ContactsContract.Groups
 import androidx.annotation.WorkerThread
 import com.altegio.clientbook.core.PhoneLabel
 import com.altegio.clientbook.core.PhonebookContact
@@ -25,7 +27,10 @@ import com.altegio.clientbook.core.RawPhone
  * android/README.md, "Which contacts are read".
  *
  * One query over [Data], sorted by contact id, so each contact's rows arrive together and a
- * contact is complete when the id changes: no query per contact and no second pass. The loop
+ * contact is complete when the id changes: no query per contact and no second pass. Before
+ * it, one small query finds the app's own groups ([ContactsAccounts.GROUP_TITLE], in any
+ * account): a contact that is a member of one came from the client base (an earlier export),
+ * and the core leaves it out of "Select suggested" ([PhonebookContact.inAppGroup]). The loop
  * only copies column values into small builders (no FFI call, no I/O), so the cursor stays
  * open only for the time it takes to step through it, even for 50,000 contacts.
  */
@@ -41,6 +46,7 @@ class ContactsReader(private val resolver: ContentResolver) {
      */
     @WorkerThread
     fun readAll(onProgress: (done: Int, total: Int) -> Unit = { _, _ -> }): List<PhonebookContact> {
+        val appGroups = appGroupIds()
         val cursor = resolver.query(
             VISIBLE_DATA,
             PROJECTION,
@@ -63,18 +69,31 @@ class ContactsReader(private val resolver: ContentResolver) {
                     val contactId = c.getLong(columns.contactId)
                     var builder = current
                     if (builder == null || builder.contactId != contactId) {
-                        builder?.let { contacts.add(it.build()) }
-                        builder = ContactBuilder(contactId)
+                        builder?.build()?.let(contacts::add)
+                        builder = ContactBuilder(contactId, appGroups)
                         current = builder
                     }
                     builder.add(c, columns)
                 }
                 if (rows % PROGRESS_EVERY == 0) onProgress(rows, total)
             }
-            current?.let { contacts.add(it.build()) }
+            current?.build()?.let(contacts::add)
             onProgress(total, total)
         }
         return contacts
+    }
+
+    /** Row ids of the app's groups ("Altegio clients") in every account, deleted ones left out. */
+    private fun appGroupIds(): Set<Long> {
+        val ids = HashSet<Long>()
+        resolver.query(
+            Groups.CONTENT_URI,
+            arrayOf(Groups._ID),
+            "${Groups.TITLE}=? AND ${Groups.DELETED}=0",
+            arrayOf(ContactsAccounts.GROUP_TITLE),
+            null,
+        )?.use { c -> while (c.moveToNext()) ids.add(c.getLong(0)) }
+        return ids
     }
 
     /** Column positions, looked up once per query rather than once per row. */
@@ -90,6 +109,7 @@ class ContactsReader(private val resolver: ContentResolver) {
         val emailAddress = c.getColumnIndexOrThrow(Email.ADDRESS)
         val company = c.getColumnIndexOrThrow(Organization.COMPANY)
         val nickname = c.getColumnIndexOrThrow(Nickname.NAME)
+        val groupRowId = c.getColumnIndexOrThrow(GroupMembership.GROUP_ROW_ID)
     }
 
     /**
@@ -97,7 +117,7 @@ class ContactsReader(private val resolver: ContentResolver) {
      * row per account: the first with any part is kept, as one set, so parts of different
      * spellings are never mixed.
      */
-    private class ContactBuilder(val contactId: Long) {
+    private class ContactBuilder(val contactId: Long, private val appGroups: Set<Long>) {
         private var displayName: String? = null
         private var givenName: String? = null
         private var middleName: String? = null
@@ -107,9 +127,15 @@ class ContactsReader(private val resolver: ContentResolver) {
         private var nickname: String? = null
         private val phones = ArrayList<RawPhone>(2)
         private val emails = ArrayList<String>(1)
+        private var inAppGroup = false
+
+        /** A row of its own (name, number, ...), not only a group membership. */
+        private var hasOwnRow = false
 
         fun add(c: Cursor, col: Columns) {
-            when (c.getString(col.mimetype)) {
+            val mimetype = c.getString(col.mimetype)
+            if (mimetype != GroupMembership.CONTENT_ITEM_TYPE) hasOwnRow = true
+            when (mimetype) {
                 StructuredName.CONTENT_ITEM_TYPE -> if (!hasName) {
                     val display = c.getString(col.displayName)
                     val given = c.getString(col.givenName)
@@ -135,20 +161,29 @@ class ContactsReader(private val resolver: ContentResolver) {
                 Nickname.CONTENT_ITEM_TYPE -> if (nickname.isNullOrBlank()) {
                     nickname = c.getString(col.nickname)
                 }
+                GroupMembership.CONTENT_ITEM_TYPE -> if (!inAppGroup && !c.isNull(col.groupRowId)) {
+                    inAppGroup = c.getLong(col.groupRowId) in appGroups
+                }
             }
         }
 
-        fun build() = PhonebookContact(
-            platformId = contactId.toString(),
-            givenName = givenName,
-            middleName = middleName,
-            familyName = familyName,
-            displayName = displayName,
-            organization = organization,
-            nickname = nickname,
-            phones = phones,
-            emails = emails,
-        )
+        /** The contact, or null when it has only group memberships (nothing to import). */
+        fun build(): PhonebookContact? = if (!hasOwnRow) {
+            null
+        } else {
+            PhonebookContact(
+                platformId = contactId.toString(),
+                givenName = givenName,
+                middleName = middleName,
+                familyName = familyName,
+                displayName = displayName,
+                organization = organization,
+                nickname = nickname,
+                phones = phones,
+                emails = emails,
+                inAppGroup = inAppGroup,
+            )
+        }
     }
 
     companion object {
@@ -166,6 +201,7 @@ class ContactsReader(private val resolver: ContentResolver) {
             Email.CONTENT_ITEM_TYPE,
             Organization.CONTENT_ITEM_TYPE,
             Nickname.CONTENT_ITEM_TYPE,
+            GroupMembership.CONTENT_ITEM_TYPE,
         )
 
         /**
@@ -185,6 +221,7 @@ class ContactsReader(private val resolver: ContentResolver) {
             Email.ADDRESS,
             Organization.COMPANY,
             Nickname.NAME,
+            GroupMembership.GROUP_ROW_ID,
         ).distinct().toTypedArray()
 
         /** Android's phone types onto the core's kinds; custom and unusual types are "other". */

@@ -45,6 +45,19 @@ class ContactsReaderTest {
     }
 
     @Test
+    fun marksTheContactsInTheAppsOwnGroup() {
+        val app = TestContacts.insertGroup(resolver, GOOGLE, ContactsAccounts.GROUP_TITLE, visible = true)
+        val friends = TestContacts.insertGroup(resolver, GOOGLE, "Friends", visible = true)
+        TestContacts.insertPerson(resolver, GOOGLE, "Exported", TestContacts.mobile(1), groupId = app)
+        TestContacts.insertPerson(resolver, GOOGLE, "Friend", TestContacts.mobile(2), groupId = friends)
+        TestContacts.insertPerson(resolver, null, "Local", TestContacts.mobile(3))
+
+        val inAppGroup = ContactsReader(resolver).readAll().associate { it.givenName to it.inAppGroup }
+
+        assertEquals(mapOf("Exported" to true, "Friend" to false, "Local" to false), inAppGroup)
+    }
+
+    @Test
     fun copiesNamesNumbersAndLabels() {
         TestContacts.insertPerson(resolver, null, "Мария", "8 (912) 000-00-01")
         val contact = ContactsReader(resolver).readAll().single()
