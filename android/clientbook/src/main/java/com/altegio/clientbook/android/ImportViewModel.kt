@@ -15,6 +15,7 @@ import com.altegio.clientbook.LocationSettings
 import com.altegio.clientbook.core.ContactsPermission
 import com.altegio.clientbook.core.FailureKind
 import com.altegio.clientbook.core.ImportActions
+import com.altegio.clientbook.core.ImportRecord
 import com.altegio.clientbook.core.ImportScreenState
 import com.altegio.clientbook.core.PreviewRow
 import com.altegio.clientbook.core.Rights
@@ -67,6 +68,13 @@ class ImportViewModel internal constructor(
     /** What the screen draws. Rows are paged with [rows] and paged again when `rowsVersion` changes. */
     val state: StateFlow<ImportScreenState> = _state.asStateFlow()
 
+    private val _history = MutableStateFlow<ImportHistory?>(null)
+
+    /** The import history while the user has it open ([showHistory]), else null. */
+    val history: StateFlow<ImportHistory?> = _history.asStateFlow()
+
+    @Volatile private var historyOpen = false
+
     /**
      * The contacts permission as Android reports it now ([ContactsPermissionState.current] with
      * [ContactsPermissionState.IMPORT]). Call when the screen opens and whenever the app comes
@@ -87,6 +95,42 @@ class ImportViewModel internal constructor(
 
     /** Picks which of the row's numbers to import ([phone] indexes `PreviewRow.phones`). */
     fun chooseNumber(index: ULong, phone: UInt) = call { it.chooseNumber(index, phone) }
+
+    /** "Select suggested": the core selects the contacts that look like clients. */
+    fun selectSuggested() = call { it.selectSuggested() }
+
+    /** Ticks or unticks adding the phonebook's email to the existing client of row [index]. */
+    fun setFillIn(index: ULong, fill: Boolean) = call { it.setFillIn(index, fill) }
+
+    /** Adds every offered email ([fill]) or none. */
+    fun fillInAll(fill: Boolean) = call { it.fillInAll(fill) }
+
+    /** "Undo import", after the user confirmed the state's `undoCount`; the report arrives in [state]. */
+    fun undo() = call { it.undo() }
+
+    /**
+     * Opens the import history: the core reads it on the screen's thread and it arrives in
+     * [history]. A failure to read it is shown as such (its text is never shown: it may name
+     * the database file).
+     */
+    fun showHistory() {
+        historyOpen = true
+        viewModelScope.launch(worker.dispatcher) {
+            val records = try {
+                screen?.history()
+            } catch (e: Exception) {
+                Log.w(TAG, "reading the import history failed: ${e.javaClass.simpleName}")
+                null
+            }
+            // Closed meanwhile: stays closed.
+            if (historyOpen) _history.value = ImportHistory(records ?: emptyList(), failed = records == null)
+        }
+    }
+
+    fun hideHistory() {
+        historyOpen = false
+        _history.value = null
+    }
 
     /** Creates the selected clients; progress and the result arrive in [state]. */
     fun importSelected() = call { it.commit() }
@@ -232,6 +276,9 @@ class ImportViewModel internal constructor(
 
     /** The state read stopped by the core (cancelled); not an error. */
     private class ReadStopped : RuntimeException()
+
+    /** The import history as the core returned it, newest first; [failed] when it could not be read. */
+    data class ImportHistory(val records: List<ImportRecord>, val failed: Boolean)
 
     companion object {
         private const val TAG = "ClientbookImport"

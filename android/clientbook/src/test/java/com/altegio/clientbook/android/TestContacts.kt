@@ -4,6 +4,7 @@ import android.accounts.Account
 import android.content.ContentResolver
 import android.content.ContentUris
 import android.content.ContentValues
+import android.provider.ContactsContract.CommonDataKinds.Email
 import android.provider.ContactsContract.CommonDataKinds.GroupMembership
 import android.provider.ContactsContract.CommonDataKinds.Phone
 import android.provider.ContactsContract.CommonDataKinds.StructuredName
@@ -48,6 +49,7 @@ object TestContacts {
         given: String,
         phone: String,
         groupId: Long? = null,
+        email: String? = null,
     ): Long {
         val raw = resolver.insert(
             RawContacts.CONTENT_URI,
@@ -68,7 +70,20 @@ object TestContacts {
         data(StructuredName.CONTENT_ITEM_TYPE, StructuredName.GIVEN_NAME to given)
         data(Phone.CONTENT_ITEM_TYPE, Phone.NUMBER to phone, Phone.TYPE to Phone.TYPE_MOBILE)
         groupId?.let { data(GroupMembership.CONTENT_ITEM_TYPE, GroupMembership.GROUP_ROW_ID to it) }
+        email?.let { addEmail(resolver, rawId, it) }
         return rawId
+    }
+
+    /** Adds an email to a raw contact, as a user editing it in the Contacts app would. */
+    fun addEmail(resolver: ContentResolver, rawId: Long, email: String) {
+        resolver.insert(
+            Data.CONTENT_URI,
+            ContentValues().apply {
+                put(Data.RAW_CONTACT_ID, rawId)
+                put(Data.MIMETYPE, Email.CONTENT_ITEM_TYPE)
+                put(Email.ADDRESS, email)
+            },
+        )
     }
 
     fun insertGroup(resolver: ContentResolver, account: Account?, title: String, visible: Boolean): Long =
