@@ -12,7 +12,14 @@
 //    functions a hand-written type must implement for a core protocol (observers, transports).
 //    The call's argument labels must match a declaration (parameters with a default may be left
 //    out). A method call on a value of unknown type is checked when its name is declared by the
-//    core and by no hand-written type.
+//    core and by no hand-written type. A value's type is known from its declaration, from a
+//    core call, from the app's own initializer or function with a declared return type, or from
+//    the array a closure walks (`rows.first { $0.selected }`); a name bound to different types
+//    in one file is left unknown rather than guessed.
+// 3. Every label the views show (Text, Button, Label, Toggle, confirmationDialog, ...) is in
+//    ios/Clientbook/Localizable.xcstrings with English and Russian text (a count may use plural
+//    variations: en one/other, ru one/few/many/other), each with the key's placeholders, and
+//    every entry is used.
 //
 // Exits 1 on any problem, after listing all of them.
 'use strict';
@@ -75,6 +82,9 @@ const SDK_FUNCTIONS = new Set([
   'withExtendedLifetime', 'withTaskCancellationHandler', 'withUnsafeContinuation',
 ]);
 
+/** Array methods whose closure takes one element: `rows.first { $0.selected }`. */
+const ELEMENT_CLOSURES = new Set(['first', 'last', 'filter', 'contains', 'allSatisfy', 'firstIndex', 'lastIndex', 'map', 'compactMap', 'flatMap', 'forEach']);
+
 const named = (node) => node.namedChildren;
 const field = (node, name) => node.childForFieldName(name);
 const unescape = (name) => name.replace(/`/g, '');
@@ -91,7 +101,8 @@ function typeOfAnnotation(node) {
       return typeOfAnnotation(field(node, 'wrapped') || named(node)[0]);
     case 'array_type': {
       const element = typeOfAnnotation(field(node, 'element') || field(node, 'name') || named(node)[0]);
-      return element ? { name: element.name, array: true } : null;
+      // An array of arrays is not typed: one level of `array` cannot say what its elements are.
+      return element && !element.array ? { name: element.name, array: true } : null;
     }
     case 'user_type': {
       const ids = named(node).filter((c) => c.type === 'type_identifier');
@@ -232,6 +243,8 @@ function swiftFiles(dir) {
 function readHandWritten(trees) {
   const functionNames = new Set();
   const functionParams = new Map(); // name -> [[type node of each parameter]]
+  const functionReturns = new Map(); // name -> [declared return type or null, per declaration]
+  const typeNames = new Set(); // classes, structs, enums and protocols declared here (not extensions)
   const members = new Map(); // type name -> name -> type (extensions of core types included)
   const methods = new Map(); // type name -> function names
   for (const { file, tree } of trees) {
@@ -244,11 +257,13 @@ function readHandWritten(trees) {
           return types[types.length - 1] || null;
         });
         (functionParams.get(name) || functionParams.set(name, []).get(name)).push({ file, owner, params });
+        (functionReturns.get(name) || functionReturns.set(name, []).get(name)).push(returnType(node));
         if (owner) (methods.get(owner) || methods.set(owner, new Set()).get(owner)).add(name);
       }
-      if (node.type === 'class_declaration') {
+      if (node.type === 'class_declaration' || node.type === 'protocol_declaration') {
         const nameNode = field(node, 'name');
         owner = nameNode ? typeOfAnnotation(nameNode)?.name || nameNode.text : owner;
+        if (nameNode && keyword(node) !== 'extension') typeNames.add(owner);
       }
       if (node.type === 'property_declaration' && owner) {
         const nameNode = field(node, 'name');
@@ -260,7 +275,7 @@ function readHandWritten(trees) {
       for (const child of named(node)) walk(child, owner);
     })(tree.rootNode, null);
   }
-  return { functionNames, functionParams, members, methods };
+  return { functionNames, functionParams, functionReturns, typeNames, members, methods };
 }
 
 function matchLabels(call, declared) {
@@ -370,13 +385,23 @@ function checkFile(api, hand, file, tree) {
     memo.set(node.id, type);
     return type;
   };
+  // Bindings are per file, not per scope: a name bound to values of different types (`model`
+  // is an ImportModel in one test class and an ExportModel in the next) stays untyped, so it
+  // is never checked against the wrong type.
+  const conflicting = new Set();
   for (let round = 0; round < 3; round++) {
+    const seen = new Map();
     for (const [name, value, element] of inferred) {
       memo.clear();
       let type = typeOf(value);
       if (element) type = type?.array ? { name: type.name, array: false } : null;
-      if (type && !bindings.get(name)) bindings.set(name, type);
+      if (!type) continue;
+      const before = seen.get(name);
+      if (before && (before.name !== type.name || before.array !== type.array)) conflicting.add(name);
+      seen.set(name, type);
+      if (!bindings.get(name)) bindings.set(name, type);
     }
+    for (const name of conflicting) bindings.set(name, null);
   }
   memo.clear();
   silent = false;
@@ -403,6 +428,11 @@ function checkFile(api, hand, file, tree) {
     const callee = named(suffix.parent)[0];
     const nameNode = callee.type === 'navigation_expression' ? field(field(callee, 'suffix'), 'suffix') : callee;
     if (!nameNode || nameNode.type !== 'simple_identifier') return null;
+    // `rows.first { $0.index == i }`: a closure over the elements of an array of core records.
+    if (callee.type === 'navigation_expression' && ELEMENT_CLOSURES.has(nameNode.text)) {
+      const collection = typeOf(field(callee, 'target'));
+      return collection?.array ? [{ name: collection.name, array: false }] : null;
+    }
     // The function of that name in the closure's own type, else its own file, else anywhere.
     const owner = enclosingType(lambda);
     const rank = (d) => (d.file === file ? (d.owner === owner ? 0 : 1) : 2);
@@ -562,6 +592,23 @@ function checkFile(api, hand, file, tree) {
             const hit = checkCall(callee, signature(name, labels.map((label) => ({ label }))), api.functions.get(name), labels, 'the core');
             return hit?.returns || null;
           }
+          // The app's own types and functions: an initializer gives its type, a function the
+          // return type all its declarations agree on (`let model = try model(.iosAuthorized)`:
+          // a name cannot be used in its own initializer, so this `model` is the function).
+          if (hand.typeNames.has(name)) return { name, array: false };
+          if (hand.functionNames.has(name)) {
+            const returns = hand.functionReturns.get(name) || [];
+            const first = returns[0];
+            const agree = first && returns.every((r) => r && r.name === first.name && r.array === first.array);
+            return agree ? first : null;
+          }
+          // XCTUnwrap(x) is x, unwrapped.
+          if (name === 'XCTUnwrap') {
+            const args = named(named(node).find((c) => c.type === 'call_suffix') || node).find((c) => c.type === 'value_arguments');
+            const first = args && named(args).find((c) => c.type === 'value_argument');
+            const value = first && (field(first, 'value') || named(first)[named(first).length - 1]);
+            return value ? typeOf(value) : null;
+          }
           // A lower-case name nobody here declares is a core function that was renamed or
           // removed, unless it is one of the few SDK functions the app calls.
           if (/^[a-z]/.test(name) && !hand.functionNames.has(name) && !SDK_FUNCTIONS.has(name)) {
@@ -692,7 +739,8 @@ function checkFile(api, hand, file, tree) {
 // ---------------------------------------------------------------- the String Catalog
 
 /** Calls whose (unlabelled or `title:`) string argument is a LocalizedStringKey. */
-const LABEL_CALLS = new Set(['Text', 'Button', 'Label', 'DisclosureGroup', 'Toggle', 'navigationTitle', 'PrimaryBar', 'String']);
+const LABEL_CALLS = new Set(['Text', 'Button', 'Label', 'DisclosureGroup', 'Toggle', 'navigationTitle', 'PrimaryBar', 'String',
+  'confirmationDialog', 'alert']);
 const LABEL_ARGUMENTS = new Set(['_', 'title', 'localized']);
 
 /** A string literal with each interpolation as "•", as the catalog key is with each %lld or %@. */
@@ -759,10 +807,48 @@ function checkCatalog(catalogPath, trees) {
   for (const [key, { key: raw, entry }] of entries) {
     if (!used.has(key)) problems.push(`${catalogPath}: "${raw}" is not used by any view`);
     for (const language of ['en', 'ru']) {
-      if (!entry.localizations?.[language]?.stringUnit?.value) problems.push(`${catalogPath}: "${raw}" has no ${language} text`);
+      for (const problem of localizationProblems(raw, language, entry.localizations?.[language])) {
+        problems.push(`${catalogPath}: "${raw}" ${problem}`);
+      }
     }
   }
   return count;
+}
+
+/** The plural categories (CLDR) a count needs in each language the app ships. */
+const PLURAL_FORMS = { en: ['one', 'other'], ru: ['one', 'few', 'many', 'other'] };
+/** A text's placeholders (`%lld`, `%@`), in order; sorted when a translation numbers them (`%2$@`). */
+function specifiers(text) {
+  const found = [...text.replace(/%%/g, '').matchAll(/%(\d+\$)?(lld|ld|d|@|f)/g)];
+  const kinds = found.map((m) => m[2]);
+  return (found.some((m) => m[1]) ? kinds.sort() : kinds).join(' ');
+}
+
+/**
+ * A language's text for a key: one `stringUnit`, or plural `variations` with every form the
+ * language needs (Russian: one, few, many, other). Each text has the key's format specifiers,
+ * in order, so a count or a name cannot go missing from one form.
+ */
+function localizationProblems(key, language, localization) {
+  const found = [];
+  const texts = [];
+  const plural = localization?.variations?.plural;
+  if (plural) {
+    for (const form of PLURAL_FORMS[language]) {
+      const value = plural[form]?.stringUnit?.value;
+      if (value) texts.push([`${language} "${form}"`, value]);
+      else found.push(`has no ${language} plural form "${form}"`);
+    }
+    if (!/%(lld|ld|d)/.test(key)) found.push(`has ${language} plural forms but no count in the key`);
+  } else if (localization?.stringUnit?.value) {
+    texts.push([language, localization.stringUnit.value]);
+  } else {
+    found.push(`has no ${language} text`);
+  }
+  for (const [where, value] of texts) {
+    if (specifiers(value) !== specifiers(key)) found.push(`has ${where} text "${value}" whose placeholders differ from the key's`);
+  }
+  return found;
 }
 
 // ---------------------------------------------------------------- main
