@@ -625,6 +625,11 @@ function checkFile(api, hand, file, tree) {
         const name = unescape(nameNode.text);
         const sig = signature(name, labels.map((label) => ({ label })));
         const owner = target.type === 'self_expression' ? null : typeOf(target);
+        if (owner?.array) {
+          // `rows.first { ... }` is an element; `rows.filter { ... }` the same kind of array.
+          if (['first', 'last'].includes(name)) return { name: owner.name, array: false };
+          return ['filter', 'sorted', 'reversed', 'prefix', 'suffix', 'dropFirst', 'dropLast'].includes(name) ? owner : null;
+        }
         if (owner?.meta) {
           const type = api.types.get(owner.name);
           if (name === 'init') {

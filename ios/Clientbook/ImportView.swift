@@ -34,6 +34,12 @@ struct ImportView: View {
                         .font(.footnote).foregroundStyle(.secondary)
                     SelectionButtons(selectAll: actions.selectAll ? model.selectAll : nil,
                                      selectNone: actions.selectNone ? model.selectNone : nil)
+                    if actions.selectSuggested {
+                        // Leaves out service, location, staff and app-group numbers; each row
+                        // left out says why and can still be ticked.
+                        Button("Select \(Int(state.suggested)) suggested", action: model.selectSuggested)
+                            .buttonStyle(.borderless)
+                    }
                 }
                 Section {
                     ForEach(model.rows, id: \.index) { row in
@@ -59,13 +65,14 @@ struct ImportView: View {
 
 /// One contact: checkbox (or why it cannot be imported), the name as it will be stored, the
 /// chosen number with a chooser among all of them for as long as the core allows choosing,
-/// and the core's reason or match.
+/// the core's reason or match, and why "Select suggested" leaves it out.
 @MainActor
 private struct ImportRowView: View {
     let row: PreviewRow
     let canChoose: Bool
     let toggle: Action
     let choose: @MainActor (Int) -> Void
+    @Environment(\.locale) private var locale
 
     var body: some View {
         HStack(alignment: .top, spacing: 12) {
@@ -88,6 +95,14 @@ private struct ImportRowView: View {
                 Text(row.statusLabel).font(.caption).foregroundStyle(row.selectable ? Color.secondary : Color.orange)
                 if let problem = row.problem {
                     Text(problem).font(.caption).foregroundStyle(.secondary)
+                }
+                if let notice = row.notice {
+                    Text(notice).font(.caption).foregroundStyle(.secondary)
+                }
+                if let why = row.notSuggested {
+                    Label(renderMessage(message: Message.notSuggested(why: why), locale: locale.identifier),
+                          systemImage: "hand.raised")
+                        .font(.caption).foregroundStyle(.secondary)
                 }
             }
             .font(.body.monospacedDigit())
