@@ -40,11 +40,19 @@ struct ImportView: View {
                         Button("Select \(Int(state.suggested)) suggested", action: model.selectSuggested)
                             .buttonStyle(.borderless)
                     }
+                    if actions.fillInAll {
+                        // Existing clients without an email get the phonebook's; one never
+                        // overwrites an email a client has.
+                        let all = state.fillInSelected == state.fillInOffered
+                        CheckRow(title: Text("Fill in missing emails of \(Int(state.fillInOffered)) clients"),
+                                 checked: all, set: { _ in model.fillInAll(!all) })
+                    }
                 }
                 Section {
                     ForEach(model.rows, id: \.index) { row in
-                        ImportRowView(row: row, canChoose: actions.chooseNumber, toggle: { model.toggle(row) },
-                                      choose: { model.choose(row, phone: $0) })
+                        ImportRowView(row: row, canChoose: actions.chooseNumber, canFillIn: actions.fillInAll,
+                                      toggle: { model.toggle(row) }, choose: { model.choose(row, phone: $0) },
+                                      fillIn: { model.setFillIn(row, fill: $0) })
                             .onAppear { model.rowAppeared(row) }
                     }
                 }
@@ -55,7 +63,11 @@ struct ImportView: View {
         .onChange(of: query) { model.search($0) }
         .safeAreaInset(edge: .bottom) {
             if state.phase == .list {
-                PrimaryBar(title: "Import selected (\(Int(state.selected)))", enabled: actions.importSelected, action: model.commit)
+                if state.selected == 0 && state.fillInSelected > 0 {
+                    PrimaryBar(title: "Fill in emails of \(Int(state.fillInSelected)) clients", enabled: actions.importSelected, action: model.commit)
+                } else {
+                    PrimaryBar(title: "Import selected (\(Int(state.selected)))", enabled: actions.importSelected, action: model.commit)
+                }
             }
         }
         .onAppear { if model.state.phase == .start { model.permissionChanged() } }
@@ -70,44 +82,58 @@ struct ImportView: View {
 private struct ImportRowView: View {
     let row: PreviewRow
     let canChoose: Bool
+    let canFillIn: Bool
     let toggle: Action
     let choose: @MainActor (Int) -> Void
+    let fillIn: @MainActor (Bool) -> Void
     @Environment(\.locale) private var locale
 
     var body: some View {
         HStack(alignment: .top, spacing: 12) {
             CheckMark(selectable: row.selectable, selected: row.selected, toggle: toggle)
-            VStack(alignment: .leading, spacing: 2) {
-                Text(row.displayName).lineLimit(2)
-                if row.phones.count > 1 && canChoose {
-                    Menu {
-                        ForEach(Array(row.phones.enumerated()), id: \.offset) { item in
-                            Button { choose(item.offset) } label: { phoneLabel(item.offset) }
-                                .disabled(!item.element.valid)
-                        }
-                    } label: {
-                        Label(chosen?.raw ?? String(localized: "Choose number"), systemImage: "chevron.down")
-                            .labelStyle(TrailingIcon())
-                    }
-                } else if let chosen {
-                    Text(chosen.raw).lineLimit(1)
-                }
-                Text(row.statusLabel).font(.caption).foregroundStyle(row.selectable ? Color.secondary : Color.orange)
-                if let problem = row.problem {
-                    Text(problem).font(.caption).foregroundStyle(.secondary)
-                }
-                if let notice = row.notice {
-                    Text(notice).font(.caption).foregroundStyle(.secondary)
-                }
-                if let why = row.notSuggested {
-                    Label(renderMessage(message: Message.notSuggested(why: why), locale: locale.identifier),
-                          systemImage: "hand.raised")
-                        .font(.caption).foregroundStyle(.secondary)
+            VStack(alignment: .leading, spacing: 4) {
+                details
+                // An existing client (dimmed above) may still take the phonebook's email.
+                if let email = row.fillInEmail {
+                    CheckRow(title: Text(renderMessage(message: Message.fillInEmail(email: email), locale: locale.identifier)),
+                             checked: row.fillInSelected, set: canFillIn ? fillIn : nil)
+                        .font(.callout)
                 }
             }
-            .font(.body.monospacedDigit())
-            .opacity(row.selectable ? 1 : 0.6)
         }
+    }
+
+    private var details: some View {
+        VStack(alignment: .leading, spacing: 2) {
+            Text(row.displayName).lineLimit(2)
+            if row.phones.count > 1 && canChoose {
+                Menu {
+                    ForEach(Array(row.phones.enumerated()), id: \.offset) { item in
+                        Button { choose(item.offset) } label: { phoneLabel(item.offset) }
+                            .disabled(!item.element.valid)
+                    }
+                } label: {
+                    Label(chosen?.raw ?? String(localized: "Choose number"), systemImage: "chevron.down")
+                        .labelStyle(TrailingIcon())
+                }
+            } else if let chosen {
+                Text(chosen.raw).lineLimit(1)
+            }
+            Text(row.statusLabel).font(.caption).foregroundStyle(row.selectable ? Color.secondary : Color.orange)
+            if let problem = row.problem {
+                Text(problem).font(.caption).foregroundStyle(.secondary)
+            }
+            if let notice = row.notice {
+                Text(notice).font(.caption).foregroundStyle(.secondary)
+            }
+            if let why = row.notSuggested {
+                Label(renderMessage(message: Message.notSuggested(why: why), locale: locale.identifier),
+                      systemImage: "hand.raised")
+                    .font(.caption).foregroundStyle(.secondary)
+            }
+        }
+        .font(.body.monospacedDigit())
+        .opacity(row.selectable ? 1 : 0.6)
     }
 
     private var chosen: Phone? {
@@ -132,6 +158,9 @@ private struct ReportSection: View {
             Text("Already clients: \(report.alreadyThere.count)")
             DisclosureGroup("Skipped: \(report.skipped.count)") {
                 ForEach(report.skipped, id: \.index) { Text($0.reason).font(.footnote) }
+            }
+            if !report.filled.isEmpty {
+                Text("Emails filled in for \(report.filled.count) clients")
             }
             if report.cancelled {
                 Text("Stopped before the end; what was imported stays.").foregroundStyle(.orange)

@@ -196,6 +196,30 @@ struct CheckMark: View {
     }
 }
 
+/// A checkbox with its text, for an option the core lets staff switch (filling in an email, on
+/// a row or for all); `set` is nil while the core does not allow changing it.
+@MainActor
+struct CheckRow: View {
+    let title: Text
+    let checked: Bool
+    let set: (@MainActor (Bool) -> Void)?
+
+    var body: some View {
+        Button {
+            set?(!checked)
+        } label: {
+            Label {
+                title.fixedSize(horizontal: false, vertical: true)
+            } icon: {
+                Image(systemName: checked ? "checkmark.square.fill" : "square")
+            }
+        }
+        .buttonStyle(.borderless)
+        .disabled(set == nil)
+        .accessibilityValue(checked ? Text("Selected") : Text("Not selected"))
+    }
+}
+
 /// Relays the core's states, which it sends from its worker thread, to a model on the main
 /// thread. `model` is only read and written on the main thread, which makes the unchecked
 /// `Sendable` true.
