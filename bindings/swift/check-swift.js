@@ -312,8 +312,10 @@ function checkFile(api, hand, file, tree) {
 
   // Names bound in this file, with a type when every binding agrees on one.
   const bindings = new Map();
+  const declared = new Set(); // names with a declaration that says (or hides) their type
   const bind = (name, type) => {
     if (!name) return;
+    declared.add(name);
     const before = bindings.get(name);
     if (before === undefined) bindings.set(name, type);
     else if (before && (!type || before.name !== type.name || before.array !== type.array)) bindings.set(name, null);
@@ -396,8 +398,9 @@ function checkFile(api, hand, file, tree) {
       let type = typeOf(value);
       if (element) type = type?.array ? { name: type.name, array: false } : null;
       if (!type) continue;
-      const before = seen.get(name);
-      if (before && (before.name !== type.name || before.array !== type.array)) conflicting.add(name);
+      const before = seen.get(name) || (declared.has(name) ? bindings.get(name) : undefined);
+      // A declaration without a type, or with another one, makes the name ambiguous too.
+      if (before !== undefined && (!before || before.name !== type.name || before.array !== type.array)) conflicting.add(name);
       seen.set(name, type);
       if (!bindings.get(name)) bindings.set(name, type);
     }
@@ -772,7 +775,10 @@ function isLabel(literal) {
     if (!LABEL_ARGUMENTS.has(label ? label.text.replace(/:$/, '') : '_')) return false;
     const call = at.parent?.parent?.parent;
     if (call?.type !== 'call_expression') return false;
-    const callee = named(call)[0];
+    let callee = named(call)[0];
+    // tree-sitter-swift 0.7.1 reads `Text(a) + Text("b")` as `(Text(a) + Text)("b")`: the call
+    // is the right-hand operand's.
+    while (callee.type === 'additive_expression') callee = field(callee, 'rhs') || named(callee)[named(callee).length - 1];
     const name = callee.type === 'navigation_expression' ? field(field(callee, 'suffix'), 'suffix')?.text : callee.text;
     return LABEL_CALLS.has(name) && (name !== 'String' || !!label);
   }

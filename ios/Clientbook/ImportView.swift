@@ -8,10 +8,14 @@ import Clientbook
 struct ImportView: View {
     @StateObject private var model: ImportModel
     @State private var query = ""
+    @State private var confirmingUndo: Bool
     @Environment(\.scenePhase) private var scenePhase
+    @Environment(\.locale) private var locale
 
-    init(model: @autoclosure @escaping () -> ImportModel) {
+    /// `confirmingUndo` opens the undo confirmation at once (for previews).
+    init(model: @autoclosure @escaping () -> ImportModel, confirmingUndo: Bool = false) {
         _model = StateObject(wrappedValue: model())
+        _confirmingUndo = State(initialValue: confirmingUndo)
     }
 
     var body: some View {
@@ -27,6 +31,14 @@ struct ImportView: View {
                            retry: actions.retry ? model.retry : nil, back: actions.backToList ? model.backToList : nil)
             if let report = state.report {
                 ReportSection(report: report)
+            }
+            if actions.undo {
+                Section {
+                    Button("Undo import", role: .destructive) { confirmingUndo = true }
+                }
+            }
+            if let undone = state.undoReport {
+                UndoReportSection(report: undone)
             }
             if state.phase == .list || state.phase == .result {
                 Section {
@@ -69,6 +81,14 @@ struct ImportView: View {
                     PrimaryBar(title: "Import selected (\(Int(state.selected)))", enabled: actions.importSelected, action: model.commit)
                 }
             }
+        }
+        // Deleting is permanent: the core's count and what it keeps, then the destructive step.
+        .confirmationDialog("Undo this import?", isPresented: $confirmingUndo, titleVisibility: .visible) {
+            Button("Delete \(Int(state.undoCount)) clients permanently", role: .destructive, action: model.undo)
+            Button("Cancel", role: .cancel) {}
+        } message: {
+            Text(renderMessage(message: Message.undoConfirm(count: state.undoCount), locale: locale.identifier))
+                + Text(verbatim: "\n") + Text("Deleted clients cannot be restored.")
         }
         .onAppear { if model.state.phase == .start { model.permissionChanged() } }
         .onChange(of: scenePhase) { if $0 == .active { model.permissionChanged() } }
@@ -165,6 +185,39 @@ private struct ReportSection: View {
             if report.cancelled {
                 Text("Stopped before the end; what was imported stays.").foregroundStyle(.orange)
             }
+        }
+    }
+}
+
+/// What "Undo import" did, in the core's words: how many were deleted, each client kept and
+/// why, and how many were gone already.
+@MainActor
+private struct UndoReportSection: View {
+    let report: UndoReport
+    @Environment(\.locale) private var locale
+
+    var body: some View {
+        Section {
+            Label(renderMessage(message: Message.undoDone(deleted: report.deleted, kept: UInt64(report.kept.count)),
+                                locale: locale.identifier),
+                  systemImage: "arrow.uturn.backward")
+            if !report.kept.isEmpty {
+                DisclosureGroup("\(report.kept.count) clients kept") {
+                    ForEach(report.kept, id: \.clientId) { Text($0.label).font(.footnote) }
+                }
+            }
+            if report.alreadyGone > 0 {
+                Text("\(Int(report.alreadyGone)) clients were already gone").foregroundStyle(.secondary)
+            }
+        }
+    }
+}
+
+/// A client undo kept: its number in the base, and why.
+extension KeptClient {
+    var label: LocalizedStringKey {
+        switch reason {
+        case .editedSince: return "Client #\(String(clientId)) · edited since the import"
         }
     }
 }
