@@ -9,13 +9,16 @@ struct ImportView: View {
     @StateObject private var model: ImportModel
     @State private var query = ""
     @State private var confirmingUndo: Bool
+    @State private var showingHistory: Bool
     @Environment(\.scenePhase) private var scenePhase
     @Environment(\.locale) private var locale
 
-    /// `confirmingUndo` opens the undo confirmation at once (for previews).
-    init(model: @autoclosure @escaping () -> ImportModel, confirmingUndo: Bool = false) {
+    /// `confirmingUndo` and `showingHistory` open the undo confirmation or the history at once
+    /// (for previews).
+    init(model: @autoclosure @escaping () -> ImportModel, confirmingUndo: Bool = false, showingHistory: Bool = false) {
         _model = StateObject(wrappedValue: model())
         _confirmingUndo = State(initialValue: confirmingUndo)
+        _showingHistory = State(initialValue: showingHistory)
     }
 
     var body: some View {
@@ -81,6 +84,14 @@ struct ImportView: View {
                     PrimaryBar(title: "Import selected (\(Int(state.selected)))", enabled: actions.importSelected, action: model.commit)
                 }
             }
+        }
+        .toolbar {
+            ToolbarItem(placement: .primaryAction) {
+                Button { showingHistory = true } label: { Label("History", systemImage: "clock.arrow.circlepath") }
+            }
+        }
+        .sheet(isPresented: $showingHistory) {
+            NavigationView { ImportHistoryView(model: model) }
         }
         // Deleting is permanent: the core's count and what it keeps, then the destructive step.
         .confirmationDialog("Undo this import?", isPresented: $confirmingUndo, titleVisibility: .visible) {
