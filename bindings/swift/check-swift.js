@@ -15,7 +15,9 @@
 //    core and by no hand-written type. A value's type is known from its declaration, from a
 //    core call, from the app's own initializer or function with a declared return type, or from
 //    the array a closure walks (`rows.first { $0.selected }`); a name bound to different types
-//    in one file is left unknown rather than guessed.
+//    in one file is left unknown rather than guessed. A call of a method the app's own type
+//    declares (`model.setFillIn(row, fill: true)`) must match one of its declarations' labels
+//    too (a trailing closure stands for the last parameters).
 // 3. Every label the views show (Text, Button, Label, Toggle, confirmationDialog, ...) is in
 //    ios/Clientbook/Localizable.xcstrings with English and Russian text (a count may use plural
 //    variations: en one/other, ru one/few/many/other), each with the key's placeholders, and
@@ -245,6 +247,8 @@ function readHandWritten(trees) {
   const functionParams = new Map(); // name -> [[type node of each parameter]]
   const functionReturns = new Map(); // name -> [declared return type or null, per declaration]
   const typeNames = new Set(); // classes, structs, enums and protocols declared here (not extensions)
+  const methodLabels = new Map(); // "Type.name" -> [{ labels, returns }]
+  const push = (map, key, value) => (map.get(key) || map.set(key, []).get(key)).push(value);
   const members = new Map(); // type name -> name -> type (extensions of core types included)
   const methods = new Map(); // type name -> function names
   for (const { file, tree } of trees) {
@@ -259,6 +263,7 @@ function readHandWritten(trees) {
         (functionParams.get(name) || functionParams.set(name, []).get(name)).push({ file, owner, params });
         (functionReturns.get(name) || functionReturns.set(name, []).get(name)).push(returnType(node));
         if (owner) (methods.get(owner) || methods.set(owner, new Set()).get(owner)).add(name);
+        if (owner) push(methodLabels, `${owner}.${name}`, { labels: parameterLabels(node), returns: returnType(node) });
       }
       if (node.type === 'class_declaration' || node.type === 'protocol_declaration') {
         const nameNode = field(node, 'name');
@@ -275,7 +280,7 @@ function readHandWritten(trees) {
       for (const child of named(node)) walk(child, owner);
     })(tree.rootNode, null);
   }
-  return { functionNames, functionParams, functionReturns, typeNames, members, methods };
+  return { functionNames, functionParams, functionReturns, typeNames, members, methods, methodLabels };
 }
 
 function matchLabels(call, declared) {
@@ -306,7 +311,7 @@ function callLabels(callExpression) {
 }
 
 function checkFile(api, hand, file, tree) {
-  const stats = { calls: 0, fields: 0, conformances: 0, cases: 0 };
+  const stats = { calls: 0, own: 0, fields: 0, conformances: 0, cases: 0 };
   const where = (node) => `${file}:${node.startPosition.row + 1}:${node.startPosition.column + 1}`;
   const isCore = (type) => type && api.types.has(type.name);
 
@@ -647,6 +652,33 @@ function checkFile(api, hand, file, tree) {
           const hit = checkCall(nameNode, `static ${sig}`, type.statics.get(name), labels, owner.name);
           return hit?.returns || null;
         }
+        // A method of the app's own type (the models): the labels of one of its declarations.
+        // Names it does not declare (SwiftUI modifiers, protocol members) are not checked.
+        const own = owner && !owner.array && !isCore(owner) && hand.methodLabels.get(`${owner.name}.${name}`);
+        if (own) {
+          // A trailing closure stands for the parameter it lands on, whatever its label.
+          // (tree-sitter-swift sometimes hangs it on an outer call: `(try x.read(a: 1)) { ... }`.)
+          const closures = (call) => {
+            const suffix = named(call).find((c) => c.type === 'call_suffix');
+            return suffix ? named(suffix).filter((c) => c.type === 'lambda_literal').length : 0;
+          };
+          let callee = node;
+          while (['try_expression', 'await_expression'].includes(callee.parent?.type)) callee = callee.parent;
+          const outer = callee.parent?.type === 'call_expression' && named(callee.parent)[0]?.id === callee.id ? callee.parent : null;
+          const outerSuffix = outer && named(outer).find((c) => c.type === 'call_suffix');
+          const onlyClosures = outerSuffix && named(outerSuffix).every((c) => c.type === 'lambda_literal');
+          const callLabelsAll = onlyClosures ? [...labels, ...callLabels(outer)] : labels;
+          const trailing = closures(node) + (onlyClosures ? closures(outer) : 0);
+          const candidates = own.map((d) => ({
+            ...d,
+            labels: d.labels.map((l, i) => (i >= d.labels.length - trailing ? { ...l, label: '_' } : l)),
+          }));
+          const counted = stats.calls;
+          const hit = checkCall(nameNode, signature(name, callLabelsAll.map((label) => ({ label }))), candidates, callLabelsAll, owner.name);
+          stats.own += stats.calls - counted;
+          stats.calls = counted;
+          return hit?.returns || null;
+        }
         if (isCore(owner) && !owner.array) {
           const type = api.types.get(owner.name);
           if (hand.methods.get(owner.name)?.has(name)) return null; // the app's own extension
@@ -877,13 +909,13 @@ for (const file of files) {
   trees.push({ file: shown, tree });
 }
 const hand = readHandWritten(trees);
-const totals = { calls: 0, fields: 0, conformances: 0, cases: 0 };
+const totals = { calls: 0, own: 0, fields: 0, conformances: 0, cases: 0 };
 for (const { file, tree } of trees) {
   const stats = checkFile(api, hand, file, tree);
   for (const key of Object.keys(totals)) totals[key] += stats[key];
-  console.log(`  ${file}: ${stats.calls} core calls, ${stats.fields} record fields, ${stats.cases} enum cases, ${stats.conformances} protocol conformances checked`);
+  console.log(`  ${file}: ${stats.calls} core calls, ${stats.own} calls of the app's own methods, ${stats.fields} record fields, ${stats.cases} enum cases, ${stats.conformances} protocol conformances checked`);
 }
-console.log(`== ${files.length} Swift files parsed; ${api.types.size} core types and ${api.functions.size} core functions read; ${totals.calls} calls, ${totals.fields} field reads, ${totals.cases} enum cases, ${totals.conformances} conformances checked`);
+console.log(`== ${files.length} Swift files parsed; ${api.types.size} core types and ${api.functions.size} core functions read; ${totals.calls} core calls, ${totals.own} own method calls, ${totals.fields} field reads, ${totals.cases} enum cases, ${totals.conformances} conformances checked`);
 const labelCount = checkCatalog(path.join(sourceDir, 'Clientbook', 'Localizable.xcstrings'), trees);
 console.log(`== ${labelCount} labels checked against Localizable.xcstrings (en, ru)`);
 if (totals.calls === 0 && files.length > 0) problems.push('no call into the core was recognised: the checker no longer understands the sources');
