@@ -9,8 +9,12 @@ import Clientbook
 
 #if DEBUG
 enum PreviewData {
-    static let allRights = Rights(clientsAccess: true, clientsPhonesEmailAccess: true, clientsExcelAccess: true, clientsVisitMasterId: 0)
+    static let allRights = Rights(clientsAccess: true, clientsPhonesEmailAccess: true, clientsExcelAccess: true,
+                                  clientsVisitMasterId: 0, clientsDeleteAccess: true)
     static let noRights = Rights(clientsAccess: false, clientsPhonesEmailAccess: false, clientsExcelAccess: false, clientsVisitMasterId: 0)
+    /// Everything but deleting clients: the core refuses "Undo import".
+    static let noDeleteRights = Rights(clientsAccess: true, clientsPhonesEmailAccess: true, clientsExcelAccess: true,
+                                       clientsVisitMasterId: 0, clientsDeleteAccess: false)
 
     /// New, several numbers, an invalid number, no number, a repeat, a long name.
     static let phonebook: [PhonebookContact] = [
@@ -22,18 +26,47 @@ enum PreviewData {
         contact("6", "Maria-Antonietta Alexandra", "Konstantinopolskaya-Rimskaya", ["+7 926 555-00-11"]),
     ]
 
-    static func contact(_ id: String, _ given: String, _ family: String?, _ numbers: [String]) -> PhonebookContact {
+    /// For Select suggested and fill-in: a new contact; a toll-free number and a card from the
+    /// app's own group, which the core does not suggest; and Olga, a client without an email
+    /// (`clients`) whose card has one.
+    static let suggestions: [PhonebookContact] = [
+        contact("11", "Anna", "Ivanova", ["+7 916 123-45-67"]),
+        contact("12", "Taxi", nil, ["8 800 555-35-35"]),
+        contact("13", "Vera", "Smirnova", ["+7 926 555-12-34"], inAppGroup: true),
+        contact("14", "Olga", "Petrova", ["+7 903 111-22-33"], emails: ["olga@example.com"]),
+    ]
+    /// The client base `suggestions` meets: Olga, without an email.
+    static let clients: [PhonebookContact] = [contact("c1", "Olga", "Petrova", ["+7 903 111-22-33"])]
+
+    static func contact(_ id: String, _ given: String, _ family: String?, _ numbers: [String],
+                        emails: [String] = [], inAppGroup: Bool = false) -> PhonebookContact {
         PhonebookContact(platformId: id, givenName: given, middleName: nil, familyName: family, displayName: nil,
-                         organization: nil, nickname: nil, phones: numbers.map { RawPhone(number: $0, label: .mobile) }, emails: [])
+                         organization: nil, nickname: nil, phones: numbers.map { RawPhone(number: $0, label: .mobile) },
+                         emails: emails, inAppGroup: inAppGroup)
+    }
+
+    /// A database whose clients are `clients`, imported through the core (an import the
+    /// history lists).
+    static func database(with clients: [PhonebookContact]) throws -> ClientDatabase {
+        let database = try ClientDatabase.inMemory()
+        if !clients.isEmpty {
+            let seed = try ImportScreen.local(db: database, rights: allRights, settings: LocationSettings(), observer: nil)
+            listed(clients)(seed)
+            _ = seed.selectAll()
+            _ = seed.commit()
+        }
+        return database
     }
 
     /// `drive` takes the core to the state to show before the view appears; without it the
-    /// view starts from the beginning and the core asks for the given permission.
+    /// view starts from the beginning and the core asks for the given permission. `locale` is
+    /// the core's language ("ru" with the Russian previews); `clients` are in the base first.
     @MainActor static func importModel(_ permission: ContactsPermission = .iosAuthorized, rights: Rights = allRights,
-                            drive: @escaping (ImportScreen) -> Void = { _ in }) -> ImportModel {
-        let database = try! ClientDatabase.inMemory()
+                                       locale: String = "en", clients: [PhonebookContact] = [],
+                                       drive: @escaping (ImportScreen) -> Void = { _ in }) -> ImportModel {
+        let database = try! PreviewData.database(with: clients)
         return try! ImportModel(permission: { permission }, phonebook: { _ in phonebook }) {
-            let screen = try ImportScreen.local(db: database, rights: rights, settings: LocationSettings(), observer: $0)
+            let screen = try ImportScreen.local(db: database, rights: rights, settings: LocationSettings(locale: locale), observer: $0)
             drive(screen)
             return screen
         }
