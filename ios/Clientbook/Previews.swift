@@ -97,6 +97,37 @@ enum PreviewData {
         _ = screen.contactsRead(deviceContacts: Array(phonebook.prefix(1)))
     }
 
+    /// Suggestions and fill-in as listed: "Select suggested" applied (the toll-free number and
+    /// the app's own card left out, each saying why) and Olga's missing email ticked.
+    static func suggested(_ screen: ImportScreen) {
+        listed(suggestions)(screen)
+        _ = screen.selectSuggested()
+        _ = screen.fillInAll(fill: true)
+    }
+
+    /// The result of importing every suggestion into an empty base.
+    static func importedAll(_ screen: ImportScreen) {
+        listed(suggestions)(screen)
+        _ = screen.selectAll()
+        _ = screen.commit()
+    }
+
+    /// After "Undo import": Anna was given an email since (a later import filled it in), so the
+    /// undo keeps her and deletes the rest. The history then lists both imports.
+    @MainActor static func undoneModel(locale: String) -> ImportModel {
+        let database = try! ClientDatabase.inMemory()
+        return try! ImportModel(permission: { .iosAuthorized }, phonebook: { _ in suggestions }) {
+            let screen = try ImportScreen.local(db: database, rights: allRights, settings: LocationSettings(locale: locale), observer: $0)
+            importedAll(screen)
+            let later = try ImportScreen.local(db: database, rights: allRights, settings: LocationSettings(), observer: nil)
+            listed([contact("21", "Anna", "Ivanova", ["+7 916 123-45-67"], emails: ["anna@example.com"])])(later)
+            _ = later.fillInAll(fill: true)
+            _ = later.commit()
+            _ = screen.undo()
+            return screen
+        }
+    }
+
     /// A running job as the core would report it, on top of the list state.
     static func running<State>(_ state: State, _ edit: (inout State) -> Void) -> State {
         var copy = state
@@ -119,8 +150,25 @@ enum PreviewData {
 #Preview("Import · rights missing") { NavigationView { ImportView(model: PreviewData.importModel(rights: PreviewData.noRights)) } }
 #Preview("Import · list") { NavigationView { ImportView(model: PreviewData.importModel(drive: PreviewData.listed())) } }
 #Preview("Import · list (ru)") {
-    NavigationView { ImportView(model: PreviewData.importModel(drive: PreviewData.listed())) }
-        .environment(\.locale, Foundation.Locale(identifier: "ru"))
+    NavigationView { ImportView(model: PreviewData.importModel(locale: "ru", drive: PreviewData.listed())) }
+        .russian()
+}
+#Preview("Import · suggested, fill-in") {
+    NavigationView { ImportView(model: PreviewData.importModel(clients: PreviewData.clients, drive: PreviewData.suggested)) }
+}
+#Preview("Import · suggested, fill-in (ru)") {
+    NavigationView {
+        ImportView(model: PreviewData.importModel(locale: "ru", clients: PreviewData.clients, drive: PreviewData.suggested))
+    }
+    .russian()
+}
+#Preview("Import · fill-in only") {
+    NavigationView {
+        ImportView(model: PreviewData.importModel(clients: PreviewData.clients) {
+            PreviewData.listed(PreviewData.suggestions)($0)
+            _ = $0.fillInAll(fill: true)
+        })
+    }
 }
 #Preview("Import · empty phonebook") { NavigationView { ImportView(model: PreviewData.importModel(drive: PreviewData.listed([]))) } }
 #Preview("Import · reading") {
@@ -168,6 +216,44 @@ enum PreviewData {
     }
 }
 
+#Preview("Import · undo confirmation") {
+    NavigationView { ImportView(model: PreviewData.importModel(drive: PreviewData.importedAll), confirmingUndo: true) }
+}
+#Preview("Import · undo confirmation (ru)") {
+    NavigationView {
+        ImportView(model: PreviewData.importModel(locale: "ru", drive: PreviewData.importedAll), confirmingUndo: true)
+    }
+    .russian()
+}
+#Preview("Import · undone") { NavigationView { ImportView(model: PreviewData.undoneModel(locale: "en")) } }
+#Preview("Import · undone (ru)") { NavigationView { ImportView(model: PreviewData.undoneModel(locale: "ru")) }.russian() }
+#Preview("Import · undo refused") {
+    NavigationView {
+        ImportView(model: PreviewData.importModel(rights: PreviewData.noDeleteRights) {
+            PreviewData.importedAll($0)
+            _ = $0.undo()
+        })
+    }
+}
+#Preview("Import · undo refused (ru)") {
+    NavigationView {
+        ImportView(model: PreviewData.importModel(rights: PreviewData.noDeleteRights, locale: "ru") {
+            PreviewData.importedAll($0)
+            _ = $0.undo()
+        })
+    }
+    .russian()
+}
+#Preview("Import · history") {
+    NavigationView { ImportView(model: PreviewData.undoneModel(locale: "en"), showingHistory: true) }
+}
+#Preview("Import · history (ru)") {
+    NavigationView { ImportView(model: PreviewData.undoneModel(locale: "ru"), showingHistory: true) }.russian()
+}
+#Preview("Import · history, empty") {
+    NavigationView { ImportView(model: PreviewData.importModel(drive: PreviewData.listed()), showingHistory: true) }
+}
+
 #Preview("Export · permission not asked") { NavigationView { ExportView(model: PreviewData.exportModel(.iosNotDetermined)) } }
 #Preview("Export · denied") { NavigationView { ExportView(model: PreviewData.exportModel(.iosDenied)) } }
 #Preview("Export · rights missing") { NavigationView { ExportView(model: PreviewData.exportModel(rights: PreviewData.noRights)) } }
@@ -191,5 +277,9 @@ enum PreviewData {
             _ = $0.writeFinished(failed: false)
         })
     }
+}
+extension View {
+    /// Russian labels; pass `locale: "ru"` to the core too, for its texts.
+    func russian() -> some View { self.environment(\.locale, Foundation.Locale(identifier: "ru")) }
 }
 #endif
