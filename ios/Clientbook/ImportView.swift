@@ -229,6 +229,7 @@ extension KeptClient {
     var label: LocalizedStringKey {
         switch reason {
         case .editedSince: return "Client #\(String(clientId)) · edited since the import"
+        case .hasVisits: return "Client #\(String(clientId)) · has visits"
         }
     }
 }

@@ -107,7 +107,8 @@ private struct MoreContacts18: View {
 }
 #endif
 
-/// Reading, refreshing, matching, importing or writing, with Cancel while the core allows it.
+/// Reading, refreshing, matching, importing, writing or undoing, with Cancel while the core
+/// allows it.
 @MainActor
 struct ProgressSection: View {
     let progress: ScreenProgress
@@ -135,6 +136,7 @@ struct ProgressSection: View {
         case .matching: return total > 0 ? "Matching with the client base… \(done * 100 / total)%" : "Matching with the client base…"
         case .importing: return "Imported \(done) of \(total)"
         case .writing: return "Saved \(done) of \(total) to the phonebook"
+        case .undoing: return total > 0 ? "Undoing the import… \(done) of \(total)" : "Undoing the import…"
         }
     }
 }

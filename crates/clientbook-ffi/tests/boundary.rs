@@ -45,6 +45,8 @@ fn settings() -> LocationSettings {
         location_numbers: Vec::new(),
         staff_numbers: Vec::new(),
         locale: "en".into(),
+        import_category: None,
+        category_title: None,
     }
 }
 

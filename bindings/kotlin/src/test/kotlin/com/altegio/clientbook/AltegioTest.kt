@@ -37,6 +37,8 @@ class JavaHttpTransport : HttpTransport {
         when (request.method) {
             HttpMethod.GET -> builder.GET()
             HttpMethod.POST -> builder.POST(java.net.http.HttpRequest.BodyPublishers.ofString(body ?: ""))
+            HttpMethod.PUT -> builder.PUT(java.net.http.HttpRequest.BodyPublishers.ofString(body ?: ""))
+            HttpMethod.DELETE -> builder.DELETE()
         }
         try {
             val response = client.send(builder.build(), java.net.http.HttpResponse.BodyHandlers.ofString())
