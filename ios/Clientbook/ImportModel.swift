@@ -72,7 +72,8 @@ final class ImportModel: ObservableObject {
     func retry() { send { $0.retry() } }
     func backToList() { send { $0.backToList() } }
     /// Only after the user confirmed deleting `state.undoCount` clients. A refusal (the delete
-    /// right) comes back as the state's message.
+    /// right) comes back as the state's message. The phase is `undoing`, with progress and
+    /// Cancel, while it runs.
     func undo() { send { $0.undo() } }
 
     /// Reads the history on the worker, after whatever is queued there (a running import is

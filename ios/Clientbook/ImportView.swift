@@ -11,7 +11,6 @@ struct ImportView: View {
     @State private var confirmingUndo: Bool
     @State private var showingHistory: Bool
     @Environment(\.scenePhase) private var scenePhase
-    @Environment(\.locale) private var locale
 
     /// `confirmingUndo` and `showingHistory` open the undo confirmation or the history at once
     /// (for previews).
@@ -93,14 +92,7 @@ struct ImportView: View {
         .sheet(isPresented: $showingHistory) {
             NavigationView { ImportHistoryView(model: model) }
         }
-        // Deleting is permanent: the core's count and what it keeps, then the destructive step.
-        .confirmationDialog("Undo this import?", isPresented: $confirmingUndo, titleVisibility: .visible) {
-            Button("Delete \(Int(state.undoCount)) clients permanently", role: .destructive, action: model.undo)
-            Button("Cancel", role: .cancel) {}
-        } message: {
-            Text(renderMessage(message: Message.undoConfirm(count: state.undoCount), locale: locale.identifier))
-                + Text(verbatim: "\n") + Text("Deleted clients cannot be restored.")
-        }
+        .modifier(UndoConfirmation(isPresented: $confirmingUndo, count: state.undoCount, undo: model.undo))
         .onAppear { if model.state.phase == .start { model.permissionChanged() } }
         .onChange(of: scenePhase) { if $0 == .active { model.permissionChanged() } }
     }
@@ -196,6 +188,26 @@ private struct ReportSection: View {
             if report.cancelled {
                 Text("Stopped before the end; what was imported stays.").foregroundStyle(.orange)
             }
+        }
+    }
+}
+
+/// The confirmation before deleting what an import created (from the result or the history):
+/// the core's text with the count (what is kept, that deleting is permanent), then the one
+/// destructive step.
+@MainActor
+struct UndoConfirmation: ViewModifier {
+    @Binding var isPresented: Bool
+    let count: UInt64
+    let undo: Action
+    @Environment(\.locale) private var locale
+
+    func body(content: Content) -> some View {
+        content.confirmationDialog("Undo this import?", isPresented: $isPresented, titleVisibility: .visible) {
+            Button("Delete \(Int(count)) clients permanently", role: .destructive, action: undo)
+            Button("Cancel", role: .cancel) {}
+        } message: {
+            Text(renderMessage(message: Message.undoConfirm(count: count), locale: locale.identifier))
         }
     }
 }
