@@ -2,11 +2,15 @@ import SwiftUI
 import Clientbook
 
 /// "History": the imports made to this client base, newest first, as the core lists them (when
-/// each started, what it created, found and skipped, what undo removed since, how it ended).
-/// Read again each time the sheet opens.
+/// each started, what it created, found and skipped, what undo removed since, how it ended),
+/// each with "Undo import" while it has clients left to delete and the core allows it. Read
+/// again each time the sheet opens. A confirmed undo closes the sheet: the screen shows its
+/// progress with Cancel, then what it did.
 @MainActor
 struct ImportHistoryView: View {
     @ObservedObject var model: ImportModel
+    @State private var confirming = false
+    @State private var chosen: ImportRecord?
     @Environment(\.dismiss) private var dismiss
 
     var body: some View {
@@ -21,9 +25,12 @@ struct ImportHistoryView: View {
                 if records.isEmpty {
                     Text("No imports yet.").foregroundStyle(.secondary)
                 }
-                ForEach(records, id: \.id) { ImportRecordRow(record: $0) }
+                ForEach(records, id: \.id) { record in
+                    ImportRecordRow(record: record, undo: canUndo(record) ? { ask(record) } : nil)
+                }
             }
         }
+        .modifier(UndoConfirmation(isPresented: $confirming, count: chosen?.left ?? 0, undo: undo))
         .navigationTitle("Import history")
         .toolbar {
             ToolbarItem(placement: .confirmationAction) {
@@ -32,12 +39,27 @@ struct ImportHistoryView: View {
         }
         .onAppear { model.loadHistory() }
     }
+
+    private func canUndo(_ record: ImportRecord) -> Bool {
+        model.state.actions.undoFromHistory && record.left > 0
+    }
+
+    private func ask(_ record: ImportRecord) {
+        chosen = record
+        confirming = true
+    }
+
+    private func undo() {
+        if let chosen { model.undoImport(chosen) }
+        dismiss()
+    }
 }
 
-/// One import: when it started, how it ended, and its counts.
+/// One import: when it started, how it ended, its counts, and Undo when offered.
 @MainActor
 private struct ImportRecordRow: View {
     let record: ImportRecord
+    let undo: Action?
 
     var body: some View {
         VStack(alignment: .leading, spacing: 4) {
@@ -53,6 +75,9 @@ private struct ImportRecordRow: View {
                 .font(.footnote).foregroundStyle(.secondary)
             if record.undone > 0 {
                 Text("\(Int(record.undone)) clients deleted by undo").font(.footnote).foregroundStyle(.secondary)
+            }
+            if let undo {
+                Button("Undo import", role: .destructive, action: undo).buttonStyle(.borderless)
             }
         }
     }
@@ -70,6 +95,9 @@ private struct ImportRecordRow: View {
 /// or the phone turned off: what it created stays listed), failed, stopped, or done.
 extension ImportRecord {
     var endedNormally: Bool { finishedAt != nil && !failed && !cancelled }
+
+    /// The clients an undo of this import would still delete: the count to confirm.
+    var left: UInt64 { created > undone ? created - undone : 0 }
 
     var endLabel: LocalizedStringKey {
         if finishedAt == nil { return "Interrupted" }

@@ -75,6 +75,8 @@ final class ImportModel: ObservableObject {
     /// right) comes back as the state's message. The phase is `undoing`, with progress and
     /// Cancel, while it runs.
     func undo() { send { $0.undo() } }
+    /// From the history, only after the user confirmed deleting the record's `created - undone`.
+    func undoImport(_ record: ImportRecord) { send { $0.undoImport(importId: record.id) } }
 
     /// Reads the history on the worker, after whatever is queued there (a running import is
     /// listed once it has finished).
