@@ -77,6 +77,8 @@ final class ImportModel: ObservableObject {
     func undo() { send { $0.undo() } }
     /// From the history, only after the user confirmed deleting the record's `created - undone`.
     func undoImport(_ record: ImportRecord) { send { $0.undoImport(importId: record.id) } }
+    /// Put the clients this import creates into the category (`state.category`), or not.
+    func setCategory(_ enabled: Bool) { send { $0.setCategory(enabled: enabled) } }
 
     /// Reads the history on the worker, after whatever is queued there (a running import is
     /// listed once it has finished).

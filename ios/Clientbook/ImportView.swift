@@ -61,6 +61,12 @@ struct ImportView: View {
                         CheckRow(title: Text("Fill in missing emails of \(Int(state.fillInOffered)) clients"),
                                  checked: all, set: { _ in model.fillInAll(!all) })
                     }
+                    if actions.setCategory {
+                        // The core names the category only while it is on.
+                        CheckRow(title: state.category.map { Text("Put the new clients into the category “\($0)”") }
+                                     ?? Text("Put the new clients into a category"),
+                                 checked: state.category != nil, set: { model.setCategory($0) })
+                    }
                 }
                 Section {
                     ForEach(model.rows, id: \.index) { row in
@@ -185,6 +191,9 @@ private struct ReportSection: View {
             if !report.filled.isEmpty {
                 Text("Emails filled in for \(report.filled.count) clients")
             }
+            if let category = report.category {
+                CategoryReportRows(category: category)
+            }
             if report.cancelled {
                 Text("Stopped before the end; what was imported stays.").foregroundStyle(.orange)
             }
@@ -242,6 +251,30 @@ extension KeptClient {
         switch reason {
         case .editedSince: return "Client #\(String(clientId)) · edited since the import"
         case .hasVisits: return "Client #\(String(clientId)) · has visits"
+        }
+    }
+}
+
+/// Where the import put the clients it created: the category, how many are confirmed in it,
+/// and how many could not be (they were created all the same).
+@MainActor
+private struct CategoryReportRows: View {
+    let category: CategoryReport
+
+    var body: some View {
+        Label {
+            VStack(alignment: .leading, spacing: 2) {
+                Text("Category “\(category.title)”")
+                Text("\(Int(category.set)) clients put into the category").font(.footnote).foregroundStyle(.secondary)
+                if category.createdCategory {
+                    Text("This import created the category.").font(.footnote).foregroundStyle(.secondary)
+                }
+            }
+        } icon: {
+            Image(systemName: "tag")
+        }
+        if category.notSet > 0 {
+            Text("\(Int(category.notSet)) clients could not be confirmed in the category").foregroundStyle(.orange)
         }
     }
 }
