@@ -1,3 +1,4 @@
+import Combine
 import XCTest
 import Clientbook
 @testable import ClientbookApp
@@ -128,6 +129,67 @@ final class ImportFeatureTests: XCTestCase {
         XCTAssertEqual(action, .undo)
         XCTAssertEqual(missing, [.deleteClients])
         XCTAssertTrue(model.state.actions.backToList, "nothing was deleted: the list is still right")
+    }
+
+    func testCategorySwitchPutsTheNewClientsIntoTheCoreNamedCategory() async throws {
+        let model = try await listed()
+        XCTAssertTrue(model.state.actions.setCategory)
+        XCTAssertNil(model.state.category, "off by default on the local database")
+        model.setCategory(true)
+        try await until { model.state.category != nil }
+        let title = try XCTUnwrap(model.state.category)
+        XCTAssertFalse(title.isEmpty)
+        model.setCategory(false)
+        try await until { model.state.category == nil }
+        model.setCategory(true)
+        try await until { model.state.category != nil }
+
+        model.selectSuggested()
+        try await until { model.state.selected == 1 }
+        model.commit()
+        try await until { model.state.phase == .result }
+        let category = try XCTUnwrap(model.state.report?.category)
+        XCTAssertEqual(category.title, title)
+        XCTAssertEqual(category.set, 1)
+        XCTAssertEqual(category.notSet, 0)
+        XCTAssertTrue(category.createdCategory)
+        XCTAssertFalse(model.state.actions.setCategory, "only on the list")
+    }
+
+    func testUndoFromTheHistoryRunsAsUndoingThenReportsWhatItDeleted() async throws {
+        let model = try await imported()
+        model.backToList()
+        try await until { model.state.phase == .list }
+        XCTAssertTrue(model.state.actions.undoFromHistory)
+        model.loadHistory()
+        try await until { self.records(model)?.count == 2 }
+        let newest = try XCTUnwrap(records(model)?.first)
+        let older = try XCTUnwrap(records(model)?.last)
+        XCTAssertEqual(newest.left, 1, "the count the confirmation shows: created - undone")
+        XCTAssertEqual(older.left, 1)
+
+        var phases: [ScreenPhase] = []
+        var cancellable = false
+        let watch = model.$state.sink { state in
+            phases.append(state.phase)
+            if state.phase == .undoing { cancellable = cancellable || state.actions.cancel }
+        }
+        model.undoImport(older)
+        try await until { model.state.undoReport != nil }
+        watch.cancel()
+        XCTAssertTrue(phases.contains(.undoing), "the screen shows the undo running")
+        XCTAssertTrue(cancellable, "with Cancel")
+        XCTAssertEqual(model.state.phase, .result)
+        let undone = try XCTUnwrap(model.state.undoReport)
+        XCTAssertEqual(undone.importId, older.id)
+        XCTAssertEqual(undone.deleted, older.left)
+        XCTAssertFalse(undone.cancelled)
+        XCTAssertFalse(model.state.actions.backToList)
+
+        model.loadHistory()
+        try await until { self.records(model)?.last?.undone == 1 }
+        XCTAssertEqual(records(model)?.last?.left, 0, "nothing left to undo: the sheet offers no Undo")
+        XCTAssertEqual(records(model)?.first?.left, 1, "the newer import is untouched")
     }
 
     func testHistoryListsEachImportAndWhatUndoRemoved() async throws {
