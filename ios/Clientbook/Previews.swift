@@ -98,18 +98,45 @@ enum PreviewData {
     }
 
     /// Suggestions and fill-in as listed: "Select suggested" applied (the toll-free number and
-    /// the app's own card left out, each saying why) and Olga's missing email ticked.
+    /// the app's own card left out, each saying why), Olga's missing email ticked, and the new
+    /// clients going into the core's category.
     static func suggested(_ screen: ImportScreen) {
         listed(suggestions)(screen)
         _ = screen.selectSuggested()
         _ = screen.fillInAll(fill: true)
+        _ = screen.setCategory(enabled: true)
     }
 
-    /// The result of importing every suggestion into an empty base.
+    /// The result of importing every suggestion into an empty base, into the core's category.
     static func importedAll(_ screen: ImportScreen) {
         listed(suggestions)(screen)
         _ = screen.selectAll()
+        _ = screen.setCategory(enabled: true)
         _ = screen.commit()
+    }
+
+    /// An undo running (on Altegio, a request per client), as the core reports it.
+    @MainActor static func undoing(locale: String) -> ImportModel {
+        let model = importModel(locale: locale, drive: importedAll)
+        model.show(running(model.state) {
+            $0.phase = .undoing
+            $0.progress = ScreenProgress(stage: .undoing, done: 40, total: 120)
+            $0.actions.cancel = true
+            $0.actions.undo = false
+            $0.actions.backToList = false
+            $0.actions.undoFromHistory = false
+        })
+        return model
+    }
+
+    /// An undo cancelled partway, as the core words it (undo again from the history).
+    @MainActor static func undoStopped(locale: String) -> ImportModel {
+        let model = undoneModel(locale: locale)
+        model.show(running(model.state) {
+            $0.message = renderMessage(message: Message.undoStopped(deleted: 2), locale: locale)
+            $0.undoReport?.cancelled = true
+        })
+        return model
     }
 
     /// After "Undo import": Anna was given an email since (a later import filled it in), so the
@@ -225,6 +252,10 @@ enum PreviewData {
     }
     .russian()
 }
+#Preview("Import · undoing") { NavigationView { ImportView(model: PreviewData.undoing(locale: "en")) } }
+#Preview("Import · undoing (ru)") { NavigationView { ImportView(model: PreviewData.undoing(locale: "ru")) }.russian() }
+#Preview("Import · undo stopped") { NavigationView { ImportView(model: PreviewData.undoStopped(locale: "en")) } }
+#Preview("Import · undo stopped (ru)") { NavigationView { ImportView(model: PreviewData.undoStopped(locale: "ru")) }.russian() }
 #Preview("Import · undone") { NavigationView { ImportView(model: PreviewData.undoneModel(locale: "en")) } }
 #Preview("Import · undone (ru)") { NavigationView { ImportView(model: PreviewData.undoneModel(locale: "ru")) }.russian() }
 #Preview("Import · undo refused") {
