@@ -399,3 +399,82 @@ fn two_imports_racing_create_the_category_once() {
     let created: usize = reports.iter().map(|r| r.created.len()).sum();
     assert_eq!(created, 30);
 }
+
+/// A phonebook contact with a number and an email.
+fn with_email(name: &str, i: usize, email: &str) -> clientbook_core::contact::PhonebookContact {
+    let mut c = phonebook(i + 1).pop().unwrap();
+    c.given_name = Some(name.to_string());
+    c.emails = vec![email.to_string()];
+    c
+}
+
+#[test]
+fn fill_in_adds_a_missing_email_to_the_whole_card_and_never_overwrites() {
+    let server = server();
+    server.seed([
+        ("Anna".to_string(), phone_digits(0)),
+        ("Boris".to_string(), phone_digits(1)),
+        ("Vera".to_string(), phone_digits(2)),
+    ]);
+    let ids: Vec<i64> = server.clients().iter().map(|c| c.id).collect();
+    server.edit(ids[0], |c| {
+        c.surname = Some("Ivanova".into());
+        c.comment = Some("prefers mornings".into());
+    });
+    server.edit(ids[1], |c| c.email = Some("boris@salon.example".into()));
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Store::open(dir.path().join("m.db")).unwrap());
+    let target = target(&server, &store);
+    let contacts = vec![
+        with_email("Anna", 0, "anna@example.com"),
+        with_email("Boris", 1, "boris@example.com"),
+        with_email("Vera", 2, "vera@example.com"),
+    ];
+    let session = ImportSession::open(
+        target.clone(),
+        numbered(contacts.clone()),
+        Settings::default(),
+        None,
+        &mut |_, _, _| {},
+        &CancelToken::new(),
+    )
+    .unwrap();
+    // Boris has an email: only Anna and Vera are offered one.
+    assert_eq!(session.fill_in_all(true), 2);
+    // Someone gives Vera an email between the preview and the commit.
+    server.edit(ids[2], |c| c.email = Some("vera@salon.example".into()));
+    let report = session.commit(&mut |_, _| {}, &CancelToken::new()).unwrap();
+    assert_eq!(report.filled.len(), 1);
+    assert!(report.created.is_empty());
+    let clients = server.clients();
+    let anna = &clients[0];
+    assert_eq!(anna.email.as_deref(), Some("anna@example.com"));
+    // The strict server blanks what a PUT leaves out: the whole card was sent.
+    assert_eq!(anna.surname.as_deref(), Some("Ivanova"));
+    assert_eq!(anna.comment.as_deref(), Some("prefers mornings"));
+    assert_eq!(clients[1].email.as_deref(), Some("boris@salon.example"));
+    assert_eq!(clients[2].email.as_deref(), Some("vera@salon.example"));
+    assert_eq!(server.stats().updates, 1);
+
+    // Without the edit right nothing is offered (the card cannot be written).
+    let mut rights = all_rights();
+    rights["clients_edit_access"] = json!(false);
+    server.update_config(|c| c.rights = rights);
+    let store = Arc::new(Store::open(dir.path().join("m2.db")).unwrap());
+    let target2 = Target::Altegio(Arc::new(Altegio {
+        store,
+        api: client(&server.url(), 4242, "partner-token", "user-token", fast()),
+        region: Region::default(),
+    }));
+    server.edit(ids[2], |c| c.email = None);
+    let session = ImportSession::open(
+        target2,
+        numbered(contacts),
+        Settings::default(),
+        None,
+        &mut |_, _, _| {},
+        &CancelToken::new(),
+    )
+    .unwrap();
+    assert_eq!(session.fill_in_all(true), 0);
+}

@@ -359,11 +359,15 @@ impl ImportSession {
             cancel,
         )?;
         plan.mark_known_numbers(&settings.known_numbers, target.region());
-        // Filling in a missing email is offered where it can be written: the local database.
-        // (On Altegio it needs a read-merge-write of the whole card, which this version does
-        // not do.)
-        if let Target::Local { store, .. } = &target {
-            plan.offer_fill_in(&store.clients_lacking_email()?);
+        // Filling in a missing email is offered where the user may write it: always locally;
+        // on Altegio with the edit right (it rewrites the card), for clients the mirror knows
+        // without one (a masked email is not "missing").
+        match &target {
+            Target::Local { store, .. } => plan.offer_fill_in(&store.clients_lacking_email()?),
+            Target::Altegio(a) if context.rights.clients_edit_access => {
+                plan.offer_fill_in(&a.store.mirror_lacking_email(a.api.location_id())?)
+            }
+            Target::Altegio(_) => {}
         }
         let category_title = settings
             .category_title

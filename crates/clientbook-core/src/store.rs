@@ -779,6 +779,34 @@ fn category_id(tx: &rusqlite::Transaction, title: &str) -> rusqlite::Result<i64>
 }
 
 impl Store {
+    /// Remote clients of `location` the mirror knows without an email (and whose email was
+    /// not masked): the ones a phonebook's email may be offered to.
+    pub fn mirror_lacking_email(&self, location: i64) -> Result<HashSet<i64>> {
+        let conn = self.lock();
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT remote_id FROM mirror_clients
+                 WHERE location_id = ?1 AND (email IS NULL OR email = '')",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([location], |r| r.get(0))
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<HashSet<i64>>>()
+            .map_err(|e| self.sql(e))
+    }
+
+    /// Records an email written to a remote client, so the mirror offers it no more.
+    pub fn mirror_set_email(&self, location: i64, remote_id: i64, email: &str) -> Result<()> {
+        self.lock()
+            .execute(
+                "UPDATE mirror_clients SET email = ?3 WHERE location_id = ?1 AND remote_id = ?2",
+                params![location, remote_id, email],
+            )
+            .map_err(|e| self.sql(e))?;
+        Ok(())
+    }
+
     /// The titles of a client's categories, alphabetically.
     pub fn client_categories(&self, client_id: i64) -> Result<Vec<String>> {
         let conn = self.lock();

@@ -330,7 +330,10 @@ pub fn commit_remote(
             ..Default::default()
         },
     };
-    let result = commit.run(job.clients);
+    let mut result = commit.run(job.clients);
+    if result.is_ok() && !commit.report.cancelled && !job.fills.is_empty() {
+        result = fill_in_emails(api, store, &job.fills, &mut commit.report, cancel);
+    }
     if let Some(title) = options.category {
         let report = &mut commit.report;
         report.category = Some(match category {
@@ -397,6 +400,44 @@ pub fn ensure_category(
         }
         .into()),
     }
+}
+
+/// Fills in the emails staff ticked, on existing clients: per client, read the card, and
+/// only if it still has no email, write the whole card back with it (whether a partial
+/// update blanks the fields it omits is undocumented). Never overwrites: a card that got an
+/// email meanwhile is left alone. Safe to run again after a kill: the server is the journal,
+/// since a card already filled reads as having an email and is skipped.
+fn fill_in_emails(
+    api: &AltegioClient,
+    store: &Store,
+    fills: &[(u64, i64, String)],
+    report: &mut ImportReport,
+    cancel: &CancelToken,
+) -> Result<()> {
+    let call = Call::new(cancel).logged_in(store);
+    let location = api.location_id();
+    for (index, client_id, email) in fills {
+        if cancel.is_cancelled() {
+            report.cancelled = true;
+            break;
+        }
+        let Some(card) = api.client(*client_id, &call)? else {
+            continue;
+        };
+        if card.client.email.is_some() {
+            continue;
+        }
+        let mut body = writable_card(&card)?;
+        body["email"] = serde_json::json!(email);
+        api.update_client(*client_id, &body, &call)?;
+        store.mirror_set_email(location, *client_id, email)?;
+        report.filled.push(Imported {
+            index: *index,
+            client_id: *client_id,
+        });
+    }
+    tracing::info!(filled = report.filled.len(), "missing emails filled in");
+    Ok(())
 }
 
 /// The colour new categories get (Altegio requires one): a calm blue.
@@ -502,7 +543,9 @@ pub fn writable_card(card: &crate::altegio::RemoteCard) -> Result<serde_json::Va
         })
     })?;
     map.remove("id");
+    // Both spellings the docs use for the field, so neither server reading blanks them.
     map.insert("categories".into(), serde_json::json!(card.categories));
+    map.insert("labels".into(), serde_json::json!(card.categories));
     map.insert("phone".into(), serde_json::json!(phone));
     Ok(body)
 }

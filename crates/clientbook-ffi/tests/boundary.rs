@@ -57,6 +57,7 @@ fn rights(access: bool, phones: bool, excel: bool, master: i64) -> Rights {
         clients_excel_access: excel,
         clients_visit_master_id: master,
         clients_delete_access: false,
+        clients_edit_access: false,
     }
 }
 
