@@ -322,11 +322,11 @@ fn imports_cmd(target: &Target, json: bool) -> Result<(), Error> {
         "id", "started (UTC)", "created", "already", "skipped", "undone"
     );
     for i in &imports {
-        let state = match (i.finished_at.is_some(), i.cancelled, i.failed) {
-            (false, _, _) => "interrupted",
-            (true, _, true) => "failed",
-            (true, true, false) => "cancelled",
-            (true, false, false) => "done",
+        let state = match i.outcome {
+            clientbook_core::history::ImportOutcome::Interrupted => "interrupted",
+            clientbook_core::history::ImportOutcome::Failed => "failed",
+            clientbook_core::history::ImportOutcome::Cancelled => "cancelled",
+            clientbook_core::history::ImportOutcome::Done => "done",
         };
         println!(
             "{:>4}  {:<20}  {:>7}  {:>7}  {:>7}  {:>6}  {state}",

@@ -35,6 +35,35 @@ pub struct ImportRecord {
     pub failed: bool,
     /// Created clients an undo has removed so far.
     pub undone: u64,
+    /// How the commit ended, from `finished_at`, `cancelled` and `failed`.
+    #[serde(default)]
+    pub outcome: ImportOutcome,
+}
+
+/// How a committed import ended.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum ImportOutcome {
+    #[default]
+    Done,
+    /// Stopped on request; "import the rest" is a new entry.
+    Cancelled,
+    /// Stopped by an error; what it created is listed.
+    Failed,
+    /// Never closed: the app or process was killed mid-import.
+    Interrupted,
+}
+
+impl ImportOutcome {
+    fn of(finished: bool, cancelled: bool, failed: bool) -> Self {
+        match (finished, cancelled, failed) {
+            (false, _, _) => ImportOutcome::Interrupted,
+            (true, _, true) => ImportOutcome::Failed,
+            (true, true, false) => ImportOutcome::Cancelled,
+            (true, false, false) => ImportOutcome::Done,
+        }
+    }
 }
 
 /// Why undo kept a client the import had created.
@@ -187,16 +216,19 @@ impl Store {
             .map_err(|e| self.sql(e))?;
         let rows = stmt
             .query_map([target], |r| {
+                let finished_at: Option<String> = r.get(3)?;
+                let (cancelled, failed) = (r.get(7)?, r.get(8)?);
                 Ok(ImportRecord {
                     id: r.get(0)?,
                     target: r.get(1)?,
                     started_at: r.get(2)?,
-                    finished_at: r.get(3)?,
+                    outcome: ImportOutcome::of(finished_at.is_some(), cancelled, failed),
+                    finished_at,
                     created: r.get::<_, i64>(4)?.max(0) as u64,
                     already_there: r.get::<_, i64>(5)?.max(0) as u64,
                     skipped: r.get::<_, i64>(6)?.max(0) as u64,
-                    cancelled: r.get(7)?,
-                    failed: r.get(8)?,
+                    cancelled,
+                    failed,
                     undone: r.get::<_, i64>(9)?.max(0) as u64,
                 })
             })

@@ -109,6 +109,10 @@ pub struct PreviewRow {
     pub selected: bool,
     /// Why "Select suggested" leaves this importable contact out, if it does.
     pub not_suggested: Option<NotSuggested>,
+    /// `not_suggested` in words for staff, in the preview's locale.
+    #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
+    pub not_suggested_text: Option<String>,
     /// The contact has more than one valid number: the row offers a number chooser (which
     /// stays available after a choice).
     pub can_choose_number: bool,
@@ -450,9 +454,9 @@ impl ImportPlan {
                 .and_then(Phone::key);
             let Some(key) = key else { continue };
             if location.contains(&key) {
-                row.not_suggested = Some(NotSuggested::LocationNumber);
+                row.set_not_suggested(Some(NotSuggested::LocationNumber), self.locale);
             } else if staff.contains(&key) {
-                row.not_suggested = Some(NotSuggested::StaffNumber);
+                row.set_not_suggested(Some(NotSuggested::StaffNumber), self.locale);
             }
         }
     }
@@ -477,6 +481,7 @@ impl ImportPlan {
 
     /// Picks which of a contact's numbers to import. Confirms a `needs_choice` contact.
     pub fn choose_number(&mut self, index: u64, phone: u32) -> Result<()> {
+        let locale = self.locale;
         let row = self.row_mut(index)?;
         let Some(chosen) = row.phones.get(phone as usize) else {
             return Err(Error::BadInput(format!(
@@ -504,11 +509,12 @@ impl ImportPlan {
             row.not_suggested,
             None | Some(NotSuggested::ServiceNumber { .. })
         ) {
-            row.not_suggested = chosen
+            let why = chosen
                 .e164
                 .as_deref()
                 .and_then(phone::service_kind)
                 .map(|kind| NotSuggested::ServiceNumber { kind });
+            row.set_not_suggested(why, locale);
         }
         Ok(())
     }
@@ -859,7 +865,7 @@ fn preview_row(
         }
         Err(_) => (None, None, None, String::new()),
     };
-    PreviewRow {
+    let mut row = PreviewRow {
         index,
         platform_id,
         name,
@@ -888,17 +894,29 @@ fn preview_row(
             _ => None,
         },
         selected: false,
-        not_suggested: if !status.importable() {
-            None
-        } else if in_app_group {
-            Some(NotSuggested::FromAppGroup)
-        } else {
-            service.map(|kind| NotSuggested::ServiceNumber { kind })
-        },
+        not_suggested: None,
+        not_suggested_text: None,
         can_choose_number,
         fill_in_email: None,
         fill_in_selected: false,
         reason,
+    };
+    let why = if !status.importable() {
+        None
+    } else if in_app_group {
+        Some(NotSuggested::FromAppGroup)
+    } else {
+        service.map(|kind| NotSuggested::ServiceNumber { kind })
+    };
+    row.set_not_suggested(why, options.locale);
+    row
+}
+
+impl PreviewRow {
+    /// Sets why "Select suggested" leaves the row out, with its text in `locale`.
+    fn set_not_suggested(&mut self, why: Option<NotSuggested>, locale: Locale) {
+        self.not_suggested_text = why.map(|why| Message::NotSuggested { why }.render(locale));
+        self.not_suggested = why;
     }
 }
 

@@ -176,6 +176,8 @@ pub struct ImportScreenState {
     /// The category the import puts the clients it creates in (found by title or created);
     /// `None` when switched off.
     pub category: Option<String>,
+    /// The title the switch would use, on or off (for its label); `None` before the list.
+    pub category_title: Option<String>,
     pub actions: ImportActions,
 }
 
@@ -852,6 +854,10 @@ impl Kind for ImportKind {
             })
             .unwrap_or_default();
         let category = inner.session.as_ref().and_then(|s| s.category());
+        let category_title = inner
+            .session
+            .as_ref()
+            .map(|s| s.category_title().to_string());
         let importable = summary.new + summary.needs_choice;
         let phase = flow.phase;
         let list = phase == ScreenPhase::List;
@@ -883,14 +889,17 @@ impl Kind for ImportKind {
             undo_count,
             undo_report: extra.undo_report.clone(),
             category,
+            category_title,
             actions: ImportActions {
                 select_all: list && summary.selected < importable,
                 select_suggested: list && suggested > 0,
                 select_none: list && summary.selected > 0,
                 import_selected: list && work > 0,
                 cancel: can_cancel(phase),
+                // After an undo, "retry" loads the phonebook again: the list as it now stands.
                 retry: phase == ScreenPhase::Failed
-                    || (phase == ScreenPhase::Result && extra.cancelled()),
+                    || (phase == ScreenPhase::Result
+                        && (extra.cancelled() || extra.undo_report.is_some())),
                 search: list,
                 choose_number: list,
                 // After an undo the list would show deleted clients as clients: the screen is
@@ -1039,7 +1048,9 @@ impl Screen<ImportKind> {
     pub fn retry(&self) -> ImportScreenState {
         let step = {
             let i = lock(&self.inner);
-            if i.flow.phase == ScreenPhase::Result && i.extra.cancelled() {
+            if i.flow.phase == ScreenPhase::Result && i.extra.undo_report.is_some() {
+                Some(Step::Load)
+            } else if i.flow.phase == ScreenPhase::Result && i.extra.cancelled() {
                 Some(Step::Commit)
             } else {
                 i.flow.retry_step()

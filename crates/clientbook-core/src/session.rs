@@ -397,6 +397,11 @@ impl ImportSession {
         lock(&self.category).clone()
     }
 
+    /// The title the category switch puts clients under, whether it is on or off.
+    pub fn category_title(&self) -> &str {
+        &self.category_title
+    }
+
     /// Switches the category on (with the session's title) or off.
     pub fn set_category(&self, enabled: bool) {
         *lock(&self.category) = enabled.then(|| self.category_title.clone());

@@ -590,6 +590,14 @@ fn select_suggested_leaves_out_service_own_staff_and_exported_contacts_with_reas
             None,
         ]
     );
+    // Each reason comes with its words, in the screen's language.
+    assert_eq!(
+        rows[3].not_suggested_text.as_deref(),
+        Some("A staff member's number")
+    );
+    assert!(rows
+        .iter()
+        .all(|r| r.not_suggested.is_some() == r.not_suggested_text.is_some()));
     // Staff can still tick a left-out contact.
     assert_eq!(screen.toggle(1).selected, 3);
     // Choosing Boris's toll-free number makes him a service number; choosing back clears it.
@@ -778,6 +786,7 @@ fn undo_from_the_history_list_and_the_category_switch() {
     let (first, _) = import_screen(t.clone(), Settings::default());
     let s = listed(&first, vec![contact("Vera", &["+7 926 555-44-33"])]);
     assert_eq!(s.category, None);
+    assert_eq!(s.category_title.as_deref(), Some("From phonebook"));
     assert!(s.actions.set_category);
     let s = first.set_category(true);
     assert_eq!(s.category.as_deref(), Some("From phonebook"));
@@ -831,4 +840,15 @@ fn undo_from_the_history_list_and_the_category_switch() {
         "undo leaves the categories"
     );
     assert_eq!(screen.history().unwrap()[1].undone, 1);
+    assert_eq!(
+        screen.history().unwrap()[1].outcome,
+        clientbook_core::history::ImportOutcome::Done
+    );
+    // After an undo, "retry" reads the phonebook again: Vera is new again.
+    assert!(s.actions.retry);
+    assert_eq!(screen.retry().phase, Phase::Reading);
+    let s = screen.contacts_read(phonebook());
+    assert_eq!(s.phase, Phase::List);
+    assert_eq!(s.already_clients, 3, "Anna (twice) and Boris stay clients");
+    assert_eq!(s.importable, 1, "Vera is new again");
 }
