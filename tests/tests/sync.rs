@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use altegio_testserver::{Config, Faults, TestServer};
 use clientbook_core::altegio::{Call, Politeness};
 use clientbook_core::cancel::CancelToken;
-use clientbook_core::import::ContactStatus;
+use clientbook_core::import::{CommitOptions, ContactStatus};
 use clientbook_core::phone::Region;
 use clientbook_core::rights::{Action, Right};
 use clientbook_core::store::Store;
@@ -39,7 +39,7 @@ fn import_all(
         &api,
         Region::default(),
         plan.prepare_commit(),
-        100,
+        CommitOptions::batches_of(100),
         &mut |_, _| {},
         &CancelToken::new(),
     )
@@ -166,7 +166,7 @@ fn a_number_added_elsewhere_since_the_preview_counts_as_existing() {
         &api,
         Region::default(),
         plan.prepare_commit(),
-        100,
+        CommitOptions::batches_of(100),
         &mut |_, _| {},
         &CancelToken::new(),
     )
@@ -244,7 +244,7 @@ fn wrong_token_and_licence_errors_stop_with_nothing_written() {
         &api,
         Region::default(),
         plan.prepare_commit(),
-        10,
+        CommitOptions::batches_of(10),
         &mut |_, _| {},
         &CancelToken::new(),
     )
@@ -264,7 +264,7 @@ fn wrong_token_and_licence_errors_stop_with_nothing_written() {
         &api,
         Region::default(),
         plan.prepare_commit(),
-        10,
+        CommitOptions::batches_of(10),
         &mut |_, _| {},
         &CancelToken::new(),
     )
@@ -476,7 +476,7 @@ fn a_normal_import_and_one_right_after_get_no_429_from_altegio_limits() {
             &api,
             Region::default(),
             plan.prepare_commit(),
-            100,
+            CommitOptions::batches_of(100),
             &mut |_, _| {},
             &CancelToken::new(),
         )
@@ -606,7 +606,7 @@ fn two_contacts_differing_only_by_extension_are_one_altegio_client() {
         &api(&server),
         Region::default(),
         plan.prepare_commit(),
-        10,
+        CommitOptions::batches_of(10),
         &mut |_, _| {},
         &CancelToken::new(),
     )
@@ -644,7 +644,7 @@ fn a_lost_answer_for_an_extension_number_then_a_resend_creates_one_client() {
         &lossy,
         Region::default(),
         plan.prepare_commit(),
-        10,
+        CommitOptions::batches_of(10),
         &mut |_, _| {},
         &CancelToken::new(),
     )
@@ -658,7 +658,7 @@ fn a_lost_answer_for_an_extension_number_then_a_resend_creates_one_client() {
         &api(&server),
         Region::default(),
         plan.prepare_commit(),
-        10,
+        CommitOptions::batches_of(10),
         &mut |_, _| {},
         &CancelToken::new(),
     )

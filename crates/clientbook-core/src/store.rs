@@ -29,6 +29,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration::Sql(include_str!("../sql/004_send_log.sql")),
     Migration::Code(recompute_mirror_keys),
     Migration::Sql(include_str!("../sql/006_import_history.sql")),
+    Migration::Sql(include_str!("../sql/007_categories.sql")),
 ];
 
 /// Recomputes every mirrored client's phone key from the number the server returned, with
@@ -275,7 +276,7 @@ impl Store {
     /// database or earlier in the batch, is never written twice: the unique phone key makes
     /// this hold even against another process importing at the same time.
     pub fn insert_batch(&self, batch: &[NewClient]) -> Result<Vec<Inserted>> {
-        self.insert_batch_for(batch, None)
+        self.insert_batch_for(batch, None, None)
     }
 
     /// Forgets the cached phone index after a write outside `insert_batch` (an undo).
@@ -289,6 +290,7 @@ impl Store {
         &self,
         batch: &[NewClient],
         import: Option<i64>,
+        category: Option<&str>,
     ) -> Result<Vec<Inserted>> {
         let mut conn = self.lock();
         self.forget_index();
@@ -296,7 +298,16 @@ impl Store {
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(|e| self.sql(e))?;
         let mut out = Vec::with_capacity(batch.len());
+        let category = match category {
+            Some(title) => Some(category_id(&tx, title).map_err(|e| self.sql(e))?),
+            None => None,
+        };
         {
+            let mut tag = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO client_categories (client_id, category_id) VALUES (?1, ?2)",
+                )
+                .map_err(|e| self.sql(e))?;
             let mut insert = tx
                 .prepare_cached(
                     "INSERT INTO clients (name, surname, middle_name, phone, phone_extension, phone_key, email)
@@ -325,6 +336,10 @@ impl Store {
                     .map_err(|e| self.sql(e))?;
                 if let (Some(import), Some(id)) = (import, created) {
                     crate::history::record_created(&tx, import, id, c, &key)
+                        .map_err(|e| self.sql(e))?;
+                }
+                if let (Some(category), Some(id)) = (category, created) {
+                    tag.execute(params![id, category])
                         .map_err(|e| self.sql(e))?;
                 }
                 out.push(match created {
@@ -549,21 +564,34 @@ impl Store {
 
     /// Journals clients about to be created. Existing entries are kept, except that a
     /// `failed` one is given another chance.
-    pub fn journal_add(&self, location: i64, entries: &[(String, String)]) -> Result<()> {
+    pub fn journal_add(
+        &self,
+        location: i64,
+        entries: &[(String, String)],
+        import: Option<i64>,
+    ) -> Result<()> {
         let mut conn = self.lock();
         let tx = conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(|e| self.sql(e))?;
         {
+            // A failed row starts over; a pending one (a killed run's) keeps its payload and
+            // send history but is now this import's, which records it once confirmed.
             let mut stmt = tx
                 .prepare_cached(
-                    "INSERT INTO import_journal (location_id, phone_key, payload, state) VALUES (?1, ?2, ?3, 'pending')
-                     ON CONFLICT (location_id, phone_key) DO UPDATE SET state = 'pending', error = NULL, payload = excluded.payload
-                     WHERE import_journal.state = 'failed'",
+                    "INSERT INTO import_journal (location_id, phone_key, payload, state, import_id)
+                       VALUES (?1, ?2, ?3, 'pending', ?4)
+                     ON CONFLICT (location_id, phone_key) DO UPDATE SET
+                       state = 'pending',
+                       error = NULL,
+                       payload = CASE WHEN import_journal.state = 'failed'
+                                 THEN excluded.payload ELSE import_journal.payload END,
+                       import_id = excluded.import_id
+                     WHERE import_journal.state != 'done'",
                 )
                 .map_err(|e| self.sql(e))?;
             for (key, payload) in entries {
-                stmt.execute(params![location, key, payload])
+                stmt.execute(params![location, key, payload, import])
                     .map_err(|e| self.sql(e))?;
             }
         }
@@ -664,6 +692,14 @@ impl Store {
                 update
                     .execute(params![location, key, st, id, outcome, error])
                     .map_err(|e| self.sql(e))?;
+                if let JournalState::Done {
+                    remote_id,
+                    created: true,
+                } = state
+                {
+                    crate::history::record_remote_created(&tx, location, key, *remote_id)
+                        .map_err(|e| self.sql(e))?;
+                }
                 if let Some(c) = client {
                     upsert_mirror(&tx, location, c).map_err(|e| self.sql(e))?;
                 }
@@ -730,6 +766,91 @@ impl crate::altegio::SendLog for Store {
 }
 
 /// Inserts or refreshes one mirrored client inside the caller's transaction.
+/// The id of the local category titled `title` (ignoring case), created if missing: two
+/// imports racing create it once, since the title is unique.
+fn category_id(tx: &rusqlite::Transaction, title: &str) -> rusqlite::Result<i64> {
+    tx.execute(
+        "INSERT INTO categories (title) VALUES (?1) ON CONFLICT (title) DO NOTHING",
+        [title],
+    )?;
+    tx.query_row("SELECT id FROM categories WHERE title = ?1", [title], |r| {
+        r.get(0)
+    })
+}
+
+impl Store {
+    /// Remote clients of `location` the mirror knows without an email (and whose email was
+    /// not masked): the ones a phonebook's email may be offered to.
+    pub fn mirror_lacking_email(&self, location: i64) -> Result<HashSet<i64>> {
+        let conn = self.lock();
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT remote_id FROM mirror_clients
+                 WHERE location_id = ?1 AND (email IS NULL OR email = '')",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([location], |r| r.get(0))
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<HashSet<i64>>>()
+            .map_err(|e| self.sql(e))
+    }
+
+    /// Records an email written to a remote client, so the mirror offers it no more.
+    pub fn mirror_set_email(&self, location: i64, remote_id: i64, email: &str) -> Result<()> {
+        self.lock()
+            .execute(
+                "UPDATE mirror_clients SET email = ?3 WHERE location_id = ?1 AND remote_id = ?2",
+                params![location, remote_id, email],
+            )
+            .map_err(|e| self.sql(e))?;
+        Ok(())
+    }
+
+    /// The titles of a client's categories, alphabetically.
+    pub fn client_categories(&self, client_id: i64) -> Result<Vec<String>> {
+        let conn = self.lock();
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT c.title FROM client_categories l JOIN categories c ON c.id = l.category_id
+                 WHERE l.client_id = ?1 ORDER BY c.title",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([client_id], |r| r.get(0))
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<Vec<String>>>()
+            .map_err(|e| self.sql(e))
+    }
+
+    /// The clients in the category titled `title` (ignoring case), by id.
+    pub fn category_clients(&self, title: &str) -> Result<Vec<i64>> {
+        let conn = self.lock();
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT l.client_id FROM client_categories l JOIN categories c ON c.id = l.category_id
+                 WHERE c.title = ?1 ORDER BY l.client_id",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([title], |r| r.get(0))
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<Vec<i64>>>()
+            .map_err(|e| self.sql(e))
+    }
+
+    /// The local categories' titles, alphabetically.
+    pub fn categories(&self) -> Result<Vec<String>> {
+        let conn = self.lock();
+        let mut stmt = conn
+            .prepare_cached("SELECT title FROM categories ORDER BY title")
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt.query_map([], |r| r.get(0)).map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<Vec<String>>>()
+            .map_err(|e| self.sql(e))
+    }
+}
+
 fn upsert_mirror(
     tx: &rusqlite::Transaction<'_>,
     location: i64,

@@ -83,6 +83,8 @@ fn settings() -> LocationSettings {
         locale: "ru".into(),
         location_numbers: Vec::new(),
         staff_numbers: Vec::new(),
+        import_category: None,
+        category_title: None,
     }
 }
 
