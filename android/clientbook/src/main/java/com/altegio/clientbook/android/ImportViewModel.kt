@@ -109,6 +109,16 @@ class ImportViewModel internal constructor(
     fun undo() = call { it.undo() }
 
     /**
+     * Undo of an import from the history list, after the user confirmed that record's
+     * `created - undone`: the state goes through UNDOING (with progress; [cancel] stops it)
+     * to the report.
+     */
+    fun undoImport(importId: Long) = call { it.undoImport(importId) }
+
+    /** The switch "Put the new clients into the category …" ([enabled] or not). */
+    fun setCategory(enabled: Boolean) = call { it.setCategory(enabled) }
+
+    /**
      * Opens the import history: the core reads it on the screen's thread and it arrives in
      * [history]. A failure to read it is shown as such (its text is never shown: it may name
      * the database file).
@@ -141,7 +151,7 @@ class ImportViewModel internal constructor(
     /** From the result back to the list, with only what is left selectable. */
     fun backToList() = call { it.backToList() }
 
-    /** Stops reading, matching or committing; safe from the UI thread while a call runs. */
+    /** Stops reading, matching, committing or undoing; safe from the UI thread while a call runs. */
     fun cancel() {
         try {
             screen?.cancel()
@@ -304,6 +314,8 @@ class ImportViewModel internal constructor(
             fillInSelected = 0uL,
             undoCount = 0uL,
             undoReport = null,
+            category = null,
+            categoryTitle = null,
             summary = Summary(
                 new = 0uL, existingClient = 0uL, duplicateInPhonebook = 0uL, needsChoice = 0uL,
                 noPhone = 0uL, invalidPhone = 0uL, noName = 0uL, selected = 0uL, total = 0uL,
@@ -312,7 +324,8 @@ class ImportViewModel internal constructor(
             actions = ImportActions(
                 selectAll = false, selectNone = false, importSelected = false, cancel = false,
                 retry = false, search = false, chooseNumber = false, backToList = false,
-                selectSuggested = false, undo = false, fillInAll = false,
+                selectSuggested = false, undo = false, fillInAll = false, setCategory = false,
+                undoFromHistory = false,
             ),
         )
 

@@ -2,6 +2,7 @@ package com.altegio.clientbook.android
 
 import android.content.ContentResolver
 import androidx.lifecycle.ViewModelStore
+import com.altegio.clientbook.AltegioConnection
 import com.altegio.clientbook.ClientDatabase
 import com.altegio.clientbook.ImportScreen
 import com.altegio.clientbook.LocationSettings
@@ -30,6 +31,8 @@ import org.junit.runner.RunWith
 import org.robolectric.RobolectricTestRunner
 import org.robolectric.RuntimeEnvironment
 import org.robolectric.annotation.Config
+import java.io.BufferedReader
+import java.io.InputStreamReader
 
 /**
  * Issue 13's controls through the ImportViewModel, end to end: the real core (local database in
@@ -60,8 +63,10 @@ class ImportFeaturesTest {
         provider.shutdown()
     }
 
-    private fun importVm(rights: Rights = fullRights()): ImportViewModel {
-        val vm = ImportViewModel(ContactsReader(resolver)) { ImportScreen.local(db, rights, settings, it) }
+    private fun importVm(rights: Rights = fullRights()): ImportViewModel =
+        owned(ImportViewModel(ContactsReader(resolver)) { ImportScreen.local(db, rights, settings, it) })
+
+    private fun owned(vm: ImportViewModel): ImportViewModel {
         stores.add(ViewModelStore().apply { put("vm", vm) })
         return vm
     }
@@ -230,5 +235,101 @@ class ImportFeaturesTest {
         assertEquals(1uL, report.deleted)
         assertEquals(listOf(KeptReason.EDITED_SINCE), report.kept.map { it.reason })
         assertEquals(listOf("Мария"), db.clients(fullRights()).map { it.name })
+    }
+
+    @Test
+    fun undoFromTheHistoryRemovesThatImportOnly() {
+        repeat(3) { TestContacts.insertPerson(resolver, null, "Анна$it", TestContacts.mobile(it)) }
+        importAll(importVm())
+        repeat(2) { TestContacts.insertPerson(resolver, null, "Вера$it", TestContacts.mobile(10 + it)) }
+        val vm = importVm()
+        importAll(vm)
+        assertEquals(5uL, db.clientCount())
+        vm.showHistory()
+        val records = await(vm.history, "two imports") { it != null && it.records.size == 2 }!!.records
+        val older = records.last()
+        assertEquals(3uL, older.created)
+        vm.hideHistory()
+        assertTrue(vm.state.value.actions.undoFromHistory)
+
+        vm.undoImport(older.id)
+        val report = await(vm.state, "undo report") { it.undoReport != null }.undoReport!!
+        assertEquals(older.id, report.importId)
+        assertEquals(3uL, report.deleted)
+        assertEquals(2uL, db.clientCount())
+        vm.showHistory()
+        val after = await(vm.history, "the older undone") { h -> h != null && h.records.any { it.undone == 3uL } }!!.records
+        assertEquals(listOf(0uL, 3uL), after.map { it.undone })
+    }
+
+    @Test
+    fun theCategorySwitchPutsTheCreatedClientsInTheCategory() {
+        repeat(2) { TestContacts.insertPerson(resolver, null, "Анна$it", TestContacts.mobile(it)) }
+        val vm = importVm()
+        val list = listed(vm)
+        assertNull("off by default locally", list.category)
+        assertEquals("From phonebook", list.categoryTitle)
+        assertTrue(list.actions.setCategory)
+        vm.setCategory(true)
+        await(vm.state, "on") { it.category == "From phonebook" }
+        vm.selectAll()
+        await(vm.state, "selected") { it.selected == 2uL }
+        vm.importSelected()
+        val category = await(vm.state, "RESULT") { it.phase == ScreenPhase.RESULT }.report!!.category!!
+        assertEquals("From phonebook", category.title)
+        assertEquals(2uL, category.set)
+        assertTrue(category.createdCategory)
+    }
+
+    /**
+     * On Altegio an undo is a request per client: the state shows UNDOING with progress, and
+     * cancel() (from the test thread, as from the UI thread) stops it partway; undoing again
+     * from the history finishes the rest. Over the app's own HttpURLConnection transport and
+     * the workspace's Altegio test server.
+     */
+    @Test
+    fun undoOnAltegioShowsProgressAndStopsOnCancel() {
+        repeat(8) { TestContacts.insertPerson(resolver, null, "Анна$it", TestContacts.mobile(it)) }
+        val binary = System.getProperty("clientbook.testServer") ?: error("clientbook.testServer is not set")
+        val server = ProcessBuilder(binary, "--grant", "clients_delete_access")
+            .redirectError(ProcessBuilder.Redirect.INHERIT).start()
+        try {
+            val port = BufferedReader(InputStreamReader(server.inputStream)).readLine()!!.removePrefix("PORT ").trim().toInt()
+            val connection = AltegioConnection(
+                "http://127.0.0.1:$port", 4242L, "partner-token", "user-token", "RU", db, AltegioHttpTransport(),
+            )
+            val vm = owned(ImportViewModel(ContactsReader(resolver)) { ImportScreen.altegio(connection, settings, it) })
+            assertEquals(8, importAll(vm).report!!.created.size)
+            vm.showHistory()
+            val id = await(vm.history, "the import") { it != null && it.records.isNotEmpty() }!!.records.single().id
+            vm.hideHistory()
+
+            vm.undoImport(id)
+            val undoing = await(vm.state, "UNDOING with progress") {
+                it.phase == ScreenPhase.UNDOING && (it.progress?.done ?: 0uL) >= 1uL
+            }
+            assertEquals(8uL, undoing.progress!!.total)
+            assertTrue(undoing.actions.cancel)
+            vm.cancel()
+            val stopped = await(vm.state, "stopped") { it.phase == ScreenPhase.RESULT }
+            assertNotNull("the screen says it stopped", stopped.message)
+            vm.showHistory()
+            val partly = await(vm.history, "partly undone") { it != null && it.records.isNotEmpty() }!!.records.single()
+            assertTrue("stopped partway: ${partly.undone}", partly.undone in 1uL..7uL)
+            vm.hideHistory()
+
+            vm.undoImport(id)
+            val rest = await(vm.state, "the rest undone") { it.undoReport?.cancelled == false }.undoReport!!
+            assertEquals(8uL - partly.undone, rest.deleted)
+            vm.showHistory()
+            assertEquals(8uL, await(vm.history, "all undone") { h -> h != null && h.records.single().undone == 8uL }!!.records.single().undone)
+            stores.forEach { it.clear() }
+            stores.clear()
+            connection.close()
+        } finally {
+            server.outputStream.close()
+            server.destroy()
+            server.waitFor()
+        }
     }
 }
