@@ -14,6 +14,7 @@ import androidx.lifecycle.compose.LifecycleEventEffect
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import com.altegio.clientbook.android.ui.ExportEvents
 import com.altegio.clientbook.android.ui.ExportScreen
+import com.altegio.clientbook.android.ui.HistorySheet
 import com.altegio.clientbook.android.ui.ImportEvents
 import com.altegio.clientbook.android.ui.ImportScreen
 import com.altegio.clientbook.android.ui.Label
@@ -75,9 +76,21 @@ fun ImportScreenHost(viewModel: ImportViewModel, onClose: () -> Unit, modifier: 
             override fun retry() = viewModel.retry()
             override fun backToList() = viewModel.backToList()
             override fun done() = onClose()
+            override fun selectSuggested() = viewModel.selectSuggested()
+            override fun setFillIn(index: ULong, fill: Boolean) = viewModel.setFillIn(index, fill)
+            override fun fillInAll(fill: Boolean) = viewModel.fillInAll(fill)
+            override fun undo() = viewModel.undo()
+            override fun showHistory() = viewModel.showHistory()
+            override fun hideHistory() = viewModel.hideHistory()
+            override fun undoImport(importId: Long) = viewModel.undoImport(importId)
+            override fun setCategory(enabled: Boolean) = viewModel.setCategory(enabled)
         }
     }
-    ImportScreen(state, rows, labels, events, modifier)
+    val history by viewModel.history.collectAsStateWithLifecycle()
+    ImportScreen(
+        state, rows, labels, events, modifier,
+        history = history?.let { HistorySheet(it.records, it.failed) },
+    )
 }
 
 /** "Save to phonebook", hosted. */

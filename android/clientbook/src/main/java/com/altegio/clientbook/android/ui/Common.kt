@@ -2,7 +2,6 @@ package com.altegio.clientbook.android.ui
 
 import androidx.compose.foundation.Canvas
 import androidx.compose.foundation.layout.Arrangement
-import androidx.compose.foundation.layout.Box
 import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.ColumnScope
 import androidx.compose.foundation.layout.Row
@@ -60,6 +59,9 @@ fun ClientbookTheme(dark: Boolean, colors: ColorScheme? = null, content: @Compos
     )
 }
 
+private val TITLE_SIZE = 20.sp
+private val TITLE_MIN_SIZE = 16.sp
+
 /** Back arrow drawn with lines: the screens use no icon library, so they need no extra jar. */
 @Composable
 internal fun BackIcon(tint: Color) {
@@ -94,6 +96,19 @@ internal fun ClearIcon(tint: Color) {
     }
 }
 
+/** A clock face, for the import history. */
+@Composable
+internal fun HistoryIcon(tint: Color) {
+    Canvas(Modifier.size(24.dp)) {
+        val w = size.width
+        val stroke = 2.dp.toPx()
+        val c = Offset(w * 0.5f, w * 0.5f)
+        drawCircle(tint, radius = w * 0.36f, center = c, style = Stroke(stroke))
+        drawLine(tint, c, Offset(w * 0.5f, w * 0.28f), stroke, StrokeCap.Round)
+        drawLine(tint, c, Offset(w * 0.66f, w * 0.6f), stroke, StrokeCap.Round)
+    }
+}
+
 /** Small downward triangle after a number that has alternatives. */
 @Composable
 internal fun ChooserArrow(tint: Color) {
@@ -105,7 +120,10 @@ internal fun ChooserArrow(tint: Color) {
     }
 }
 
-/** Top bar: back, a title that may take two lines in Russian at 320 dp, and a search toggle. */
+/**
+ * Top bar: back, a title that may take two lines in Russian at 320 dp, a search toggle, and
+ * the import history when [onHistory] is given.
+ */
 @Composable
 internal fun ScreenTopBar(
     title: String,
@@ -114,6 +132,7 @@ internal fun ScreenTopBar(
     searchAvailable: Boolean,
     searchShown: Boolean,
     onSearchToggle: () -> Unit,
+    onHistory: (() -> Unit)? = null,
 ) {
     Surface(color = MaterialTheme.colorScheme.surfaceContainer) {
         Row(
@@ -124,12 +143,15 @@ internal fun ScreenTopBar(
             IconButton(onClick = onBack, modifier = Modifier.semantics { contentDescription = backLabel }) {
                 BackIcon(MaterialTheme.colorScheme.onSurface)
             }
+            // 20 sp: the Russian titles fit two lines beside two buttons at 320 dp; with a third
+            // (the import history) the title steps down, at most to 16 sp, rather than be cut.
+            var fontSize by remember(title, searchAvailable, onHistory != null) { mutableStateOf(TITLE_SIZE) }
             Text(
                 title,
-                // 20 sp: the Russian titles fit two lines beside both buttons at 320 dp.
-                style = MaterialTheme.typography.titleLarge.copy(fontSize = 20.sp, lineHeight = 24.sp),
+                style = MaterialTheme.typography.titleLarge.copy(fontSize = fontSize, lineHeight = 24.sp),
                 maxLines = 2,
                 overflow = TextOverflow.Ellipsis,
+                onTextLayout = { if (it.hasVisualOverflow && fontSize > TITLE_MIN_SIZE) fontSize = (fontSize.value - 1).sp },
                 modifier = Modifier.weight(1f).padding(horizontal = 4.dp),
             )
             if (searchAvailable) {
@@ -141,6 +163,12 @@ internal fun ScreenTopBar(
                     SearchIcon(
                         if (searchShown) MaterialTheme.colorScheme.primary else MaterialTheme.colorScheme.onSurface,
                     )
+                }
+            }
+            if (onHistory != null) {
+                val historyLabel = labels[Label.HISTORY]
+                IconButton(onClick = onHistory, modifier = Modifier.semantics { contentDescription = historyLabel }) {
+                    HistoryIcon(MaterialTheme.colorScheme.onSurface)
                 }
             }
         }
@@ -257,7 +285,10 @@ internal fun ProgressPanel(
     }
 }
 
-/** Summary line and the select all / none buttons above a list. */
+/**
+ * Summary line and the select all / none buttons above a list; [more] adds the screen's own
+ * controls below them (the import's "Select suggested" and "add missing emails").
+ */
 @Composable
 internal fun ListHeader(
     summary: String,
@@ -266,6 +297,7 @@ internal fun ListHeader(
     canSelectNone: Boolean,
     onSelectAll: () -> Unit,
     onSelectNone: () -> Unit,
+    more: @Composable ColumnScope.() -> Unit = {},
 ) {
     Column(Modifier.fillMaxWidth().padding(horizontal = 16.dp, vertical = 4.dp)) {
         Text(summary, style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.onSurfaceVariant)
@@ -273,15 +305,34 @@ internal fun ListHeader(
             TextButton(onClick = onSelectAll, enabled = canSelectAll) { Text(labels[Label.SELECT_ALL], maxLines = 1) }
             TextButton(onClick = onSelectNone, enabled = canSelectNone) { Text(labels[Label.SELECT_NONE], maxLines = 1) }
         }
+        more()
     }
     HorizontalDivider()
 }
 
-/** The sticky bottom bar with the primary action; disabled at 0 selected. */
+/** A core message that needs attention inside a panel (a refused undo): tinted, never a dialog. */
 @Composable
-internal fun BottomActionBar(text: String, enabled: Boolean, onClick: () -> Unit) {
+internal fun NoticeCard(text: String?) {
+    if (text.isNullOrBlank()) return
+    Surface(
+        color = MaterialTheme.colorScheme.errorContainer,
+        contentColor = MaterialTheme.colorScheme.onErrorContainer,
+        shape = MaterialTheme.shapes.medium,
+        modifier = Modifier.fillMaxWidth(),
+    ) {
+        Text(text, style = MaterialTheme.typography.bodyMedium, modifier = Modifier.padding(12.dp))
+    }
+}
+
+/**
+ * The sticky bottom bar with the primary action; disabled at 0 selected. [above] holds a
+ * setting of that action (the import's category switch).
+ */
+@Composable
+internal fun BottomActionBar(text: String, enabled: Boolean, onClick: () -> Unit, above: @Composable ColumnScope.() -> Unit = {}) {
     Surface(tonalElevation = 3.dp, shadowElevation = 3.dp) {
-        Box(Modifier.fillMaxWidth().padding(horizontal = 16.dp, vertical = 12.dp)) {
+        Column(Modifier.fillMaxWidth().padding(horizontal = 16.dp, vertical = 12.dp)) {
+            above()
             PrimaryButton(text, onClick, enabled)
         }
     }

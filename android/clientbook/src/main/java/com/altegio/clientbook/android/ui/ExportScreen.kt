@@ -82,7 +82,8 @@ fun ExportScreen(
                 ScreenPhase.RIGHTS_MISSING -> MessagePanel(labels[Label.RIGHTS_TITLE], state.message) {
                     SecondaryButton(labels[Label.CLOSE], events::back)
                 }
-                ScreenPhase.READING, ScreenPhase.MATCHING, ScreenPhase.COMMITTING -> {
+                // UNDOING is the import's only; listed so every phase draws something.
+                ScreenPhase.READING, ScreenPhase.MATCHING, ScreenPhase.COMMITTING, ScreenPhase.UNDOING -> {
                     val p = state.progress
                     ProgressPanel(
                         text = progressText(p, labels),

@@ -14,13 +14,21 @@ import androidx.compose.foundation.layout.size
 import androidx.compose.foundation.layout.width
 import androidx.compose.foundation.lazy.LazyColumn
 import androidx.compose.foundation.lazy.rememberLazyListState
+import androidx.compose.foundation.selection.toggleable
+import androidx.compose.foundation.selection.triStateToggleable
+import androidx.compose.material3.AlertDialog
+import androidx.compose.material3.ButtonDefaults
 import androidx.compose.material3.Checkbox
 import androidx.compose.material3.DropdownMenu
 import androidx.compose.material3.DropdownMenuItem
 import androidx.compose.material3.HorizontalDivider
 import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.OutlinedButton
 import androidx.compose.material3.Surface
+import androidx.compose.material3.Switch
 import androidx.compose.material3.Text
+import androidx.compose.material3.TextButton
+import androidx.compose.material3.TriStateCheckbox
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
@@ -31,11 +39,16 @@ import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.draw.alpha
 import androidx.compose.ui.semantics.Role
+import androidx.compose.ui.state.ToggleableState
 import androidx.compose.ui.text.style.TextOverflow
 import androidx.compose.ui.unit.dp
 import com.altegio.clientbook.core.ContactStatus
 import com.altegio.clientbook.core.FailureKind
+import com.altegio.clientbook.core.ImportOutcome
+import com.altegio.clientbook.core.ImportRecord
 import com.altegio.clientbook.core.ImportScreenState
+import com.altegio.clientbook.core.KeptReason
+import com.altegio.clientbook.core.Message
 import com.altegio.clientbook.core.PermissionAction
 import com.altegio.clientbook.core.Phone
 import com.altegio.clientbook.core.PhoneLabel
@@ -43,6 +56,12 @@ import com.altegio.clientbook.core.PreviewRow
 import com.altegio.clientbook.core.ProgressStage
 import com.altegio.clientbook.core.ScreenPhase
 import com.altegio.clientbook.core.ScreenProgress
+import com.altegio.clientbook.core.UndoReport
+import java.text.DateFormat
+import java.text.ParseException
+import java.text.SimpleDateFormat
+import java.util.Locale
+import java.util.TimeZone
 
 /**
  * What the import screen asks its host to do. Each maps to one call of the core's
@@ -63,9 +82,41 @@ interface ImportEvents {
     fun retry()
     fun backToList()
     fun done()
+
+    /** "Select suggested": only the contacts that look like clients (the core decides which). */
+    fun selectSuggested()
+
+    /** Ticks or unticks adding the phonebook's email to one existing client lacking one. */
+    fun setFillIn(index: ULong, fill: Boolean)
+
+    /** Adds every offered email ([fill]) or none. */
+    fun fillInAll(fill: Boolean)
+
+    /** "Undo import", after the user confirmed the state's `undoCount`. */
+    fun undo()
+
+    /** Opens the import history: the host reads it from the core and hands it in as `history`. */
+    fun showHistory()
+
+    fun hideHistory()
+
+    /** Undo from the history, after the user confirmed that record's `created - undone`. */
+    fun undoImport(importId: Long)
+
+    /** The switch "Put the new clients into the category …". */
+    fun setCategory(enabled: Boolean)
 }
 
-/** "Export from phonebook": phonebook contacts into the client base. */
+/**
+ * The import history while it is shown: the core's records, newest first, or [failed] when
+ * they could not be read.
+ */
+class HistorySheet(val records: List<ImportRecord>, val failed: Boolean = false)
+
+/**
+ * "Export from phonebook": phonebook contacts into the client base. [history] is the import
+ * history while the user has it open (after [ImportEvents.showHistory]), else null.
+ */
 @Composable
 fun ImportScreen(
     state: ImportScreenState,
@@ -73,6 +124,7 @@ fun ImportScreen(
     labels: Labels,
     events: ImportEvents,
     modifier: Modifier = Modifier,
+    history: HistorySheet? = null,
 ) {
     var searchShown by rememberSaveable { mutableStateOf(state.query.isNotEmpty()) }
     val listPhase = state.phase == ScreenPhase.LIST
@@ -88,6 +140,7 @@ fun ImportScreen(
                     if (searchShown && state.query.isNotEmpty()) events.search("")
                     searchShown = !searchShown
                 },
+                onHistory = if (state.phase in HISTORY_PHASES) events::showHistory else null,
             )
             when (state.phase) {
                 ScreenPhase.START -> ProgressPanel(
@@ -97,12 +150,16 @@ fun ImportScreen(
                 ScreenPhase.RIGHTS_MISSING -> MessagePanel(labels[Label.RIGHTS_TITLE], state.message) {
                     SecondaryButton(labels[Label.CLOSE], events::back)
                 }
-                ScreenPhase.READING, ScreenPhase.MATCHING, ScreenPhase.COMMITTING -> {
+                ScreenPhase.READING, ScreenPhase.MATCHING, ScreenPhase.COMMITTING, ScreenPhase.UNDOING -> {
                     val p = state.progress
                     ProgressPanel(
                         text = progressText(p, labels),
                         fraction = progressFraction(p),
-                        note = if (state.phase == ScreenPhase.COMMITTING) labels[Label.WRITTEN_STAYS] else null,
+                        note = when (state.phase) {
+                            ScreenPhase.COMMITTING -> labels[Label.WRITTEN_STAYS]
+                            ScreenPhase.UNDOING -> labels[Label.UNDO_STAYS]
+                            else -> null
+                        },
                         cancelLabel = labels[Label.CANCEL],
                         canCancel = state.actions.cancel,
                         onCancel = events::cancel,
@@ -122,7 +179,11 @@ fun ImportScreen(
             }
         }
     }
+    if (history != null) HistoryDialog(history, state.actions.undoFromHistory, labels, events)
 }
+
+/** Where the history is offered: wherever no job is running and the screen is not blocked. */
+private val HISTORY_PHASES = setOf(ScreenPhase.LIST, ScreenPhase.EMPTY, ScreenPhase.RESULT)
 
 /** Permission: the core's advice says what to offer (ask, settings, or nothing). */
 @Composable
@@ -170,7 +231,14 @@ private fun ImportList(
             canSelectNone = state.actions.selectNone,
             onSelectAll = events::selectAll,
             onSelectNone = events::selectNone,
-        )
+        ) {
+            if (state.actions.selectSuggested) {
+                TextButton(onClick = events::selectSuggested) {
+                    Text(labels[Label.SELECT_SUGGESTED, labels.count(state.suggested)], maxLines = 2, overflow = TextOverflow.Ellipsis)
+                }
+            }
+            if (state.actions.fillInAll) FillInAll(state, labels, events)
+        }
         Notice(state.message)
         Box(Modifier.weight(1f).fillMaxWidth()) {
             if (rows.size == 0 && state.query.isNotEmpty()) {
@@ -195,9 +263,59 @@ private fun ImportList(
             }
         }
         BottomActionBar(
-            text = labels[Label.IMPORT_SELECTED, labels.count(state.selected)],
-            enabled = state.actions.importSelected && state.selected > 0uL,
+            text = if (state.fillInSelected > 0uL) {
+                labels[Label.IMPORT_AND_FILL, labels.count(state.selected), labels.count(state.fillInSelected)]
+            } else {
+                labels[Label.IMPORT_SELECTED, labels.count(state.selected)]
+            },
+            // The core counts the work (contacts and emails) and says whether there is any.
+            enabled = state.actions.importSelected,
             onClick = events::importSelected,
+        ) {
+            val categoryTitle = state.categoryTitle
+            if (state.actions.setCategory && categoryTitle != null) CategorySwitch(state.category != null, categoryTitle, labels, events)
+        }
+    }
+}
+
+/** "Put the new clients into the category “From phonebook”", on or off: the core names the category. */
+@Composable
+private fun CategorySwitch(on: Boolean, title: String, labels: Labels, events: ImportEvents) {
+    Row(
+        Modifier.fillMaxWidth().heightIn(min = 48.dp).toggleable(value = on, role = Role.Switch) { events.setCategory(it) },
+        verticalAlignment = Alignment.CenterVertically,
+    ) {
+        Text(
+            labels[Label.CATEGORY_SWITCH, title],
+            style = MaterialTheme.typography.bodyMedium,
+            maxLines = 3,
+            overflow = TextOverflow.Ellipsis,
+            modifier = Modifier.weight(1f).padding(end = 12.dp),
+        )
+        Switch(checked = on, onCheckedChange = null)
+    }
+}
+
+/** "Add missing emails to clients: 2 of 3", ticked, unticked or partly: a tap fills all or none. */
+@Composable
+private fun FillInAll(state: ImportScreenState, labels: Labels, events: ImportEvents) {
+    val all = state.fillInSelected >= state.fillInOffered
+    val tick = when {
+        state.fillInSelected == 0uL -> ToggleableState.Off
+        all -> ToggleableState.On
+        else -> ToggleableState.Indeterminate
+    }
+    Row(
+        Modifier.fillMaxWidth().heightIn(min = 48.dp).triStateToggleable(tick, role = Role.Checkbox) { events.fillInAll(!all) },
+        verticalAlignment = Alignment.CenterVertically,
+    ) {
+        TriStateCheckbox(state = tick, onClick = null)
+        Spacer(Modifier.width(12.dp))
+        Text(
+            labels[Label.FILL_IN_ALL, labels.count(state.fillInSelected), labels.count(state.fillInOffered)],
+            style = MaterialTheme.typography.bodyMedium,
+            maxLines = 2,
+            overflow = TextOverflow.Ellipsis,
         )
     }
 }
@@ -225,30 +343,65 @@ private fun ContactRow(row: PreviewRow, labels: Labels, events: ImportEvents) {
                 Text("–", style = MaterialTheme.typography.titleMedium, color = MaterialTheme.colorScheme.outline)
             }
         }
-        Column(
-            Modifier.weight(1f).padding(top = 4.dp).alpha(if (importable) 1f else 0.62f),
-            verticalArrangement = Arrangement.spacedBy(2.dp),
-        ) {
-            val name = row.displayName.ifBlank { row.phones.firstOrNull()?.raw ?: "" }
-            Text(name, style = MaterialTheme.typography.bodyLarge, maxLines = 2, overflow = TextOverflow.Ellipsis)
-            NumberLine(row, labels, events)
-            val why = reasonOf(row, labels)
-            if (why != null) {
-                Row(verticalAlignment = Alignment.CenterVertically) {
-                    StatusChip(why.first, warning = why.second)
+        Column(Modifier.weight(1f).padding(top = 4.dp)) {
+            Column(
+                Modifier.alpha(if (importable) 1f else 0.62f),
+                verticalArrangement = Arrangement.spacedBy(2.dp),
+            ) {
+                val name = row.displayName.ifBlank { row.phones.firstOrNull()?.raw ?: "" }
+                Text(name, style = MaterialTheme.typography.bodyLarge, maxLines = 2, overflow = TextOverflow.Ellipsis)
+                NumberLine(row, labels, events)
+                val why = reasonOf(row, labels)
+                if (why != null) {
+                    Row(verticalAlignment = Alignment.CenterVertically) {
+                        StatusChip(why.first, warning = why.second)
+                    }
+                    RowDetail(detailOf(row, labels))
                 }
-                val detail = detailOf(row, labels)
-                if (detail != null) {
-                    Text(
-                        detail,
-                        style = MaterialTheme.typography.bodySmall,
-                        color = MaterialTheme.colorScheme.onSurfaceVariant,
-                        maxLines = 3,
-                        overflow = TextOverflow.Ellipsis,
-                    )
+                // Importable, but left out of "Select suggested": the row says why; a tick still works.
+                val notSuggested = row.notSuggested
+                if (importable && notSuggested != null) {
+                    Row(verticalAlignment = Alignment.CenterVertically) {
+                        StatusChip(labels[Label.NOT_SUGGESTED], warning = false)
+                    }
+                    RowDetail(row.notSuggestedText)
                 }
+                RowDetail(row.notice)
             }
+            val email = row.fillInEmail
+            if (email != null) FillInLine(row, email, labels, events)
         }
+    }
+}
+
+@Composable
+private fun RowDetail(text: String?) {
+    if (text == null) return
+    Text(
+        text,
+        style = MaterialTheme.typography.bodySmall,
+        color = MaterialTheme.colorScheme.onSurfaceVariant,
+        maxLines = 3,
+        overflow = TextOverflow.Ellipsis,
+    )
+}
+
+/** On an existing client lacking an email: "Add the email … to the client", ticked or not. */
+@Composable
+private fun FillInLine(row: PreviewRow, email: String, labels: Labels, events: ImportEvents) {
+    Row(
+        Modifier.fillMaxWidth().heightIn(min = 40.dp)
+            .toggleable(value = row.fillInSelected, role = Role.Checkbox) { events.setFillIn(row.index, it) },
+        verticalAlignment = Alignment.CenterVertically,
+    ) {
+        Checkbox(checked = row.fillInSelected, onCheckedChange = null)
+        Spacer(Modifier.width(12.dp))
+        Text(
+            remember(email, labels.locale) { labels.message(Message.FillInEmail(email)) },
+            style = MaterialTheme.typography.bodyMedium,
+            maxLines = 3,
+            overflow = TextOverflow.Ellipsis,
+        )
     }
 }
 
@@ -354,21 +507,193 @@ private fun NumberLine(row: PreviewRow, labels: Labels, events: ImportEvents) {
 @Composable
 private fun ImportResult(state: ImportScreenState, labels: Labels, events: ImportEvents) {
     val report = state.report
-    MessagePanel(labels[Label.IMPORT_RESULT_TITLE], state.message, extra = {
-        if (report != null) {
+    val undone = state.undoReport
+    var confirmUndo by remember { mutableStateOf(false) }
+    val title = when {
+        undone == null -> Label.IMPORT_RESULT_TITLE
+        undone.cancelled -> Label.UNDO_STOPPED_TITLE
+        else -> Label.UNDO_RESULT_TITLE
+    }
+    // The core's message here is one to act on: an undo refused (a missing right) or stopped.
+    MessagePanel(labels[title], null, extra = {
+        NoticeCard(state.message)
+        if (undone != null) {
+            UndoSummary(undone, labels)
+        } else if (report != null) {
             ResultLine(labels[Label.RESULT_CREATED, labels.count(report.created.size.toLong())])
             ResultLine(labels[Label.RESULT_ALREADY, labels.count(report.alreadyThere.size.toLong())])
             ResultLine(labels[Label.RESULT_SKIPPED, labels.count(report.skipped.size.toLong())])
+            if (report.filled.isNotEmpty()) ResultLine(labels[Label.RESULT_FILLED, labels.count(report.filled.size.toLong())])
+            report.category?.let { c ->
+                ResultLine(labels[Label.RESULT_CATEGORY, c.title, labels.count(c.set)])
+                if (c.createdCategory) ResultNote(labels[Label.RESULT_CATEGORY_CREATED])
+                if (c.notSet > 0uL) ResultNote(labels[Label.RESULT_CATEGORY_NOT_SET, labels.count(c.notSet)], error = true)
+            }
             SkippedReasons(report.skipped.map { it.reason }, labels)
             if (report.cancelled) {
                 Text(labels[Label.RESULT_CANCELLED], style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.error)
             }
         }
     }) {
-        if (state.actions.retry) PrimaryButton(labels[Label.IMPORT_REST], events::retry)
+        // After a cancelled import the retry imports the rest; after an undo it reads the
+        // phonebook again, so the list shows who is a client now.
+        if (state.actions.retry && undone == null) PrimaryButton(labels[Label.IMPORT_REST], events::retry)
         PrimaryButton(labels[Label.DONE], events::done)
+        if (state.actions.retry && undone != null) SecondaryButton(labels[Label.RELOAD_LIST], events::retry)
         if (state.actions.backToList) SecondaryButton(labels[Label.BACK_TO_LIST], events::backToList)
+        if (state.actions.undo) DangerButton(labels[Label.UNDO_IMPORT]) { confirmUndo = true }
     }
+    if (confirmUndo && state.actions.undo) {
+        UndoDialog(
+            count = state.undoCount,
+            labels = labels,
+            onConfirm = {
+                confirmUndo = false
+                events.undo()
+            },
+            onDismiss = { confirmUndo = false },
+        )
+    }
+}
+
+/** What an undo did: the core's line (deleted, kept), the kept clients by reason, and those already gone. */
+@Composable
+private fun UndoSummary(report: UndoReport, labels: Labels) {
+    ResultLine(labels.message(Message.UndoDone(report.deleted, report.kept.size.toULong())))
+    report.kept.groupBy { it.reason }.forEach { (reason, kept) ->
+        val label = when (reason) {
+            KeptReason.EDITED_SINCE -> Label.UNDO_KEPT_EDITED
+            KeptReason.HAS_VISITS -> Label.UNDO_KEPT_VISITS
+        }
+        val shown = 5
+        val ids = kept.take(shown).joinToString(", ") { labels[Label.CLIENT_NUMBER, it.clientId.toString()] } +
+            if (kept.size > shown) " " + labels[Label.MORE, labels.count((kept.size - shown).toLong())] else ""
+        ResultNote(labels[label, ids])
+    }
+    if (report.alreadyGone > 0uL) ResultNote(labels[Label.UNDO_ALREADY_GONE, labels.count(report.alreadyGone)])
+}
+
+@Composable
+private fun ResultNote(text: String, error: Boolean = false) {
+    Text(
+        text,
+        style = MaterialTheme.typography.bodyMedium,
+        color = if (error) MaterialTheme.colorScheme.error else MaterialTheme.colorScheme.onSurfaceVariant,
+    )
+}
+
+/** A destructive way forward: outlined, in the error colour. */
+@Composable
+private fun DangerButton(text: String, onClick: () -> Unit) {
+    OutlinedButton(
+        onClick = onClick,
+        colors = ButtonDefaults.outlinedButtonColors(contentColor = MaterialTheme.colorScheme.error),
+        modifier = Modifier.fillMaxWidth().heightIn(min = 48.dp),
+    ) {
+        Text(text, maxLines = 2, overflow = TextOverflow.Ellipsis)
+    }
+}
+
+/**
+ * "Delete N clients created by this import? … Deleting cannot be taken back." (the core's
+ * words and plural, for the result's undo and the history's alike), and Delete / Cancel.
+ */
+@Composable
+internal fun UndoDialog(count: ULong, labels: Labels, onConfirm: () -> Unit, onDismiss: () -> Unit) {
+    AlertDialog(
+        onDismissRequest = onDismiss,
+        title = { Text(labels[Label.UNDO_TITLE]) },
+        text = { Text(labels.message(Message.UndoConfirm(count)), style = MaterialTheme.typography.bodyLarge) },
+        confirmButton = {
+            TextButton(onClick = onConfirm, colors = ButtonDefaults.textButtonColors(contentColor = MaterialTheme.colorScheme.error)) {
+                Text(labels[Label.UNDO_DELETE])
+            }
+        },
+        dismissButton = { TextButton(onClick = onDismiss) { Text(labels[Label.CANCEL]) } },
+    )
+}
+
+/**
+ * The recent imports: when, how many clients each created and how many of them were undone,
+ * how it ended, and (while the core offers it) Undo on each with clients left to delete, after
+ * the same confirmation as the result's. A confirmed undo closes the list: the screen then
+ * shows its progress and what it did.
+ */
+@Composable
+private fun HistoryDialog(history: HistorySheet, canUndo: Boolean, labels: Labels, events: ImportEvents) {
+    var confirm by remember { mutableStateOf<ImportRecord?>(null) }
+    val onClose = events::hideHistory
+    AlertDialog(
+        onDismissRequest = onClose,
+        title = { Text(labels[Label.HISTORY]) },
+        text = {
+            when {
+                history.failed -> Text(labels[Label.HISTORY_UNREADABLE], style = MaterialTheme.typography.bodyMedium)
+                history.records.isEmpty() -> Text(labels[Label.HISTORY_EMPTY], style = MaterialTheme.typography.bodyMedium)
+                else -> LazyColumn {
+                    items(count = history.records.size) { i ->
+                        if (i > 0) HorizontalDivider()
+                        val record = history.records[i]
+                        HistoryEntry(record, labels, onUndo = if (canUndo && record.created > record.undone) ({ confirm = record }) else null)
+                    }
+                }
+            }
+        },
+        confirmButton = { TextButton(onClick = onClose) { Text(labels[Label.CLOSE]) } },
+    )
+    confirm?.let { record ->
+        UndoDialog(
+            count = record.created - record.undone,
+            labels = labels,
+            onConfirm = {
+                confirm = null
+                events.hideHistory()
+                events.undoImport(record.id)
+            },
+            onDismiss = { confirm = null },
+        )
+    }
+}
+
+@Composable
+private fun HistoryEntry(record: ImportRecord, labels: Labels, onUndo: (() -> Unit)?) {
+    Row(Modifier.fillMaxWidth().padding(vertical = 8.dp), verticalAlignment = Alignment.CenterVertically) {
+        Column(Modifier.weight(1f), verticalArrangement = Arrangement.spacedBy(2.dp)) {
+            Text(importTime(record.startedAt, labels.locale), style = MaterialTheme.typography.titleSmall)
+            Text(
+                labels[Label.HISTORY_COUNTS, labels.count(record.created), labels.count(record.undone)],
+                style = MaterialTheme.typography.bodyMedium,
+            )
+            val outcome = when (record.outcome) {
+                ImportOutcome.DONE -> null
+                ImportOutcome.CANCELLED -> Label.HISTORY_CANCELLED
+                ImportOutcome.FAILED -> Label.HISTORY_FAILED
+                ImportOutcome.INTERRUPTED -> Label.HISTORY_INTERRUPTED
+            }
+            if (outcome != null) {
+                Text(labels[outcome], style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.error)
+            }
+        }
+        if (onUndo != null) {
+            TextButton(onClick = onUndo, colors = ButtonDefaults.textButtonColors(contentColor = MaterialTheme.colorScheme.error)) {
+                Text(labels[Label.HISTORY_UNDO], maxLines = 1)
+            }
+        }
+    }
+}
+
+/**
+ * When an import started, in [zone] (the device's) and this language ("2 Dec 2026, 14:05").
+ * The core writes UTC as `2026-12-02T11:05:00Z`; anything else is shown as it came.
+ */
+internal fun importTime(iso: String, locale: Locale, zone: TimeZone = TimeZone.getDefault()): String {
+    val utc = SimpleDateFormat("yyyy-MM-dd'T'HH:mm:ss'Z'", Locale.ROOT).apply { timeZone = TimeZone.getTimeZone("UTC") }
+    val date = try {
+        utc.parse(iso)
+    } catch (e: ParseException) {
+        null
+    } ?: return iso
+    return DateFormat.getDateTimeInstance(DateFormat.MEDIUM, DateFormat.SHORT, locale).apply { timeZone = zone }.format(date)
 }
 
 @Composable
@@ -416,6 +741,8 @@ internal fun progressText(p: ScreenProgress?, labels: Labels): String {
         ProgressStage.MATCHING -> labels[Label.MATCHING, percent]
         ProgressStage.IMPORTING -> labels[Label.IMPORTING, done, total]
         ProgressStage.WRITING -> labels[Label.WRITING, done, total]
+        // Locally one transaction, no count to show; on Altegio a request per client.
+        ProgressStage.UNDOING -> if (p.total == 0uL) labels[Label.UNDOING_START] else labels[Label.UNDOING, done, total]
     }
 }
 

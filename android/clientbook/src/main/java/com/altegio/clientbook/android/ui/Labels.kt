@@ -1,5 +1,7 @@
 package com.altegio.clientbook.android.ui
 
+import com.altegio.clientbook.core.Message
+import com.altegio.clientbook.renderMessage
 import java.text.NumberFormat
 import java.util.Locale
 
@@ -8,7 +10,9 @@ import java.util.Locale
  * `res/values/strings.xml` (English) and `res/values-ru/strings.xml` (Russian): the Android layer
  * fills [Labels] from those resources, and the desktop tests read the same two files, so both
  * show exactly the same words. Domain texts (statuses' reasons, rights, permission advice,
- * failures) do not live here: they come localised from the core's state records.
+ * failures) do not live here: they come localised from the core's state records, or, for a
+ * code a record carries without its text (an undo's counts, a fill-in offer), from [message],
+ * which asks the core to word it in this language (with its plural rules).
  */
 enum class Label(val key: String) {
     IMPORT_TITLE("cb_import_title"),
@@ -75,6 +79,36 @@ enum class Label(val key: String) {
     EXPORT_REST("cb_export_rest"),
     EXPORT_CANCELLED("cb_export_cancelled"),
     TRY_AGAIN("cb_try_again"),
+    SELECT_SUGGESTED("cb_select_suggested"),
+    NOT_SUGGESTED("cb_not_suggested"),
+    FILL_IN_ALL("cb_fill_in_all"),
+    IMPORT_AND_FILL("cb_import_and_fill"),
+    RESULT_FILLED("cb_result_filled"),
+    UNDO_IMPORT("cb_undo_import"),
+    UNDO_TITLE("cb_undo_title"),
+    UNDO_DELETE("cb_undo_delete"),
+    UNDO_RESULT_TITLE("cb_undo_result_title"),
+    UNDO_KEPT_EDITED("cb_undo_kept_edited"),
+    UNDO_ALREADY_GONE("cb_undo_already_gone"),
+    MORE("cb_more"),
+    HISTORY("cb_history"),
+    HISTORY_EMPTY("cb_history_empty"),
+    HISTORY_UNREADABLE("cb_history_unreadable"),
+    HISTORY_COUNTS("cb_history_counts"),
+    HISTORY_CANCELLED("cb_history_cancelled"),
+    HISTORY_FAILED("cb_history_failed"),
+    HISTORY_INTERRUPTED("cb_history_interrupted"),
+    UNDO_KEPT_VISITS("cb_undo_kept_visits"),
+    UNDO_STOPPED_TITLE("cb_undo_stopped_title"),
+    UNDOING("cb_undoing"),
+    UNDOING_START("cb_undoing_start"),
+    UNDO_STAYS("cb_undo_stays"),
+    RELOAD_LIST("cb_reload_list"),
+    CATEGORY_SWITCH("cb_category_switch"),
+    RESULT_CATEGORY("cb_result_category"),
+    RESULT_CATEGORY_CREATED("cb_result_category_created"),
+    RESULT_CATEGORY_NOT_SET("cb_result_category_not_set"),
+    HISTORY_UNDO("cb_history_undo"),
 }
 
 /**
@@ -93,3 +127,9 @@ fun Labels.count(n: Long): String = NumberFormat.getIntegerInstance(locale).form
 
 /** A count from the core's unsigned fields. */
 fun Labels.count(n: ULong): String = count(n.toLong())
+
+/**
+ * A core message in this language, worded by the core's catalogue (Russian plurals
+ * included): the screens never spell a domain text or a counted phrase of their own.
+ */
+fun Labels.message(m: Message): String = renderMessage(m, locale.toLanguageTag())

@@ -35,4 +35,12 @@ object Unexpected : ImportEvents, ExportEvents {
     override fun retry() = fail("retry")
     override fun backToList() = fail("backToList")
     override fun done() = fail("done")
+    override fun selectSuggested() = fail("selectSuggested")
+    override fun setFillIn(index: ULong, fill: Boolean) = fail("setFillIn")
+    override fun fillInAll(fill: Boolean) = fail("fillInAll")
+    override fun undo() = fail("undo")
+    override fun showHistory() = fail("showHistory")
+    override fun hideHistory() = fail("hideHistory")
+    override fun undoImport(importId: Long) = fail("undoImport")
+    override fun setCategory(enabled: Boolean) = fail("setCategory")
 }

@@ -3,6 +3,7 @@ package com.altegio.clientbook.android.ui
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.setValue
+import com.altegio.clientbook.ClientbookException
 import com.altegio.clientbook.ExportScreen as CoreExportScreen
 import com.altegio.clientbook.ImportScreen as CoreImportScreen
 import com.altegio.clientbook.WrittenContact
@@ -57,6 +58,27 @@ class ImportHost(val screen: CoreImportScreen) : ImportEvents {
     override fun retry() = call("retry") { screen.retry() }
     override fun backToList() = call("backToList") { screen.backToList() }
     override fun done() { calls += "done"; closed = true }
+    override fun selectSuggested() = call("selectSuggested") { screen.selectSuggested() }
+    override fun setFillIn(index: ULong, fill: Boolean) = call("setFillIn") { screen.setFillIn(index, fill) }
+    override fun fillInAll(fill: Boolean) = call("fillInAll") { screen.fillInAll(fill) }
+    override fun undo() = call("undo") { screen.undo() }
+
+    /** The import history as the Android ViewModel reads it: from the core, a failure shown as such. */
+    var history: HistorySheet? by mutableStateOf(null)
+        private set
+
+    override fun showHistory() {
+        calls += "showHistory"
+        history = try {
+            HistorySheet(screen.history())
+        } catch (e: ClientbookException) {
+            HistorySheet(emptyList(), failed = true)
+        }
+    }
+
+    override fun hideHistory() { calls += "hideHistory"; history = null }
+    override fun undoImport(importId: Long) = call("undoImport") { screen.undoImport(importId) }
+    override fun setCategory(enabled: Boolean) = call("setCategory") { screen.setCategory(enabled) }
 }
 
 /**

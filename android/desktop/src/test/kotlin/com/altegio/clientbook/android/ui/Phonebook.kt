@@ -35,3 +35,47 @@ fun samplePhonebook(size: Int = 10_000): List<PhonebookContact> {
     }
     return special + rest
 }
+
+/** The salon's own number and a staff member's, as a host app passes them in `LocationSettings`. */
+const val SALON_NUMBER = "+7 495 700-00-00"
+const val STAFF_NUMBER = "+7 916 700-00-01"
+
+/**
+ * A phonebook where "Select suggested" has something to leave out, one row for each reason
+ * (a toll-free service, the salon's own number, a staff member, a contact the app exported),
+ * between ordinary clients.
+ */
+fun suggestionPhonebook(): List<PhonebookContact> = listOf(
+    contact(0, "Анна", "Иванова", "+7 916 123-45-67" to PhoneLabel.MOBILE),
+    contact(1, "Служба", "доставки", "8 800 555-35-35" to PhoneLabel.WORK),
+    contact(2, "Мария", "Смирнова", "+7 903 111-22-33" to PhoneLabel.MOBILE).copy(inAppGroup = true),
+    contact(3, "Салон", "ресепшен", SALON_NUMBER to PhoneLabel.WORK),
+    contact(4, "Ольга", "мастер", STAFF_NUMBER to PhoneLabel.MOBILE),
+    contact(5, "Елена", "Кузнецова", "+7 926 200-30-40" to PhoneLabel.MOBILE),
+    contact(6, "Ирина", "Попова", "+7 926 200-30-41" to PhoneLabel.MOBILE),
+    contact(7, "Наталья", "Волкова", "+7 926 200-30-42" to PhoneLabel.MOBILE),
+)
+
+/**
+ * Clients-to-be for fill-in and undo: the first [FILL_IN_CLIENTS] are imported without an
+ * email; [withEmails] is the same phonebook later, when three of them have one and two new
+ * contacts were added.
+ */
+const val FILL_IN_CLIENTS = 8
+
+fun fillInPhonebook(withEmails: Boolean): List<PhonebookContact> {
+    val names = listOf(
+        "Анна" to "Соколова", "Вера" to "Лебедева", "Дарья" to "Козлова", "Евгения" to "Новикова",
+        "Жанна" to "Морозова", "Зоя" to "Павлова", "Инна" to "Семёнова", "Ксения" to "Голубева",
+    )
+    val emails = mapOf(0 to "anna.sokolova@example.com", 1 to "vera@example.com", 3 to "evgenia.novikova@example.com")
+    val clients = names.mapIndexed { i, (given, family) ->
+        val c = contact(10 + i, given, family, "+7 915 300-40-%02d".format(i) to PhoneLabel.MOBILE)
+        if (withEmails) c.copy(emails = listOfNotNull(emails[i])) else c
+    }
+    if (!withEmails) return clients
+    return clients + listOf(
+        contact(30, "Лилия", "Орлова", "+7 915 300-40-50" to PhoneLabel.MOBILE),
+        contact(31, "Майя", "Егорова", "+7 915 300-40-51" to PhoneLabel.MOBILE),
+    )
+}

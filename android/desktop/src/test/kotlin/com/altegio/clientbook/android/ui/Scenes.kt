@@ -55,6 +55,13 @@ class Scene(val size: Size, dark: Boolean, content: @Composable () -> Unit) : Au
         frame()
     }
 
+    /** The pointer leaves the window, as a finger lifts: nothing stays hovered in a render. */
+    fun pointerAway() {
+        time += FRAME_NS
+        scene.sendPointerEvent(PointerEventType.Exit, Offset(-1f, -1f), timeMillis = time / 1_000_000)
+        frame()
+    }
+
     /** Clicks the centre of the first node whose text or description is [text]. */
     fun clickOn(text: String) = click(bounds(text).center)
 

@@ -12,7 +12,9 @@ import com.altegio.clientbook.core.ExportRow
 import com.altegio.clientbook.core.ExportScreenState
 import com.altegio.clientbook.core.ImportScreenState
 import com.altegio.clientbook.core.PreviewRow
+import com.altegio.clientbook.core.ProgressStage
 import com.altegio.clientbook.core.ScreenPhase
+import androidx.compose.runtime.Composable
 import com.altegio.clientbook.fullRights
 import com.altegio.clientbook.noRights
 
@@ -167,6 +169,93 @@ class CoreStates private constructor(locale: String) {
         out
     }
 
+    /**
+     * Issue 13's states: Select suggested, fill-in, an undo (confirmation, done with clients kept,
+     * refused without the delete right), the history, and, on the Altegio test server, an undo
+     * in progress and one cancelled partway.
+     */
+    val features: Map<String, ImportShot> by lazy {
+        val out = LinkedHashMap<String, ImportShot>()
+        val suggest = settings.copy(locationNumbers = listOf(SALON_NUMBER), staffNumbers = listOf(STAFF_NUMBER))
+        CoreImportScreen.local(ClientDatabase.inMemory(), fullRights(), suggest, null).let {
+            it.permissionChanged(ContactsPermission.ANDROID_GRANTED)
+            it.contactsRead(suggestionPhonebook())
+            it.setCategory(true)
+            out["import-suggested"] = frozen(it, it.selectSuggested())
+        }
+
+        // One client base: an import without emails, then the phonebook with three of them.
+        val db = ClientDatabase.inMemory()
+        val first = importScreen(db)
+        first.permissionChanged(ContactsPermission.ANDROID_GRANTED)
+        first.contactsRead(fillInPhonebook(withEmails = false))
+        first.selectAll()
+        out["import-undo-confirm"] = frozen(first, first.commit())
+        val second = importScreen(db)
+        second.permissionChanged(ContactsPermission.ANDROID_GRANTED)
+        second.contactsRead(fillInPhonebook(withEmails = true))
+        val offered = second.rows(0uL, 20uL).filter { it.fillInEmail != null }
+        check(offered.size == 3)
+        offered.take(2).forEach { second.setFillIn(it.index, true) }
+        second.toggle(second.rows(0uL, 20uL).first { it.status == com.altegio.clientbook.core.ContactStatus.NEW }.index)
+        out["import-fill-in"] = frozen(second)
+        second.setCategory(true)
+        val secondResult = second.commit()
+        check(secondResult.report!!.filled.size == 2)
+        out["import-result-filled"] = frozen(second, secondResult)
+        // The two clients filled in since are edited: the undo keeps them.
+        val undone = first.undo()
+        check(undone.undoReport!!.kept.size == 2)
+        out["import-undone"] = frozen(first, undone)
+        // Times pinned (the core writes the clock's), so the golden does not change each run.
+        val pinned = listOf("2026-11-30T09:12:00Z", "2026-11-30T09:05:00Z")
+        historyRecords = second.history().mapIndexed { i, r -> r.copy(startedAt = pinned[i], finishedAt = pinned[i]) }
+        out["import-history"] = frozen(second, secondResult)
+
+        val refusing = ClientDatabase.inMemory()
+        CoreImportScreen.local(refusing, fullRights().copy(clientsDeleteAccess = false), settings, null).let {
+            it.permissionChanged(ContactsPermission.ANDROID_GRANTED)
+            it.contactsRead(fillInPhonebook(withEmails = false).take(3))
+            it.selectAll()
+            it.commit()
+            out["import-undo-refused"] = frozen(it, it.undo())
+        }
+
+        // On Altegio: a request per client, so the undo shows progress. Cancelled once three
+        // are deleted, from the observer, so the cancel lands between two clients and the core
+        // reports the undo as stopped (a cancel during a request instead ends it with the
+        // core's plain "Cancelled" and no undo report).
+        AltegioServer("clients_delete_access").use { server ->
+            val rec = ImportRecorder()
+            val screenRef = java.util.concurrent.atomic.AtomicReference<CoreImportScreen>()
+            val observer = object : ImportScreenObserver {
+                override fun onState(state: ImportScreenState) {
+                    rec.onState(state)
+                    if (state.phase == ScreenPhase.UNDOING && state.progress?.done == 3uL) screenRef.get()?.cancel()
+                }
+            }
+            val screen = CoreImportScreen.altegio(server.connect(ClientDatabase.inMemory()), settings, observer)
+            screenRef.set(screen)
+            screen.permissionChanged(ContactsPermission.ANDROID_GRANTED)
+            screen.contactsRead(fillInPhonebook(withEmails = false))
+            screen.selectAll()
+            check(screen.commit().phase == ScreenPhase.RESULT)
+            val stopped = screen.undoImport(screen.history().first().id)
+            check(stopped.undoReport?.cancelled == true) { "the undo was not stopped: $stopped" }
+            out["import-undoing"] = ImportShot(
+                synchronized(rec.r) { rec.r.states.last { it.phase == ScreenPhase.UNDOING && (it.progress?.done ?: 0uL) > 0uL } },
+                emptyList(),
+            )
+            out["import-undo-stopped"] = frozen(screen, stopped)
+            screen.close()
+        }
+        out
+    }
+
+    /** The history the "import-history" render shows (built with [features]). */
+    var historyRecords: List<com.altegio.clientbook.core.ImportRecord> = emptyList()
+        private set
+
     private fun deviceContact(id: String) = com.altegio.clientbook.core.PhonebookContact(
         id, "Device", null, "Contact", "Device Contact", null, null, emptyList(), emptyList(),
     )
@@ -187,6 +276,17 @@ class ScreenStates(private val lang: Lang) {
                     ImportScreen(s.state, ListRows(s.rows, s.state.visibleCount.toInt()), l, Unexpected)
                 }
             }
+        }
+        val core = CoreStates.of(lang.code)
+        for ((name, s) in core.features) {
+            val content: @Composable () -> Unit = {
+                ImportScreen(
+                    s.state, ListRows(s.rows, s.state.visibleCount.toInt()), l, Unexpected,
+                    history = if (name == "import-history") HistorySheet(core.historyRecords) else null,
+                )
+            }
+            // The undo confirmation is the result with "Undo import" tapped.
+            shots += if (name == "import-undo-confirm") Shot(name, then = { it.clickOn(l[Label.UNDO_IMPORT]); it.pointerAway() }, content = content) else Shot(name, content = content)
         }
         for ((name, s) in CoreStates.of(lang.code).export) {
             shots += Shot(name) { ExportScreen(s.state, ListRows(s.rows, s.state.visibleCount.toInt()), l, Unexpected) }
