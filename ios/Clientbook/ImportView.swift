@@ -155,9 +155,8 @@ private struct ImportRowView: View {
             if let notice = row.notice {
                 Text(notice).font(.caption).foregroundStyle(.secondary)
             }
-            if let why = row.notSuggested {
-                Label(renderMessage(message: Message.notSuggested(why: why), locale: locale.identifier),
-                      systemImage: "hand.raised")
+            if let why = row.notSuggestedText {
+                Label(why, systemImage: "hand.raised")
                     .font(.caption).foregroundStyle(.secondary)
             }
         }
