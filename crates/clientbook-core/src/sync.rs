@@ -69,48 +69,6 @@ pub fn connect(api: &AltegioClient, call: &Call<'_>) -> Result<RemoteContext> {
     })
 }
 
-/// Gets ready to match against the remote base: checks the import right, brings the mirror
-/// up to date (newest clients only, once it has data) and returns its phone index.
-pub fn match_index(
-    store: &Store,
-    api: &AltegioClient,
-    region: Region,
-    cancel: &CancelToken,
-) -> Result<(crate::store::ClientIndex, RemoteContext)> {
-    let context = connect(api, &Call::new(cancel).logged_in(store))?;
-    context.rights.check(crate::rights::Action::Import)?;
-    refresh_mirror(
-        store,
-        api,
-        region,
-        RefreshMode::NewOnly,
-        &mut |_, _| {},
-        cancel,
-    )?;
-    Ok((store.mirror_index(api.location_id())?, context))
-}
-
-/// An import preview against the remote base (see [`match_index`]).
-pub fn import_preview(
-    store: &Store,
-    api: &AltegioClient,
-    region: Region,
-    contacts: &[crate::contact::PhonebookContact],
-    progress: &mut dyn FnMut(u64, u64),
-    cancel: &CancelToken,
-) -> Result<crate::import::ImportPlan> {
-    let (index, context) = match_index(store, api, region, cancel)?;
-    let options = crate::import::PreviewOptions {
-        region,
-        last_name_hidden: context.last_name_hidden,
-        altegio: true,
-        ..Default::default()
-    };
-    Ok(crate::import::ImportPlan::build(
-        contacts, &index, options, progress,
-    ))
-}
-
 fn mirror_client(c: RemoteClient, region: Region) -> MirrorClient {
     MirrorClient {
         remote_id: c.id,
