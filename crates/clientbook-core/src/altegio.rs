@@ -685,17 +685,27 @@ impl AltegioClient {
             "order_by": "id",
             "order_by_direction": match order { Order::OldestFirst => "ASC", Order::NewestFirst => "DESC" },
         });
-        let (Rows(rows), meta): (Rows<ClientRow>, SearchMeta) = self.call(
+        let (rows, meta) = self.search_rows::<ClientRow>(body, call)?;
+        Ok(SearchPage {
+            clients: rows.into_iter().map(ClientRow::into_client).collect(),
+            total_count: meta.total_count,
+        })
+    }
+
+    /// One `clients/search` request: its rows, read as `T`, and its `meta`.
+    fn search_rows<T: DeserializeOwned>(
+        &self,
+        body: Value,
+        call: &Call<'_>,
+    ) -> Result<(Vec<T>, SearchMeta)> {
+        let (Rows(rows), meta): (Rows<T>, SearchMeta) = self.call(
             HttpMethod::Post,
             &format!("/company/{}/clients/search", self.location_id),
             Some(body),
             Idempotence::Safe,
             call,
         )?;
-        Ok(SearchPage {
-            clients: rows.into_iter().map(ClientRow::into_client).collect(),
-            total_count: meta.total_count,
-        })
+        Ok((rows, meta))
     }
 
     /// One client's card; `None` when the server has no such client (deleted).
@@ -818,13 +828,7 @@ impl AltegioClient {
                 "order_by_direction": "ASC",
                 "filters": [{"type": "category", "state": {"value": [category]}}],
             });
-            let (Rows(rows), meta): (Rows<IdRow>, SearchMeta) = self.call(
-                HttpMethod::Post,
-                &format!("/company/{}/clients/search", self.location_id),
-                Some(body),
-                Idempotence::Safe,
-                call,
-            )?;
+            let (rows, meta) = self.search_rows::<IdRow>(body, call)?;
             let got = rows.len();
             ids.extend(rows.into_iter().map(|r| r.id.0));
             if got == 0 || (page as u64) * crate::sync::PAGE_SIZE as u64 >= meta.total_count {

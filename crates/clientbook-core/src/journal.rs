@@ -185,15 +185,10 @@ impl Store {
 /// The remote API's recent send times, next to the journal (see `004_send_log.sql`).
 impl crate::altegio::SendLog for Store {
     fn recent_sends(&self, since: i64) -> Result<Vec<i64>> {
-        let conn = self.lock();
-        let mut stmt = conn
-            .prepare_cached("SELECT sent_at_ms FROM sent_requests WHERE sent_at_ms >= ?1")
-            .map_err(|e| self.sql(e))?;
-        let rows = stmt
-            .query_map([since], |r| r.get(0))
-            .map_err(|e| self.sql(e))?;
-        rows.collect::<rusqlite::Result<Vec<i64>>>()
-            .map_err(|e| self.sql(e))
+        self.column(
+            "SELECT sent_at_ms FROM sent_requests WHERE sent_at_ms >= ?1",
+            [since],
+        )
     }
 
     fn record_send(&self, at: i64) -> Result<()> {

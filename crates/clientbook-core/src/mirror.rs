@@ -36,15 +36,10 @@ impl Store {
     }
 
     pub fn mirror_ids(&self, location: i64) -> Result<HashSet<i64>> {
-        let conn = self.lock();
-        let mut stmt = conn
-            .prepare_cached("SELECT remote_id FROM mirror_clients WHERE location_id = ?1")
-            .map_err(|e| self.sql(e))?;
-        let rows = stmt
-            .query_map([location], |r| r.get(0))
-            .map_err(|e| self.sql(e))?;
-        rows.collect::<rusqlite::Result<HashSet<i64>>>()
-            .map_err(|e| self.sql(e))
+        self.column(
+            "SELECT remote_id FROM mirror_clients WHERE location_id = ?1",
+            [location],
+        )
     }
 
     /// Phone key → remote id; the oldest client wins when the remote base has duplicates.
@@ -120,18 +115,11 @@ impl Store {
     /// Remote clients of `location` the mirror knows without an email (and whose email was
     /// not masked): the ones a phonebook's email may be offered to.
     pub fn mirror_lacking_email(&self, location: i64) -> Result<HashSet<i64>> {
-        let conn = self.lock();
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT remote_id FROM mirror_clients
-                 WHERE location_id = ?1 AND (email IS NULL OR email = '')",
-            )
-            .map_err(|e| self.sql(e))?;
-        let rows = stmt
-            .query_map([location], |r| r.get(0))
-            .map_err(|e| self.sql(e))?;
-        rows.collect::<rusqlite::Result<HashSet<i64>>>()
-            .map_err(|e| self.sql(e))
+        self.column(
+            "SELECT remote_id FROM mirror_clients
+             WHERE location_id = ?1 AND (email IS NULL OR email = '')",
+            [location],
+        )
     }
 
     /// Records an email written to a remote client, so the mirror offers it no more.

@@ -191,6 +191,22 @@ impl Store {
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// The first column of every row `sql` returns, collected (ids into a set, titles into
+    /// a list).
+    pub(crate) fn column<T: rusqlite::types::FromSql, C: FromIterator<T>>(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+    ) -> Result<C> {
+        let conn = self.lock();
+        let mut stmt = conn.prepare_cached(sql).map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map(params, |r| r.get(0))
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<C>>()
+            .map_err(|e| self.sql(e))
+    }
+
     pub(crate) fn sql(&self, e: rusqlite::Error) -> Error {
         Error::from_sqlite(&self.path, e)
     }
@@ -362,13 +378,10 @@ impl Store {
 
     /// Clients without an email, for offering the phonebook's.
     pub fn clients_lacking_email(&self) -> Result<HashSet<i64>> {
-        let conn = self.lock();
-        let mut stmt = conn
-            .prepare_cached("SELECT id FROM clients WHERE email IS NULL OR email = ''")
-            .map_err(|e| self.sql(e))?;
-        let rows = stmt.query_map([], |r| r.get(0)).map_err(|e| self.sql(e))?;
-        rows.collect::<rusqlite::Result<HashSet<i64>>>()
-            .map_err(|e| self.sql(e))
+        self.column(
+            "SELECT id FROM clients WHERE email IS NULL OR email = ''",
+            [],
+        )
     }
 
     /// Fills in emails where the client still has none, in one transaction; returns the
@@ -449,45 +462,25 @@ fn category_id(tx: &rusqlite::Transaction, title: &str) -> rusqlite::Result<i64>
 impl Store {
     /// The titles of a client's categories, alphabetically.
     pub fn client_categories(&self, client_id: i64) -> Result<Vec<String>> {
-        let conn = self.lock();
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT c.title FROM client_categories l JOIN categories c ON c.id = l.category_id
-                 WHERE l.client_id = ?1 ORDER BY c.title",
-            )
-            .map_err(|e| self.sql(e))?;
-        let rows = stmt
-            .query_map([client_id], |r| r.get(0))
-            .map_err(|e| self.sql(e))?;
-        rows.collect::<rusqlite::Result<Vec<String>>>()
-            .map_err(|e| self.sql(e))
+        self.column(
+            "SELECT c.title FROM client_categories l JOIN categories c ON c.id = l.category_id
+             WHERE l.client_id = ?1 ORDER BY c.title",
+            [client_id],
+        )
     }
 
     /// The clients in the category titled `title` (ignoring case), by id.
     pub fn category_clients(&self, title: &str) -> Result<Vec<i64>> {
-        let conn = self.lock();
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT l.client_id FROM client_categories l JOIN categories c ON c.id = l.category_id
-                 WHERE c.title = ?1 ORDER BY l.client_id",
-            )
-            .map_err(|e| self.sql(e))?;
-        let rows = stmt
-            .query_map([title], |r| r.get(0))
-            .map_err(|e| self.sql(e))?;
-        rows.collect::<rusqlite::Result<Vec<i64>>>()
-            .map_err(|e| self.sql(e))
+        self.column(
+            "SELECT l.client_id FROM client_categories l JOIN categories c ON c.id = l.category_id
+             WHERE c.title = ?1 ORDER BY l.client_id",
+            [title],
+        )
     }
 
     /// The local categories' titles, alphabetically.
     pub fn categories(&self) -> Result<Vec<String>> {
-        let conn = self.lock();
-        let mut stmt = conn
-            .prepare_cached("SELECT title FROM categories ORDER BY title")
-            .map_err(|e| self.sql(e))?;
-        let rows = stmt.query_map([], |r| r.get(0)).map_err(|e| self.sql(e))?;
-        rows.collect::<rusqlite::Result<Vec<String>>>()
-            .map_err(|e| self.sql(e))
+        self.column("SELECT title FROM categories ORDER BY title", [])
     }
 }
 
