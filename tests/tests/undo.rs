@@ -363,10 +363,19 @@ fn a_category_the_create_ignored_is_written_on_each_card_without_blanking_it() {
     }
     assert_eq!(server.stats().updates, 4);
 
+    // A server that ignores the search's category filter (answers with everyone) and whose
+    // create ignores categories: the read-back does not take the search on trust.
+    server.update_config(|c| c.search_ignores_category_filter = true);
+    let more = import(&target, 6, Settings::default());
+    assert_eq!(more.created.len(), 2);
+    assert_eq!(more.category.unwrap().set, 2);
+    assert!(server.clients().iter().all(|c| c.categories == vec![id]));
+    server.update_config(|c| c.search_ignores_category_filter = false);
+
     // A server that reads neither spelling: the clients are created, and the report says
     // the category is not confirmed on them.
     server.update_config(|c| c.update_categories_field = "tags");
-    let more = import(&target, 7, Settings::default());
+    let more = import(&target, 9, Settings::default());
     assert_eq!(more.created.len(), 3);
     let category = more.category.unwrap();
     assert_eq!((category.set, category.not_set), (0, 3));

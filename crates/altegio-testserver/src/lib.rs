@@ -69,6 +69,9 @@ pub struct Config {
     /// The field a client `PUT` reads categories from: the docs disagree ("categories" in
     /// the 2024 Blueprint, "labels" on Altegio's update page). The other one is ignored.
     pub update_categories_field: &'static str,
+    /// Ignore a search's category filter and return everyone (whether Altegio applies every
+    /// documented filter is not verified; a client must not take the answer on trust).
+    pub search_ignores_category_filter: bool,
     pub faults: Faults,
 }
 
@@ -91,6 +94,7 @@ impl Default for Config {
             grow_between_pages: false,
             bulk_sets_categories: true,
             update_categories_field: "labels",
+            search_ignores_category_filter: false,
             faults: Faults::default(),
         }
     }
@@ -767,6 +771,7 @@ fn search(s: &mut State, body: &[u8]) -> (u16, String) {
         .unwrap_or(false);
     let in_categories: Option<Vec<i64>> = q
         .get("filters")
+        .filter(|_| !s.config.search_ignores_category_filter)
         .and_then(Value::as_array)
         .and_then(|f| {
             f.iter()
