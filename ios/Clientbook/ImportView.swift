@@ -250,6 +250,7 @@ extension KeptClient {
         switch reason {
         case .editedSince: return "Client #\(String(clientId)) · edited since the import"
         case .hasVisits: return "Client #\(String(clientId)) · has visits"
+        case .visitsUnknown: return "Client #\(String(clientId)) · visits unknown, kept"
         }
     }
 }

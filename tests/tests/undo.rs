@@ -157,6 +157,22 @@ fn undo_keeps_clients_edited_since_or_with_visits_and_says_why() {
     );
     let left: HashSet<i64> = server.clients().iter().map(|c| c.id).collect();
     assert_eq!(left, HashSet::from([id(1), id(2), id(3)]));
+    // A card that does not say how many visits: a deletion is permanent, so an unchanged
+    // client is kept too.
+    let fresh = import(&target, 8, Settings::default());
+    assert_eq!(
+        fresh.created.len(),
+        5,
+        "0, 4, 5 (undone or gone) and 6, 7 (new)"
+    );
+    server.update_config(|c| c.card_omits_visits = true);
+    let unsure = undo(&target, None);
+    assert_eq!(unsure.deleted, 0);
+    assert_eq!(
+        unsure.kept.iter().map(|k| k.reason).collect::<Vec<_>>(),
+        vec![KeptReason::VisitsUnknown; 5]
+    );
+    assert_eq!(server.clients().len(), 8);
 }
 
 #[test]

@@ -72,6 +72,8 @@ pub struct Config {
     /// Ignore a search's category filter and return everyone (whether Altegio applies every
     /// documented filter is not verified; a client must not take the answer on trust).
     pub search_ignores_category_filter: bool,
+    /// Leave `visits` out of a client's card (a server that does not say).
+    pub card_omits_visits: bool,
     pub faults: Faults,
 }
 
@@ -95,6 +97,7 @@ impl Default for Config {
             bulk_sets_categories: true,
             update_categories_field: "labels",
             search_ignores_category_filter: false,
+            card_omits_visits: false,
             faults: Faults::default(),
         }
     }
@@ -677,6 +680,12 @@ fn card(s: &State, id: &str) -> (u16, String) {
         "birth_date": null, "comment": c.comment.clone().unwrap_or_default(), "sms_check": 0,
         "sms_not": 0, "spent": 0, "balance": 0, "visits": c.visits, "custom_fields": []
     });
+    let mut data = data;
+    if s.config.card_omits_visits {
+        if let Some(card) = data.as_object_mut() {
+            card.remove("visits");
+        }
+    }
     (
         200,
         json!({"success": true, "data": data, "meta": []}).to_string(),

@@ -382,8 +382,9 @@ pub struct BulkResult {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RemoteCard {
     pub client: RemoteClient,
-    /// Visits the client has had; a client with visits is a real client now.
-    pub visits: u64,
+    /// Visits the client has had (a client with visits is a real client now); `None` when
+    /// the card does not say.
+    pub visits: Option<u64>,
     /// The ids of the client's categories.
     pub categories: Vec<i64>,
     /// The card as the server sent it.
@@ -729,7 +730,7 @@ impl AltegioClient {
         })?;
         Ok(Some(RemoteCard {
             client: card.row.into_client(),
-            visits: card.visits.map_or(0, |Count(n)| n),
+            visits: card.visits.map(|Count(n)| n),
             categories: card
                 .categories
                 .map(|Rows(c)| c)

@@ -75,6 +75,9 @@ pub enum KeptReason {
     EditedSince,
     /// On Altegio: the client has had visits since; deleting would orphan them.
     HasVisits,
+    /// On Altegio: the card did not say how many visits the client has had. A deletion is
+    /// permanent, so a client that may have visits is kept.
+    VisitsUnknown,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -552,7 +555,11 @@ pub fn undo_altegio_import(
                     store.remote_undone(import, location, c)?;
                 }
             }
-            Some(card) if card.visits > 0 => report.kept.push(KeptClient {
+            Some(card) if card.visits.is_none() => report.kept.push(KeptClient {
+                client_id: c.client_id,
+                reason: KeptReason::VisitsUnknown,
+            }),
+            Some(card) if card.visits > Some(0) => report.kept.push(KeptClient {
                 client_id: c.client_id,
                 reason: KeptReason::HasVisits,
             }),
