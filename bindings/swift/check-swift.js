@@ -12,7 +12,16 @@
 //    functions a hand-written type must implement for a core protocol (observers, transports).
 //    The call's argument labels must match a declaration (parameters with a default may be left
 //    out). A method call on a value of unknown type is checked when its name is declared by the
-//    core and by no hand-written type.
+//    core and by no hand-written type. A value's type is known from its declaration, from a
+//    core call, from the app's own initializer or function with a declared return type, or from
+//    the array a closure walks (`rows.first { $0.selected }`); a name bound to different types
+//    in one file is left unknown rather than guessed. A call of a method the app's own type
+//    declares (`model.setFillIn(row, fill: true)`) must match one of its declarations' labels
+//    too (a trailing closure stands for the last parameters).
+// 3. Every label the views show (Text, Button, Label, Toggle, confirmationDialog, ...) is in
+//    ios/Clientbook/Localizable.xcstrings with English and Russian text (a count may use plural
+//    variations: en one/other, ru one/few/many/other), each with the key's placeholders, and
+//    every entry is used.
 //
 // Exits 1 on any problem, after listing all of them.
 'use strict';
@@ -75,6 +84,9 @@ const SDK_FUNCTIONS = new Set([
   'withExtendedLifetime', 'withTaskCancellationHandler', 'withUnsafeContinuation',
 ]);
 
+/** Array methods whose closure takes one element: `rows.first { $0.selected }`. */
+const ELEMENT_CLOSURES = new Set(['first', 'last', 'filter', 'contains', 'allSatisfy', 'firstIndex', 'lastIndex', 'map', 'compactMap', 'flatMap', 'forEach']);
+
 const named = (node) => node.namedChildren;
 const field = (node, name) => node.childForFieldName(name);
 const unescape = (name) => name.replace(/`/g, '');
@@ -91,7 +103,8 @@ function typeOfAnnotation(node) {
       return typeOfAnnotation(field(node, 'wrapped') || named(node)[0]);
     case 'array_type': {
       const element = typeOfAnnotation(field(node, 'element') || field(node, 'name') || named(node)[0]);
-      return element ? { name: element.name, array: true } : null;
+      // An array of arrays is not typed: one level of `array` cannot say what its elements are.
+      return element && !element.array ? { name: element.name, array: true } : null;
     }
     case 'user_type': {
       const ids = named(node).filter((c) => c.type === 'type_identifier');
@@ -232,6 +245,10 @@ function swiftFiles(dir) {
 function readHandWritten(trees) {
   const functionNames = new Set();
   const functionParams = new Map(); // name -> [[type node of each parameter]]
+  const functionReturns = new Map(); // name -> [declared return type or null, per declaration]
+  const typeNames = new Set(); // classes, structs, enums and protocols declared here (not extensions)
+  const methodLabels = new Map(); // "Type.name" -> [{ labels, returns }]
+  const push = (map, key, value) => (map.get(key) || map.set(key, []).get(key)).push(value);
   const members = new Map(); // type name -> name -> type (extensions of core types included)
   const methods = new Map(); // type name -> function names
   for (const { file, tree } of trees) {
@@ -244,11 +261,14 @@ function readHandWritten(trees) {
           return types[types.length - 1] || null;
         });
         (functionParams.get(name) || functionParams.set(name, []).get(name)).push({ file, owner, params });
+        (functionReturns.get(name) || functionReturns.set(name, []).get(name)).push(returnType(node));
         if (owner) (methods.get(owner) || methods.set(owner, new Set()).get(owner)).add(name);
+        if (owner) push(methodLabels, `${owner}.${name}`, { labels: parameterLabels(node), returns: returnType(node) });
       }
-      if (node.type === 'class_declaration') {
+      if (node.type === 'class_declaration' || node.type === 'protocol_declaration') {
         const nameNode = field(node, 'name');
         owner = nameNode ? typeOfAnnotation(nameNode)?.name || nameNode.text : owner;
+        if (nameNode && keyword(node) !== 'extension') typeNames.add(owner);
       }
       if (node.type === 'property_declaration' && owner) {
         const nameNode = field(node, 'name');
@@ -260,7 +280,7 @@ function readHandWritten(trees) {
       for (const child of named(node)) walk(child, owner);
     })(tree.rootNode, null);
   }
-  return { functionNames, functionParams, members, methods };
+  return { functionNames, functionParams, functionReturns, typeNames, members, methods, methodLabels };
 }
 
 function matchLabels(call, declared) {
@@ -291,14 +311,16 @@ function callLabels(callExpression) {
 }
 
 function checkFile(api, hand, file, tree) {
-  const stats = { calls: 0, fields: 0, conformances: 0, cases: 0 };
+  const stats = { calls: 0, own: 0, fields: 0, conformances: 0, cases: 0 };
   const where = (node) => `${file}:${node.startPosition.row + 1}:${node.startPosition.column + 1}`;
   const isCore = (type) => type && api.types.has(type.name);
 
   // Names bound in this file, with a type when every binding agrees on one.
   const bindings = new Map();
+  const declared = new Set(); // names with a declaration that says (or hides) their type
   const bind = (name, type) => {
     if (!name) return;
+    declared.add(name);
     const before = bindings.get(name);
     if (before === undefined) bindings.set(name, type);
     else if (before && (!type || before.name !== type.name || before.array !== type.array)) bindings.set(name, null);
@@ -370,13 +392,24 @@ function checkFile(api, hand, file, tree) {
     memo.set(node.id, type);
     return type;
   };
+  // Bindings are per file, not per scope: a name bound to values of different types (`model`
+  // is an ImportModel in one test class and an ExportModel in the next) stays untyped, so it
+  // is never checked against the wrong type.
+  const conflicting = new Set();
   for (let round = 0; round < 3; round++) {
+    const seen = new Map();
     for (const [name, value, element] of inferred) {
       memo.clear();
       let type = typeOf(value);
       if (element) type = type?.array ? { name: type.name, array: false } : null;
-      if (type && !bindings.get(name)) bindings.set(name, type);
+      if (!type) continue;
+      const before = seen.get(name) || (declared.has(name) ? bindings.get(name) : undefined);
+      // A declaration without a type, or with another one, makes the name ambiguous too.
+      if (before !== undefined && (!before || before.name !== type.name || before.array !== type.array)) conflicting.add(name);
+      seen.set(name, type);
+      if (!bindings.get(name)) bindings.set(name, type);
     }
+    for (const name of conflicting) bindings.set(name, null);
   }
   memo.clear();
   silent = false;
@@ -403,6 +436,11 @@ function checkFile(api, hand, file, tree) {
     const callee = named(suffix.parent)[0];
     const nameNode = callee.type === 'navigation_expression' ? field(field(callee, 'suffix'), 'suffix') : callee;
     if (!nameNode || nameNode.type !== 'simple_identifier') return null;
+    // `rows.first { $0.index == i }`: a closure over the elements of an array of core records.
+    if (callee.type === 'navigation_expression' && ELEMENT_CLOSURES.has(nameNode.text)) {
+      const collection = typeOf(field(callee, 'target'));
+      return collection?.array ? [{ name: collection.name, array: false }] : null;
+    }
     // The function of that name in the closure's own type, else its own file, else anywhere.
     const owner = enclosingType(lambda);
     const rank = (d) => (d.file === file ? (d.owner === owner ? 0 : 1) : 2);
@@ -562,6 +600,23 @@ function checkFile(api, hand, file, tree) {
             const hit = checkCall(callee, signature(name, labels.map((label) => ({ label }))), api.functions.get(name), labels, 'the core');
             return hit?.returns || null;
           }
+          // The app's own types and functions: an initializer gives its type, a function the
+          // return type all its declarations agree on (`let model = try model(.iosAuthorized)`:
+          // a name cannot be used in its own initializer, so this `model` is the function).
+          if (hand.typeNames.has(name)) return { name, array: false };
+          if (hand.functionNames.has(name)) {
+            const returns = hand.functionReturns.get(name) || [];
+            const first = returns[0];
+            const agree = first && returns.every((r) => r && r.name === first.name && r.array === first.array);
+            return agree ? first : null;
+          }
+          // XCTUnwrap(x) is x, unwrapped.
+          if (name === 'XCTUnwrap') {
+            const args = named(named(node).find((c) => c.type === 'call_suffix') || node).find((c) => c.type === 'value_arguments');
+            const first = args && named(args).find((c) => c.type === 'value_argument');
+            const value = first && (field(first, 'value') || named(first)[named(first).length - 1]);
+            return value ? typeOf(value) : null;
+          }
           // A lower-case name nobody here declares is a core function that was renamed or
           // removed, unless it is one of the few SDK functions the app calls.
           if (/^[a-z]/.test(name) && !hand.functionNames.has(name) && !SDK_FUNCTIONS.has(name)) {
@@ -578,6 +633,11 @@ function checkFile(api, hand, file, tree) {
         const name = unescape(nameNode.text);
         const sig = signature(name, labels.map((label) => ({ label })));
         const owner = target.type === 'self_expression' ? null : typeOf(target);
+        if (owner?.array) {
+          // `rows.first { ... }` is an element; `rows.filter { ... }` the same kind of array.
+          if (['first', 'last'].includes(name)) return { name: owner.name, array: false };
+          return ['filter', 'sorted', 'reversed', 'prefix', 'suffix', 'dropFirst', 'dropLast'].includes(name) ? owner : null;
+        }
         if (owner?.meta) {
           const type = api.types.get(owner.name);
           if (name === 'init') {
@@ -590,6 +650,33 @@ function checkFile(api, hand, file, tree) {
             return { name: owner.name, array: false };
           }
           const hit = checkCall(nameNode, `static ${sig}`, type.statics.get(name), labels, owner.name);
+          return hit?.returns || null;
+        }
+        // A method of the app's own type (the models): the labels of one of its declarations.
+        // Names it does not declare (SwiftUI modifiers, protocol members) are not checked.
+        const own = owner && !owner.array && !isCore(owner) && hand.methodLabels.get(`${owner.name}.${name}`);
+        if (own) {
+          // A trailing closure stands for the parameter it lands on, whatever its label.
+          // (tree-sitter-swift sometimes hangs it on an outer call: `(try x.read(a: 1)) { ... }`.)
+          const closures = (call) => {
+            const suffix = named(call).find((c) => c.type === 'call_suffix');
+            return suffix ? named(suffix).filter((c) => c.type === 'lambda_literal').length : 0;
+          };
+          let callee = node;
+          while (['try_expression', 'await_expression'].includes(callee.parent?.type)) callee = callee.parent;
+          const outer = callee.parent?.type === 'call_expression' && named(callee.parent)[0]?.id === callee.id ? callee.parent : null;
+          const outerSuffix = outer && named(outer).find((c) => c.type === 'call_suffix');
+          const onlyClosures = outerSuffix && named(outerSuffix).every((c) => c.type === 'lambda_literal');
+          const callLabelsAll = onlyClosures ? [...labels, ...callLabels(outer)] : labels;
+          const trailing = closures(node) + (onlyClosures ? closures(outer) : 0);
+          const candidates = own.map((d) => ({
+            ...d,
+            labels: d.labels.map((l, i) => (i >= d.labels.length - trailing ? { ...l, label: '_' } : l)),
+          }));
+          const counted = stats.calls;
+          const hit = checkCall(nameNode, signature(name, callLabelsAll.map((label) => ({ label }))), candidates, callLabelsAll, owner.name);
+          stats.own += stats.calls - counted;
+          stats.calls = counted;
           return hit?.returns || null;
         }
         if (isCore(owner) && !owner.array) {
@@ -692,7 +779,8 @@ function checkFile(api, hand, file, tree) {
 // ---------------------------------------------------------------- the String Catalog
 
 /** Calls whose (unlabelled or `title:`) string argument is a LocalizedStringKey. */
-const LABEL_CALLS = new Set(['Text', 'Button', 'Label', 'DisclosureGroup', 'Toggle', 'navigationTitle', 'PrimaryBar', 'String']);
+const LABEL_CALLS = new Set(['Text', 'Button', 'Label', 'DisclosureGroup', 'Toggle', 'navigationTitle', 'PrimaryBar', 'String',
+  'confirmationDialog', 'alert']);
 const LABEL_ARGUMENTS = new Set(['_', 'title', 'localized']);
 
 /** A string literal with each interpolation as "•", as the catalog key is with each %lld or %@. */
@@ -719,7 +807,10 @@ function isLabel(literal) {
     if (!LABEL_ARGUMENTS.has(label ? label.text.replace(/:$/, '') : '_')) return false;
     const call = at.parent?.parent?.parent;
     if (call?.type !== 'call_expression') return false;
-    const callee = named(call)[0];
+    let callee = named(call)[0];
+    // tree-sitter-swift 0.7.1 reads `Text(a) + Text("b")` as `(Text(a) + Text)("b")`: the call
+    // is the right-hand operand's.
+    while (callee.type === 'additive_expression') callee = field(callee, 'rhs') || named(callee)[named(callee).length - 1];
     const name = callee.type === 'navigation_expression' ? field(field(callee, 'suffix'), 'suffix')?.text : callee.text;
     return LABEL_CALLS.has(name) && (name !== 'String' || !!label);
   }
@@ -759,10 +850,48 @@ function checkCatalog(catalogPath, trees) {
   for (const [key, { key: raw, entry }] of entries) {
     if (!used.has(key)) problems.push(`${catalogPath}: "${raw}" is not used by any view`);
     for (const language of ['en', 'ru']) {
-      if (!entry.localizations?.[language]?.stringUnit?.value) problems.push(`${catalogPath}: "${raw}" has no ${language} text`);
+      for (const problem of localizationProblems(raw, language, entry.localizations?.[language])) {
+        problems.push(`${catalogPath}: "${raw}" ${problem}`);
+      }
     }
   }
   return count;
+}
+
+/** The plural categories (CLDR) a count needs in each language the app ships. */
+const PLURAL_FORMS = { en: ['one', 'other'], ru: ['one', 'few', 'many', 'other'] };
+/** A text's placeholders (`%lld`, `%@`), in order; sorted when a translation numbers them (`%2$@`). */
+function specifiers(text) {
+  const found = [...text.replace(/%%/g, '').matchAll(/%(\d+\$)?(lld|ld|d|@|f)/g)];
+  const kinds = found.map((m) => m[2]);
+  return (found.some((m) => m[1]) ? kinds.sort() : kinds).join(' ');
+}
+
+/**
+ * A language's text for a key: one `stringUnit`, or plural `variations` with every form the
+ * language needs (Russian: one, few, many, other). Each text has the key's format specifiers,
+ * in order, so a count or a name cannot go missing from one form.
+ */
+function localizationProblems(key, language, localization) {
+  const found = [];
+  const texts = [];
+  const plural = localization?.variations?.plural;
+  if (plural) {
+    for (const form of PLURAL_FORMS[language]) {
+      const value = plural[form]?.stringUnit?.value;
+      if (value) texts.push([`${language} "${form}"`, value]);
+      else found.push(`has no ${language} plural form "${form}"`);
+    }
+    if (!/%(lld|ld|d)/.test(key)) found.push(`has ${language} plural forms but no count in the key`);
+  } else if (localization?.stringUnit?.value) {
+    texts.push([language, localization.stringUnit.value]);
+  } else {
+    found.push(`has no ${language} text`);
+  }
+  for (const [where, value] of texts) {
+    if (specifiers(value) !== specifiers(key)) found.push(`has ${where} text "${value}" whose placeholders differ from the key's`);
+  }
+  return found;
 }
 
 // ---------------------------------------------------------------- main
@@ -780,13 +909,13 @@ for (const file of files) {
   trees.push({ file: shown, tree });
 }
 const hand = readHandWritten(trees);
-const totals = { calls: 0, fields: 0, conformances: 0, cases: 0 };
+const totals = { calls: 0, own: 0, fields: 0, conformances: 0, cases: 0 };
 for (const { file, tree } of trees) {
   const stats = checkFile(api, hand, file, tree);
   for (const key of Object.keys(totals)) totals[key] += stats[key];
-  console.log(`  ${file}: ${stats.calls} core calls, ${stats.fields} record fields, ${stats.cases} enum cases, ${stats.conformances} protocol conformances checked`);
+  console.log(`  ${file}: ${stats.calls} core calls, ${stats.own} calls of the app's own methods, ${stats.fields} record fields, ${stats.cases} enum cases, ${stats.conformances} protocol conformances checked`);
 }
-console.log(`== ${files.length} Swift files parsed; ${api.types.size} core types and ${api.functions.size} core functions read; ${totals.calls} calls, ${totals.fields} field reads, ${totals.cases} enum cases, ${totals.conformances} conformances checked`);
+console.log(`== ${files.length} Swift files parsed; ${api.types.size} core types and ${api.functions.size} core functions read; ${totals.calls} core calls, ${totals.own} own method calls, ${totals.fields} field reads, ${totals.cases} enum cases, ${totals.conformances} conformances checked`);
 const labelCount = checkCatalog(path.join(sourceDir, 'Clientbook', 'Localizable.xcstrings'), trees);
 console.log(`== ${labelCount} labels checked against Localizable.xcstrings (en, ru)`);
 if (totals.calls === 0 && files.length > 0) problems.push('no call into the core was recognised: the checker no longer understands the sources');

@@ -34,6 +34,8 @@ final class AltegioHTTPTransport: HttpTransport, Sendable {
         switch request.method {
         case .get: urlRequest.httpMethod = "GET"
         case .post: urlRequest.httpMethod = "POST"
+        case .put: urlRequest.httpMethod = "PUT"
+        case .delete: urlRequest.httpMethod = "DELETE"
         }
         urlRequest.timeoutInterval = TimeInterval(request.timeoutMs) / 1000
         for header in request.headers {

@@ -11,6 +11,9 @@ final class ImportModel: ObservableObject {
     @Published private(set) var state: ImportScreenState
     /// The first rows of the visible (searched) list, paged in as the list scrolls.
     @Published private(set) var rows: [PreviewRow] = []
+    /// The imports made to this screen's client base, newest first, as `loadHistory` last read
+    /// them.
+    @Published private(set) var history: ImportHistory = .loading
 
     static let pageSize: UInt64 = 100
 
@@ -58,11 +61,35 @@ final class ImportModel: ObservableObject {
     func search(_ query: String) { send { $0.search(query: query) } }
     func selectAll() { send { $0.selectAll() } }
     func selectNone() { send { $0.selectNone() } }
+    func selectSuggested() { send { $0.selectSuggested() } }
     func toggle(_ row: PreviewRow) { send { $0.toggle(index: row.index) } }
     func choose(_ row: PreviewRow, phone: Int) { send { $0.chooseNumber(index: row.index, phone: UInt32(phone)) } }
+    /// Fill in (or not) the client's missing email from this row's contact.
+    func setFillIn(_ row: PreviewRow, fill: Bool) { send { $0.setFillIn(index: row.index, fill: fill) } }
+    /// Every offered missing email, or none.
+    func fillInAll(_ fill: Bool) { send { $0.fillInAll(fill: fill) } }
     func commit() { send { $0.commit() } }
     func retry() { send { $0.retry() } }
     func backToList() { send { $0.backToList() } }
+    /// Only after the user confirmed deleting `state.undoCount` clients. A refusal (the delete
+    /// right) comes back as the state's message. The phase is `undoing`, with progress and
+    /// Cancel, while it runs.
+    func undo() { send { $0.undo() } }
+    /// From the history, only after the user confirmed deleting the record's `created - undone`.
+    func undoImport(_ record: ImportRecord) { send { $0.undoImport(importId: record.id) } }
+    /// Put the clients this import creates into the category (`state.category`), or not.
+    func setCategory(_ enabled: Bool) { send { $0.setCategory(enabled: enabled) } }
+
+    /// Reads the history on the worker, after whatever is queued there (a running import is
+    /// listed once it has finished).
+    func loadHistory() {
+        let screen = self.screen
+        worker.run({ () -> ImportHistory in
+            // `ClientbookError`'s text is English only: the view says it in the staff's language.
+            guard let records = try? screen.history() else { return .unreadable }
+            return .loaded(records)
+        }, then: { [weak self] in self?.history = $0 })
+    }
 
     /// Not on the worker, which is busy with what is being cancelled; the core's cancel is
     /// safe from any thread and the running call then returns the next state.
@@ -117,6 +144,13 @@ final class ImportModel: ObservableObject {
             self.rows = rows
         })
     }
+}
+
+/// What the history sheet shows.
+enum ImportHistory: Sendable, Equatable {
+    case loading
+    case loaded([ImportRecord])
+    case unreadable
 }
 
 /// The core calls this from its worker thread while matching or importing.

@@ -9,8 +9,12 @@ import Clientbook
 
 #if DEBUG
 enum PreviewData {
-    static let allRights = Rights(clientsAccess: true, clientsPhonesEmailAccess: true, clientsExcelAccess: true, clientsVisitMasterId: 0)
+    static let allRights = Rights(clientsAccess: true, clientsPhonesEmailAccess: true, clientsExcelAccess: true,
+                                  clientsVisitMasterId: 0, clientsDeleteAccess: true)
     static let noRights = Rights(clientsAccess: false, clientsPhonesEmailAccess: false, clientsExcelAccess: false, clientsVisitMasterId: 0)
+    /// Everything but deleting clients: the core refuses "Undo import".
+    static let noDeleteRights = Rights(clientsAccess: true, clientsPhonesEmailAccess: true, clientsExcelAccess: true,
+                                       clientsVisitMasterId: 0, clientsDeleteAccess: false)
 
     /// New, several numbers, an invalid number, no number, a repeat, a long name.
     static let phonebook: [PhonebookContact] = [
@@ -22,18 +26,47 @@ enum PreviewData {
         contact("6", "Maria-Antonietta Alexandra", "Konstantinopolskaya-Rimskaya", ["+7 926 555-00-11"]),
     ]
 
-    static func contact(_ id: String, _ given: String, _ family: String?, _ numbers: [String]) -> PhonebookContact {
+    /// For Select suggested and fill-in: a new contact; a toll-free number and a card from the
+    /// app's own group, which the core does not suggest; and Olga, a client without an email
+    /// (`clients`) whose card has one.
+    static let suggestions: [PhonebookContact] = [
+        contact("11", "Anna", "Ivanova", ["+7 916 123-45-67"]),
+        contact("12", "Taxi", nil, ["8 800 555-35-35"]),
+        contact("13", "Vera", "Smirnova", ["+7 926 555-12-34"], inAppGroup: true),
+        contact("14", "Olga", "Petrova", ["+7 903 111-22-33"], emails: ["olga@example.com"]),
+    ]
+    /// The client base `suggestions` meets: Olga, without an email.
+    static let clients: [PhonebookContact] = [contact("c1", "Olga", "Petrova", ["+7 903 111-22-33"])]
+
+    static func contact(_ id: String, _ given: String, _ family: String?, _ numbers: [String],
+                        emails: [String] = [], inAppGroup: Bool = false) -> PhonebookContact {
         PhonebookContact(platformId: id, givenName: given, middleName: nil, familyName: family, displayName: nil,
-                         organization: nil, nickname: nil, phones: numbers.map { RawPhone(number: $0, label: .mobile) }, emails: [])
+                         organization: nil, nickname: nil, phones: numbers.map { RawPhone(number: $0, label: .mobile) },
+                         emails: emails, inAppGroup: inAppGroup)
+    }
+
+    /// A database whose clients are `clients`, imported through the core (an import the
+    /// history lists).
+    static func database(with clients: [PhonebookContact]) throws -> ClientDatabase {
+        let database = try ClientDatabase.inMemory()
+        if !clients.isEmpty {
+            let seed = try ImportScreen.local(db: database, rights: allRights, settings: LocationSettings(), observer: nil)
+            listed(clients)(seed)
+            _ = seed.selectAll()
+            _ = seed.commit()
+        }
+        return database
     }
 
     /// `drive` takes the core to the state to show before the view appears; without it the
-    /// view starts from the beginning and the core asks for the given permission.
+    /// view starts from the beginning and the core asks for the given permission. `locale` is
+    /// the core's language ("ru" with the Russian previews); `clients` are in the base first.
     @MainActor static func importModel(_ permission: ContactsPermission = .iosAuthorized, rights: Rights = allRights,
-                            drive: @escaping (ImportScreen) -> Void = { _ in }) -> ImportModel {
-        let database = try! ClientDatabase.inMemory()
+                                       locale: String = "en", clients: [PhonebookContact] = [],
+                                       drive: @escaping (ImportScreen) -> Void = { _ in }) -> ImportModel {
+        let database = try! PreviewData.database(with: clients)
         return try! ImportModel(permission: { permission }, phonebook: { _ in phonebook }) {
-            let screen = try ImportScreen.local(db: database, rights: rights, settings: LocationSettings(), observer: $0)
+            let screen = try ImportScreen.local(db: database, rights: rights, settings: LocationSettings(locale: locale), observer: $0)
             drive(screen)
             return screen
         }
@@ -64,6 +97,64 @@ enum PreviewData {
         _ = screen.contactsRead(deviceContacts: Array(phonebook.prefix(1)))
     }
 
+    /// Suggestions and fill-in as listed: "Select suggested" applied (the toll-free number and
+    /// the app's own card left out, each saying why), Olga's missing email ticked, and the new
+    /// clients going into the core's category.
+    static func suggested(_ screen: ImportScreen) {
+        listed(suggestions)(screen)
+        _ = screen.selectSuggested()
+        _ = screen.fillInAll(fill: true)
+        _ = screen.setCategory(enabled: true)
+    }
+
+    /// The result of importing every suggestion into an empty base, into the core's category.
+    static func importedAll(_ screen: ImportScreen) {
+        listed(suggestions)(screen)
+        _ = screen.selectAll()
+        _ = screen.setCategory(enabled: true)
+        _ = screen.commit()
+    }
+
+    /// An undo running (on Altegio, a request per client), as the core reports it.
+    @MainActor static func undoing(locale: String) -> ImportModel {
+        let model = importModel(locale: locale, drive: importedAll)
+        model.show(running(model.state) {
+            $0.phase = .undoing
+            $0.progress = ScreenProgress(stage: .undoing, done: 40, total: 120)
+            $0.actions.cancel = true
+            $0.actions.undo = false
+            $0.actions.backToList = false
+            $0.actions.undoFromHistory = false
+        })
+        return model
+    }
+
+    /// An undo cancelled partway, as the core words it (undo again from the history).
+    @MainActor static func undoStopped(locale: String) -> ImportModel {
+        let model = undoneModel(locale: locale)
+        model.show(running(model.state) {
+            $0.message = renderMessage(message: Message.undoStopped(deleted: 2), locale: locale)
+            $0.undoReport?.cancelled = true
+        })
+        return model
+    }
+
+    /// After "Undo import": Anna was given an email since (a later import filled it in), so the
+    /// undo keeps her and deletes the rest. The history then lists both imports.
+    @MainActor static func undoneModel(locale: String) -> ImportModel {
+        let database = try! ClientDatabase.inMemory()
+        return try! ImportModel(permission: { .iosAuthorized }, phonebook: { _ in suggestions }) {
+            let screen = try ImportScreen.local(db: database, rights: allRights, settings: LocationSettings(locale: locale), observer: $0)
+            importedAll(screen)
+            let later = try ImportScreen.local(db: database, rights: allRights, settings: LocationSettings(), observer: nil)
+            listed([contact("21", "Anna", "Ivanova", ["+7 916 123-45-67"], emails: ["anna@example.com"])])(later)
+            _ = later.fillInAll(fill: true)
+            _ = later.commit()
+            _ = screen.undo()
+            return screen
+        }
+    }
+
     /// A running job as the core would report it, on top of the list state.
     static func running<State>(_ state: State, _ edit: (inout State) -> Void) -> State {
         var copy = state
@@ -86,8 +177,25 @@ enum PreviewData {
 #Preview("Import · rights missing") { NavigationView { ImportView(model: PreviewData.importModel(rights: PreviewData.noRights)) } }
 #Preview("Import · list") { NavigationView { ImportView(model: PreviewData.importModel(drive: PreviewData.listed())) } }
 #Preview("Import · list (ru)") {
-    NavigationView { ImportView(model: PreviewData.importModel(drive: PreviewData.listed())) }
-        .environment(\.locale, Foundation.Locale(identifier: "ru"))
+    NavigationView { ImportView(model: PreviewData.importModel(locale: "ru", drive: PreviewData.listed())) }
+        .russian()
+}
+#Preview("Import · suggested, fill-in") {
+    NavigationView { ImportView(model: PreviewData.importModel(clients: PreviewData.clients, drive: PreviewData.suggested)) }
+}
+#Preview("Import · suggested, fill-in (ru)") {
+    NavigationView {
+        ImportView(model: PreviewData.importModel(locale: "ru", clients: PreviewData.clients, drive: PreviewData.suggested))
+    }
+    .russian()
+}
+#Preview("Import · fill-in only") {
+    NavigationView {
+        ImportView(model: PreviewData.importModel(clients: PreviewData.clients) {
+            PreviewData.listed(PreviewData.suggestions)($0)
+            _ = $0.fillInAll(fill: true)
+        })
+    }
 }
 #Preview("Import · empty phonebook") { NavigationView { ImportView(model: PreviewData.importModel(drive: PreviewData.listed([]))) } }
 #Preview("Import · reading") {
@@ -135,6 +243,48 @@ enum PreviewData {
     }
 }
 
+#Preview("Import · undo confirmation") {
+    NavigationView { ImportView(model: PreviewData.importModel(drive: PreviewData.importedAll), confirmingUndo: true) }
+}
+#Preview("Import · undo confirmation (ru)") {
+    NavigationView {
+        ImportView(model: PreviewData.importModel(locale: "ru", drive: PreviewData.importedAll), confirmingUndo: true)
+    }
+    .russian()
+}
+#Preview("Import · undoing") { NavigationView { ImportView(model: PreviewData.undoing(locale: "en")) } }
+#Preview("Import · undoing (ru)") { NavigationView { ImportView(model: PreviewData.undoing(locale: "ru")) }.russian() }
+#Preview("Import · undo stopped") { NavigationView { ImportView(model: PreviewData.undoStopped(locale: "en")) } }
+#Preview("Import · undo stopped (ru)") { NavigationView { ImportView(model: PreviewData.undoStopped(locale: "ru")) }.russian() }
+#Preview("Import · undone") { NavigationView { ImportView(model: PreviewData.undoneModel(locale: "en")) } }
+#Preview("Import · undone (ru)") { NavigationView { ImportView(model: PreviewData.undoneModel(locale: "ru")) }.russian() }
+#Preview("Import · undo refused") {
+    NavigationView {
+        ImportView(model: PreviewData.importModel(rights: PreviewData.noDeleteRights) {
+            PreviewData.importedAll($0)
+            _ = $0.undo()
+        })
+    }
+}
+#Preview("Import · undo refused (ru)") {
+    NavigationView {
+        ImportView(model: PreviewData.importModel(rights: PreviewData.noDeleteRights, locale: "ru") {
+            PreviewData.importedAll($0)
+            _ = $0.undo()
+        })
+    }
+    .russian()
+}
+#Preview("Import · history") {
+    NavigationView { ImportView(model: PreviewData.undoneModel(locale: "en"), showingHistory: true) }
+}
+#Preview("Import · history (ru)") {
+    NavigationView { ImportView(model: PreviewData.undoneModel(locale: "ru"), showingHistory: true) }.russian()
+}
+#Preview("Import · history, empty") {
+    NavigationView { ImportView(model: PreviewData.importModel(drive: PreviewData.listed()), showingHistory: true) }
+}
+
 #Preview("Export · permission not asked") { NavigationView { ExportView(model: PreviewData.exportModel(.iosNotDetermined)) } }
 #Preview("Export · denied") { NavigationView { ExportView(model: PreviewData.exportModel(.iosDenied)) } }
 #Preview("Export · rights missing") { NavigationView { ExportView(model: PreviewData.exportModel(rights: PreviewData.noRights)) } }
@@ -158,5 +308,9 @@ enum PreviewData {
             _ = $0.writeFinished(failed: false)
         })
     }
+}
+extension View {
+    /// Russian labels; pass `locale: "ru"` to the core too, for its texts.
+    func russian() -> some View { self.environment(\.locale, Foundation.Locale(identifier: "ru")) }
 }
 #endif

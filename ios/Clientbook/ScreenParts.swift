@@ -107,7 +107,8 @@ private struct MoreContacts18: View {
 }
 #endif
 
-/// Reading, refreshing, matching, importing or writing, with Cancel while the core allows it.
+/// Reading, refreshing, matching, importing, writing or undoing, with Cancel while the core
+/// allows it.
 @MainActor
 struct ProgressSection: View {
     let progress: ScreenProgress
@@ -135,6 +136,7 @@ struct ProgressSection: View {
         case .matching: return total > 0 ? "Matching with the client base… \(done * 100 / total)%" : "Matching with the client base…"
         case .importing: return "Imported \(done) of \(total)"
         case .writing: return "Saved \(done) of \(total) to the phonebook"
+        case .undoing: return total > 0 ? "Undoing the import… \(done) of \(total)" : "Undoing the import…"
         }
     }
 }
@@ -193,6 +195,30 @@ struct CheckMark: View {
         } else {
             Image(systemName: "minus").foregroundStyle(.secondary).frame(width: 22)
         }
+    }
+}
+
+/// A checkbox with its text, for an option the core lets staff switch (filling in an email, on
+/// a row or for all); `set` is nil while the core does not allow changing it.
+@MainActor
+struct CheckRow: View {
+    let title: Text
+    let checked: Bool
+    let set: (@MainActor (Bool) -> Void)?
+
+    var body: some View {
+        Button {
+            set?(!checked)
+        } label: {
+            Label {
+                title.fixedSize(horizontal: false, vertical: true)
+            } icon: {
+                Image(systemName: checked ? "checkmark.square.fill" : "square")
+            }
+        }
+        .buttonStyle(.borderless)
+        .disabled(set == nil)
+        .accessibilityValue(checked ? Text("Selected") : Text("Not selected"))
     }
 }
 

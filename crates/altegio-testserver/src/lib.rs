@@ -63,6 +63,12 @@ pub struct Config {
     pub refuse_duplicate_phones: bool,
     /// Add a client after each search page, as another device would.
     pub grow_between_pages: bool,
+    /// Whether bulk create honours a row's `categories` (documented; a server that ignores
+    /// it makes the client fall back to writing the category on each card).
+    pub bulk_sets_categories: bool,
+    /// The field a client `PUT` reads categories from: the docs disagree ("categories" in
+    /// the 2024 Blueprint, "labels" on Altegio's update page). The other one is ignored.
+    pub update_categories_field: &'static str,
     pub faults: Faults,
 }
 
@@ -83,6 +89,8 @@ impl Default for Config {
             rate_limit: None,
             refuse_duplicate_phones: true,
             grow_between_pages: false,
+            bulk_sets_categories: true,
+            update_categories_field: "labels",
             faults: Faults::default(),
         }
     }
@@ -99,6 +107,16 @@ pub struct StoredClient {
     pub phone: String,
     pub email: Option<String>,
     pub comment: Option<String>,
+    /// Visits the client has had (the test gives them with `add_visit`).
+    pub visits: u64,
+    pub categories: Vec<i64>,
+}
+
+/// A client category the server holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCategory {
+    pub id: i64,
+    pub title: String,
 }
 
 /// What the server saw, for assertions.
@@ -117,11 +135,17 @@ pub struct Stats {
     pub bulk_requests: u64,
     /// Rows rejected because the phone already existed.
     pub duplicate_rejections: u64,
+    pub card_reads: u64,
+    pub updates: u64,
+    pub deletes: u64,
+    /// Category creations refused because the title existed.
+    pub duplicate_categories: u64,
 }
 
 struct State {
     config: Config,
     clients: Vec<StoredClient>,
+    categories: Vec<StoredCategory>,
     next_id: i64,
     rng: u64,
     burst_left: u32,
@@ -156,8 +180,18 @@ impl State {
             phone,
             email,
             comment,
+            visits: 0,
+            categories: Vec::new(),
         });
         id
+    }
+
+    fn right(&self, key: &str) -> bool {
+        self.config
+            .rights
+            .get(key)
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
     }
 }
 
@@ -185,6 +219,7 @@ impl TestServer {
         let state = Arc::new(Mutex::new(State {
             config,
             clients: Vec::new(),
+            categories: Vec::new(),
             next_id: 1000,
             rng: seed,
             burst_left: 0,
@@ -264,6 +299,24 @@ impl TestServer {
         lock(&self.state).clients.retain(|c| c.id != id);
     }
 
+    /// Books a visit for a client, as the salon would.
+    pub fn add_visit(&self, id: i64) {
+        if let Some(c) = lock(&self.state).clients.iter_mut().find(|c| c.id == id) {
+            c.visits += 1;
+        }
+    }
+
+    /// Edits a client, as staff would in the web app.
+    pub fn edit(&self, id: i64, change: impl FnOnce(&mut StoredClient)) {
+        if let Some(c) = lock(&self.state).clients.iter_mut().find(|c| c.id == id) {
+            change(c);
+        }
+    }
+
+    pub fn categories(&self) -> Vec<StoredCategory> {
+        lock(&self.state).categories.clone()
+    }
+
     pub fn set_faults(&self, faults: Faults) {
         let mut s = lock(&self.state);
         s.rng = faults.seed | 1;
@@ -333,6 +386,7 @@ fn write_response(mut stream: &TcpStream, status: u16, extra: &[(&str, String)],
     let reason = match status {
         200 => "OK",
         201 => "Created",
+        204 => "No Content",
         400 => "Bad Request",
         401 => "Unauthorized",
         402 => "Payment Required",
@@ -515,9 +569,171 @@ fn handle(s: &mut State, req: &Request) -> (u16, String) {
             s.stats.bulk_requests += 1;
             bulk(s, &req.body)
         }
+        ("GET", ["client", id, client]) if *id == location => {
+            if !s.right("clients_access") {
+                return (403, error_body("Недостаточно прав"));
+            }
+            s.stats.card_reads += 1;
+            card(s, client)
+        }
+        ("PUT", ["client", id, client]) if *id == location => {
+            if !s.right("clients_edit_access") {
+                return (403, error_body("Недостаточно прав"));
+            }
+            s.stats.updates += 1;
+            update(s, client, &req.body)
+        }
+        ("DELETE", ["client", id, client]) if *id == location => {
+            if !s.right("clients_delete_access") {
+                return (403, error_body("Недостаточно прав"));
+            }
+            let before = s.clients.len();
+            s.clients.retain(|c| c.id.to_string() != *client);
+            if s.clients.len() == before {
+                return (404, error_body("Client not found"));
+            }
+            s.stats.deletes += 1;
+            (204, String::new())
+        }
+        ("GET", ["labels", id, "1"]) if *id == location => {
+            // Ids and flags as strings, as the docs warn they may come; one deleted row.
+            let mut rows: Vec<Value> = s
+                .categories
+                .iter()
+                .map(|c| json!({"id": c.id.to_string(), "salon_id": location, "title": c.title, "color": "#000000", "entity": "1", "deleted": "0"}))
+                .collect();
+            rows.push(
+                json!({"id": "1", "title": "Deleted long ago", "entity": "1", "deleted": "1"}),
+            );
+            ok(Value::Array(rows), json!([]))
+        }
+        ("POST", ["labels", id, "clients", "create"]) if *id == location => {
+            let Ok(q) = serde_json::from_slice::<Value>(&req.body) else {
+                return (400, error_body("Invalid request body"));
+            };
+            let title = q
+                .get("title")
+                .and_then(Value::as_str)
+                .map(str::trim)
+                .unwrap_or("");
+            if title.is_empty() || q.get("color").and_then(Value::as_str).is_none() {
+                return (400, error_body("title and color are required"));
+            }
+            if s.categories
+                .iter()
+                .any(|c| c.title.to_lowercase() == title.to_lowercase())
+            {
+                s.stats.duplicate_categories += 1;
+                return (
+                    400,
+                    error_body("Категория с таким названием уже существует."),
+                );
+            }
+            let id = 100 + s.categories.len() as i64;
+            s.categories.push(StoredCategory {
+                id,
+                title: title.to_string(),
+            });
+            // v1 answers without the id.
+            (
+                200,
+                json!({"success": true, "data": null, "meta": {"message": "Accepted"}}).to_string(),
+            )
+        }
         (_, [_, id, ..]) if *id != location => (404, error_body("Location not specified.")),
         _ => (404, error_body("Not found")),
     }
+}
+
+/// `GET /client/{location}/{id}`: the whole card, phone as a JSON number (as Altegio's docs
+/// show it), categories as objects.
+fn card(s: &State, id: &str) -> (u16, String) {
+    let Some(c) = s.clients.iter().find(|c| c.id.to_string() == id) else {
+        return (404, error_body("Client not found"));
+    };
+    let show = s.right("clients_phones_email_access");
+    let phone = if show {
+        c.phone
+            .parse::<u64>()
+            .map_or_else(|_| json!(c.phone), |n| json!(n))
+    } else {
+        json!(masked(&c.phone))
+    };
+    let categories: Vec<Value> = c
+        .categories
+        .iter()
+        .filter_map(|id| s.categories.iter().find(|k| k.id == *id))
+        .map(|k| json!({"id": k.id, "title": k.title, "color": "#000000"}))
+        .collect();
+    let data = json!({
+        "id": c.id, "name": c.name, "surname": c.surname.clone().unwrap_or_default(),
+        "middle_name": c.middle_name.clone().unwrap_or_default(), "phone": phone,
+        "email": if show { c.email.clone().unwrap_or_default() } else { "***".into() },
+        "categories": categories, "gender": "unknown", "discount": 0, "card": "",
+        "birth_date": null, "comment": c.comment.clone().unwrap_or_default(), "sms_check": 0,
+        "sms_not": 0, "spent": 0, "balance": 0, "visits": c.visits, "custom_fields": []
+    });
+    (
+        200,
+        json!({"success": true, "data": data, "meta": []}).to_string(),
+    )
+}
+
+/// `PUT /client/{location}/{id}`, as strict as the docs allow: `name` and `phone` are
+/// required, and every field the body omits is **blanked** (whether the real server does is
+/// undocumented; a client that sends the whole card is safe either way). Categories come
+/// from `update_categories_field` only.
+fn update(s: &mut State, id: &str, body: &[u8]) -> (u16, String) {
+    let Ok(Value::Object(q)) = serde_json::from_slice::<Value>(body) else {
+        return (400, error_body("Invalid request body"));
+    };
+    let text = |k: &str| {
+        q.get(k)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    let phone: Option<String> = match q.get("phone") {
+        Some(Value::String(p)) => Some(p.chars().filter(char::is_ascii_digit).collect()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let (Some(name), Some(phone)) = (text("name"), phone) else {
+        return (400, error_body("name and phone are required"));
+    };
+    if !(9..=15).contains(&phone.len()) {
+        return (400, error_body("Телефон должен содержать от 9 до 15 цифр"));
+    }
+    let field = s.config.update_categories_field;
+    let categories: Vec<i64> = q
+        .get(field)
+        .and_then(Value::as_array)
+        .map(|ids| {
+            ids.iter()
+                .filter_map(|v| v.as_i64().or_else(|| v.as_str()?.parse().ok()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let known: Vec<i64> = s.categories.iter().map(|c| c.id).collect();
+    let Some(c) = s.clients.iter_mut().find(|c| c.id.to_string() == id) else {
+        return (404, error_body("Client not found"));
+    };
+    c.name = name;
+    c.phone = phone;
+    c.surname = text("surname");
+    c.middle_name = text("middle_name");
+    c.email = text("email");
+    c.comment = text("comment");
+    c.categories = categories
+        .into_iter()
+        .filter(|k| known.contains(k))
+        .collect();
+    let id = c.id;
+    (
+        200,
+        json!({"success": true, "data": {"id": id}, "meta": []}).to_string(),
+    )
 }
 
 fn masked(phone: &str) -> String {
@@ -549,7 +765,25 @@ fn search(s: &mut State, body: &[u8]) -> (u16, String) {
         .get("clients_phones_email_access")
         .and_then(Value::as_bool)
         .unwrap_or(false);
-    let mut sorted: Vec<&StoredClient> = s.clients.iter().collect();
+    let in_categories: Option<Vec<i64>> = q
+        .get("filters")
+        .and_then(Value::as_array)
+        .and_then(|f| {
+            f.iter()
+                .find(|f| f.get("type").and_then(Value::as_str) == Some("category"))
+        })
+        .and_then(|f| f.pointer("/state/value"))
+        .and_then(Value::as_array)
+        .map(|ids| ids.iter().filter_map(Value::as_i64).collect());
+    let mut sorted: Vec<&StoredClient> = s
+        .clients
+        .iter()
+        .filter(|c| {
+            in_categories
+                .as_ref()
+                .is_none_or(|ids| c.categories.iter().any(|k| ids.contains(k)))
+        })
+        .collect();
     sorted.sort_by_key(|c| c.id);
     if newest_first {
         sorted.reverse();
@@ -640,6 +874,22 @@ fn bulk(s: &mut State, body: &[u8]) -> (u16, String) {
             text("email"),
             text("comment"),
         );
+        if s.config.bulk_sets_categories {
+            let known: Vec<i64> = s.categories.iter().map(|c| c.id).collect();
+            let ids: Vec<i64> = row
+                .get("categories")
+                .and_then(Value::as_array)
+                .map(|ids| {
+                    ids.iter()
+                        .filter_map(Value::as_i64)
+                        .filter(|k| known.contains(k))
+                        .collect()
+                })
+                .unwrap_or_default();
+            if let Some(c) = s.clients.iter_mut().find(|c| c.id == id) {
+                c.categories = ids;
+            }
+        }
         created.push(json!({"id": id, "name": name, "phone": format!("+{phone}")}));
     }
     (

@@ -89,6 +89,13 @@ struct ImportArgs {
     /// overwrites an email a client has).
     #[arg(long)]
     fill_in: bool,
+    /// Put the clients the import creates into this category (found by title, created if
+    /// missing). Default on Altegio: "From phonebook" in --lang; locally: none.
+    #[arg(long, value_name = "TITLE", conflicts_with = "no_category")]
+    category: Option<String>,
+    /// Put the created clients into no category (Altegio's default puts them in one).
+    #[arg(long)]
+    no_category: bool,
     /// Show what would happen; write nothing.
     #[arg(long)]
     dry_run: bool,
@@ -265,7 +272,18 @@ fn run(cli: Cli) -> Result<(), Error> {
     };
     let context = target.context(cli.last_name_hidden, &CancelToken::new())?;
     match cli.command {
-        Command::Import(args) => import_cmd(target, settings, context, &args),
+        Command::Import(args) => {
+            let settings = Settings {
+                category: match (&args.category, args.no_category) {
+                    (Some(_), _) => Some(true),
+                    (None, true) => Some(false),
+                    (None, false) => None,
+                },
+                category_title: args.category.clone(),
+                ..settings
+            };
+            import_cmd(target, settings, context, &args)
+        }
         Command::Export {
             out,
             phonebook,
@@ -282,7 +300,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         ),
         Command::Clients { json } => clients_cmd(&target, &context, json),
         Command::Imports { json } => imports_cmd(&target, json),
-        Command::UndoImport { id, dry_run, json } => undo_cmd(&target, id, dry_run, json),
+        Command::UndoImport { id, dry_run, json } => undo_cmd(&target, &context, id, dry_run, json),
     }
 }
 
@@ -304,11 +322,11 @@ fn imports_cmd(target: &Target, json: bool) -> Result<(), Error> {
         "id", "started (UTC)", "created", "already", "skipped", "undone"
     );
     for i in &imports {
-        let state = match (i.finished_at.is_some(), i.cancelled, i.failed) {
-            (false, _, _) => "interrupted",
-            (true, _, true) => "failed",
-            (true, true, false) => "cancelled",
-            (true, false, false) => "done",
+        let state = match i.outcome {
+            clientbook_core::history::ImportOutcome::Interrupted => "interrupted",
+            clientbook_core::history::ImportOutcome::Failed => "failed",
+            clientbook_core::history::ImportOutcome::Cancelled => "cancelled",
+            clientbook_core::history::ImportOutcome::Done => "done",
         };
         println!(
             "{:>4}  {:<20}  {:>7}  {:>7}  {:>7}  {:>6}  {state}",
@@ -319,21 +337,43 @@ fn imports_cmd(target: &Target, json: bool) -> Result<(), Error> {
     Ok(())
 }
 
-fn undo_cmd(target: &Target, id: Option<i64>, dry_run: bool, json: bool) -> Result<(), Error> {
-    let report = target.undo_import(id, dry_run)?;
+fn undo_cmd(
+    target: &Target,
+    context: &clientbook_core::session::Context,
+    id: Option<i64>,
+    dry_run: bool,
+    json: bool,
+) -> Result<(), Error> {
+    let bar = progress_bar(0, "undoing");
+    let report = target.undo_import(
+        id,
+        dry_run,
+        Some(context),
+        &mut |done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        },
+        &CancelToken::new(),
+    );
+    bar.finish_and_clear();
+    let report = report?;
     if json {
         return print_json(&report);
     }
     let verb = if dry_run { "Would delete" } else { "Deleted" };
     println!(
-        "Import {}: {verb} {} client(s); kept {} edited since; {} already gone.",
+        "Import {}: {verb} {} client(s); kept {} (edited since or with visits); {} already gone.",
         report.import_id,
         report.deleted,
         report.kept.len(),
         report.already_gone
     );
     for k in &report.kept {
-        println!("  kept client {}: edited since the import", k.client_id);
+        let why = match k.reason {
+            clientbook_core::history::KeptReason::EditedSince => "edited since the import",
+            clientbook_core::history::KeptReason::HasVisits => "has visits since the import",
+        };
+        println!("  kept client {}: {why}", k.client_id);
     }
     Ok(())
 }
@@ -395,6 +435,7 @@ fn import_cmd(
         fill_in,
         dry_run,
         json,
+        ..
     } = args;
     let (dry_run, json) = (*dry_run, *json);
     let parsed = read_vcard(file)?;
@@ -511,6 +552,23 @@ fn import_cmd(
             r.skipped.len(),
             if r.cancelled { " (cancelled)" } else { "" }
         );
+        if let Some(c) = &r.category {
+            println!(
+                "Category \"{}\": {} client(s) in it{}{}.",
+                c.title,
+                c.set,
+                if c.not_set > 0 {
+                    format!(", {} not confirmed", c.not_set)
+                } else {
+                    String::new()
+                },
+                if c.created_category {
+                    " (new category)"
+                } else {
+                    ""
+                }
+            );
+        }
     }
     Ok(())
 }

@@ -137,3 +137,74 @@ fn wrong_token_missing_token_and_missing_rights_fail_cleanly() {
     assert!(String::from_utf8_lossy(&refused.stderr)
         .contains("Show phone numbers and emails in the list of clients"));
 }
+
+#[test]
+fn imports_and_undo_import_on_altegio_with_a_category() {
+    let server = TestServer::start(Config {
+        rights: serde_json::json!({"clients_access": true, "clients_phones_email_access": true,
+            "clients_excel_access": true, "clients_visit_master_id": 0}),
+        ..Config::default()
+    });
+    server.seed([("Already here".to_string(), "79160000001".to_string())]);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("mirror.db");
+    let vcf = dir.path().join("book.vcf");
+    std::fs::write(
+        &vcf,
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Already here\r\nTEL:+7 916 000-00-01\r\nEND:VCARD\r\n\
+         BEGIN:VCARD\r\nVERSION:3.0\r\nN:Petrova;Olga;;;\r\nTEL:+7 916 000-00-02\r\nEND:VCARD\r\n\
+         BEGIN:VCARD\r\nVERSION:3.0\r\nN:Sidorov;Ivan;;;\r\nTEL:8 916 000-00-03\r\nEND:VCARD\r\n",
+    )
+    .unwrap();
+    let vcf = vcf.to_str().unwrap();
+    let imported = json(&clientbook(
+        &server,
+        &db,
+        "user-token",
+        &["import", vcf, "--category", "Walk-ins", "--json"],
+    ));
+    let category = &imported["report"]["category"];
+    assert_eq!(category["title"], "Walk-ins");
+    assert_eq!(category["set"], 2);
+    assert_eq!(server.categories().len(), 1);
+    let history = json(&clientbook(
+        &server,
+        &db,
+        "user-token",
+        &["imports", "--json"],
+    ));
+    assert_eq!(history[0]["created"], 2);
+    assert_eq!(history[0]["target"], "altegio:4242");
+
+    // Without the delete right: refused with the right named, nothing deleted.
+    let refused = clientbook(&server, &db, "user-token", &["undo-import"]);
+    assert_eq!(refused.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("Delete clients"));
+    assert_eq!(server.clients().len(), 3);
+
+    server.update_config(|c| c.rights["clients_delete_access"] = serde_json::json!(true));
+    let dry = json(&clientbook(
+        &server,
+        &db,
+        "user-token",
+        &["undo-import", "--dry-run", "--json"],
+    ));
+    assert_eq!(
+        (dry["deleted"].as_u64(), dry["dry_run"].as_bool()),
+        (Some(2), Some(true))
+    );
+    assert_eq!(server.clients().len(), 3);
+    let done = json(&clientbook(
+        &server,
+        &db,
+        "user-token",
+        &["undo-import", "--json"],
+    ));
+    assert_eq!(done["deleted"], 2);
+    let left: Vec<String> = server.clients().into_iter().map(|c| c.phone).collect();
+    assert_eq!(left, vec!["79160000001".to_string()]);
+    assert_eq!(server.categories().len(), 1, "the category stays");
+    // Nothing left to undo.
+    let none = clientbook(&server, &db, "user-token", &["undo-import"]);
+    assert_eq!(none.status.code(), Some(2));
+}

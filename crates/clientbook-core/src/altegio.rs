@@ -6,7 +6,7 @@
 //! client-side limiter at Altegio's published limits and is retried with jittered backoff
 //! when that is safe. Tokens live only in memory and in the `Authorization` header.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -31,6 +31,10 @@ pub struct HttpHeader {
 pub enum HttpMethod {
     Get,
     Post,
+    /// Writing a whole client card (fill-in, a category the create did not set).
+    Put,
+    /// Deleting a client (undo of an import).
+    Delete,
 }
 
 impl HttpMethod {
@@ -39,6 +43,8 @@ impl HttpMethod {
         match self {
             HttpMethod::Get => "GET",
             HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Delete => "DELETE",
         }
     }
 }
@@ -350,6 +356,9 @@ pub struct RemoteNewClient {
     /// The client's comment: where the phone's extension goes (Altegio stores none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Category ids to put the client in (the import's category).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<i64>,
 }
 
 /// A bulk-create response row.
@@ -366,6 +375,26 @@ pub struct BulkRow {
 pub struct BulkResult {
     pub created: Vec<BulkRow>,
     pub errors: Vec<BulkRow>,
+}
+
+/// One client's card (`GET /client/{location}/{id}`): the fields undo and fill-in compare,
+/// and the whole card as sent, for a write that must not blank what it does not know.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemoteCard {
+    pub client: RemoteClient,
+    /// Visits the client has had; a client with visits is a real client now.
+    pub visits: u64,
+    /// The ids of the client's categories.
+    pub categories: Vec<i64>,
+    /// The card as the server sent it.
+    pub raw: Value,
+}
+
+/// A client category (Altegio: category, label or tag).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteCategory {
+    pub id: i64,
+    pub title: String,
 }
 
 /// Sort order for client search.
@@ -515,6 +544,21 @@ impl AltegioClient {
         kind: Idempotence,
         call: &Call<'_>,
     ) -> Result<(T, M)> {
+        self.exchange(method, path, body, kind, call, &|r| {
+            parse_envelope::<T, M>(&r.body)
+        })
+    }
+
+    /// [`call`](Self::call) for answers read by `read`: a 204 has no envelope to read.
+    fn exchange<R>(
+        &self,
+        method: HttpMethod,
+        path: &str,
+        body: Option<Value>,
+        kind: Idempotence,
+        call: &Call<'_>,
+        read: &dyn Fn(&HttpResponse) -> std::result::Result<R, Unreadable>,
+    ) -> Result<R> {
         let endpoint = path.split('/').nth(1).unwrap_or("").to_string();
         let mut attempt = 0;
         loop {
@@ -532,7 +576,7 @@ impl AltegioClient {
                     (detail, None)
                 }
                 Ok(resp) => match resp.status {
-                    200..=299 => match parse_envelope::<T, M>(&resp.body) {
+                    200..=299 => match read(&resp) {
                         Ok(v) => return Ok(v),
                         Err(Unreadable::Malformed(detail)) => {
                             tracing::debug!(%endpoint, attempt, "malformed response");
@@ -654,6 +698,142 @@ impl AltegioClient {
         })
     }
 
+    /// One client's card; `None` when the server has no such client (deleted).
+    pub fn client(&self, id: i64, call: &Call<'_>) -> Result<Option<RemoteCard>> {
+        let answer: Result<(Value, IgnoredAny)> = self.call(
+            HttpMethod::Get,
+            &format!("/client/{}/{id}", self.location_id),
+            None,
+            Idempotence::Safe,
+            call,
+        );
+        let raw = match answer {
+            Ok((raw, _)) => raw,
+            Err(Error::Remote(RemoteError::NotFound { .. })) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let card: CardData = serde_json::from_value(raw.clone()).map_err(|e| {
+            Error::from(RemoteError::Protocol {
+                detail: format!("client: {e}"),
+            })
+        })?;
+        Ok(Some(RemoteCard {
+            client: card.row.into_client(),
+            visits: card.visits.map_or(0, |Count(n)| n),
+            categories: card
+                .categories
+                .map(|Rows(c)| c)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|c| match c {
+                    CategoryRef::Id(Id(id)) | CategoryRef::Object { id: Id(id) } => id,
+                })
+                .collect(),
+            raw,
+        }))
+    }
+
+    /// Deletes a client for good (there is no restore). True when it was there; false when
+    /// it was already gone. Safe to repeat: a lost answer is retried, and a delete that
+    /// landed answers 404 the second time.
+    pub fn delete_client(&self, id: i64, call: &Call<'_>) -> Result<bool> {
+        let answer = self.exchange(
+            HttpMethod::Delete,
+            &format!("/client/{}/{id}", self.location_id),
+            None,
+            Idempotence::Safe,
+            call,
+            &|r| {
+                if r.body.trim().is_empty() {
+                    Ok(())
+                } else {
+                    no_data_expected(&r.body)
+                }
+            },
+        );
+        match answer {
+            Ok(()) => Ok(true),
+            Err(Error::Remote(RemoteError::NotFound { .. })) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Writes a whole card (`PUT`): the caller sends every field it read, changed or not,
+    /// because whether an omitted field is blanked is undocumented. Idempotent: the same
+    /// card written twice is the same card.
+    pub fn update_client(&self, id: i64, card: &Value, call: &Call<'_>) -> Result<()> {
+        let _: (IgnoredAny, IgnoredAny) = self.call(
+            HttpMethod::Put,
+            &format!("/client/{}/{id}", self.location_id),
+            Some(card.clone()),
+            Idempotence::Safe,
+            call,
+        )?;
+        Ok(())
+    }
+
+    /// The location's client categories (deleted ones left out).
+    pub fn categories(&self, call: &Call<'_>) -> Result<Vec<RemoteCategory>> {
+        let (Rows(rows), _): (Rows<LabelRow>, IgnoredAny) = self.call(
+            HttpMethod::Get,
+            &format!("/labels/{}/1", self.location_id),
+            None,
+            Idempotence::Safe,
+            call,
+        )?;
+        Ok(rows
+            .into_iter()
+            .filter(|l| !l.deleted.is_some_and(|Flag(d)| d))
+            .map(|l| RemoteCategory {
+                id: l.id.0,
+                title: l.title.trim().to_string(),
+            })
+            .collect())
+    }
+
+    /// Creates a client category. The answer carries no id: list them to learn it. A title
+    /// that exists already is refused (400), which the caller treats as "it exists".
+    pub fn create_category(&self, title: &str, color: &str, call: &Call<'_>) -> Result<()> {
+        self.exchange(
+            HttpMethod::Post,
+            &format!("/labels/{}/clients/create", self.location_id),
+            Some(json!({"title": title, "color": color})),
+            Idempotence::Write,
+            call,
+            &|r| no_data_expected(&r.body),
+        )
+    }
+
+    /// The ids of the clients in category `category`, from `clients/search` (which cannot
+    /// return a client's categories, but can filter by one).
+    pub fn clients_in_category(&self, category: i64, call: &Call<'_>) -> Result<HashSet<i64>> {
+        let mut ids = HashSet::new();
+        let mut page = 1;
+        loop {
+            let body = json!({
+                "page": page,
+                "page_size": crate::sync::PAGE_SIZE,
+                "fields": ["id"],
+                "order_by": "id",
+                "order_by_direction": "ASC",
+                "filters": [{"type": "category", "state": {"value": [category]}}],
+            });
+            let (Rows(rows), meta): (Rows<IdRow>, SearchMeta) = self.call(
+                HttpMethod::Post,
+                &format!("/company/{}/clients/search", self.location_id),
+                Some(body),
+                Idempotence::Safe,
+                call,
+            )?;
+            let got = rows.len();
+            ids.extend(rows.into_iter().map(|r| r.id.0));
+            if got == 0 || (page as u64) * crate::sync::PAGE_SIZE as u64 >= meta.total_count {
+                return Ok(ids);
+            }
+            page += 1;
+        }
+    }
+
     /// Creates clients in one request. Rows the server rejects come back in `errors`.
     /// A lost response is `RemoteError::OutcomeUnknown`: the caller must reconcile.
     pub fn bulk_create(&self, clients: &[RemoteNewClient], call: &Call<'_>) -> Result<BulkResult> {
@@ -705,6 +885,8 @@ named!(total_count_field, "total_count", u64);
 named!(created_field, "created", Rows<BulkRowData>);
 named!(errors_field, "errors", Rows<BulkRowData>);
 named!(surname_flag_field, "is_surname_field_enabled", Option<Flag>);
+named!(visits_field, "visits", Option<Count>);
+named!(categories_field, "categories", Option<Rows<CategoryRef>>);
 
 /// A list whose element errors say which element: `[3] id: invalid type …`.
 #[derive(Debug)]
@@ -787,12 +969,19 @@ impl<'de> Deserialize<'de> for Flag {
         enum Raw {
             Bool(bool),
             Number(i64),
+            Text(String),
         }
         match Raw::deserialize(d)
             .map_err(|_| serde::de::Error::custom("expected true/false or 1/0"))?
         {
             Raw::Bool(b) => Ok(Flag(b)),
             Raw::Number(n) => Ok(Flag(n != 0)),
+            // Numbers may come quoted ("deleted": "0").
+            Raw::Text(t) => match t.trim() {
+                "1" | "true" => Ok(Flag(true)),
+                "0" | "false" | "" => Ok(Flag(false)),
+                _ => Err(serde::de::Error::custom("expected true/false or 1/0")),
+            },
         }
     }
 }
@@ -848,6 +1037,53 @@ impl ClientRow {
             email: text(self.email),
         }
     }
+}
+
+/// `GET /client/{location}/{id}`'s `data`: the search row's fields, plus visits and
+/// categories (as ids or objects).
+#[derive(Debug, Deserialize)]
+struct CardData {
+    #[serde(flatten)]
+    row: ClientRow,
+    #[serde(default, alias = "visits_count", deserialize_with = "visits_field")]
+    visits: Option<Count>,
+    #[serde(default, deserialize_with = "categories_field")]
+    categories: Option<Rows<CategoryRef>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum CategoryRef {
+    Id(Id),
+    Object { id: Id },
+}
+
+/// A count as a number or a numeric string; null is none.
+#[derive(Debug, Clone, Copy)]
+struct Count(u64);
+
+impl<'de> Deserialize<'de> for Count {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        Id::deserialize(d).map(|Id(n)| Count(n.max(0) as u64))
+    }
+}
+
+/// `GET /labels/{location}/1` rows.
+#[derive(Debug, Deserialize)]
+struct LabelRow {
+    #[serde(deserialize_with = "id_field")]
+    id: Id,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    deleted: Option<Flag>,
+}
+
+/// A `clients/search` row with `fields: ["id"]`.
+#[derive(Debug, Deserialize)]
+struct IdRow {
+    #[serde(deserialize_with = "id_field")]
+    id: Id,
 }
 
 /// `clients/{id}/bulk`'s `data`.
@@ -911,6 +1147,19 @@ fn parse_envelope<T: DeserializeOwned, M: DeserializeOwned>(
     let meta =
         M::deserialize(envelope.meta).map_err(|e| Unreadable::Shape(format!("meta: {e}")))?;
     Ok((data, meta))
+}
+
+/// An answer whose `data` is documented as `null` (v1 category create): only `success`.
+fn no_data_expected(body: &str) -> std::result::Result<(), Unreadable> {
+    let envelope: Envelope = serde_json::from_str(body)
+        .map_err(|e| Unreadable::Malformed(format!("response is not JSON ({e})")))?;
+    match envelope.success {
+        Some(true) => Ok(()),
+        _ => Err(Unreadable::Malformed(format!(
+            "request failed: {}",
+            server_message(body)
+        ))),
+    }
 }
 
 /// The server's `meta.message`, which never carries client data for these endpoints.

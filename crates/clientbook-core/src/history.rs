@@ -10,8 +10,11 @@
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
+use crate::altegio::{AltegioClient, Call, RemoteClient};
+use crate::cancel::CancelToken;
 use crate::error::Result;
 use crate::import::ImportReport;
+use crate::phone::Region;
 use crate::rights::{Action, Rights};
 use crate::store::{NewClient, Store};
 
@@ -32,6 +35,35 @@ pub struct ImportRecord {
     pub failed: bool,
     /// Created clients an undo has removed so far.
     pub undone: u64,
+    /// How the commit ended, from `finished_at`, `cancelled` and `failed`.
+    #[serde(default)]
+    pub outcome: ImportOutcome,
+}
+
+/// How a committed import ended.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum ImportOutcome {
+    #[default]
+    Done,
+    /// Stopped on request; "import the rest" is a new entry.
+    Cancelled,
+    /// Stopped by an error; what it created is listed.
+    Failed,
+    /// Never closed: the app or process was killed mid-import.
+    Interrupted,
+}
+
+impl ImportOutcome {
+    fn of(finished: bool, cancelled: bool, failed: bool) -> Self {
+        match (finished, cancelled, failed) {
+            (false, _, _) => ImportOutcome::Interrupted,
+            (true, _, true) => ImportOutcome::Failed,
+            (true, true, false) => ImportOutcome::Cancelled,
+            (true, false, false) => ImportOutcome::Done,
+        }
+    }
 }
 
 /// Why undo kept a client the import had created.
@@ -41,6 +73,8 @@ pub struct ImportRecord {
 pub enum KeptReason {
     /// Name, surname, middle name, phone or email changed since the import.
     EditedSince,
+    /// On Altegio: the client has had visits since; deleting would orphan them.
+    HasVisits,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,6 +94,10 @@ pub struct UndoReport {
     /// Removed by an earlier undo, or deleted by someone else since.
     pub already_gone: u64,
     pub dry_run: bool,
+    /// Stopped on request before every client was looked at: undoing again does the rest.
+    #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default = false))]
+    pub cancelled: bool,
 }
 
 /// The name used for the local database in the history.
@@ -86,6 +124,46 @@ pub(crate) fn record_created(
         c.middle_name,
         key,
         c.email
+    ])?;
+    Ok(())
+}
+
+/// Records a client the server confirmed creating, under the import that journalled it, in
+/// the transaction that settles its journal row. The recorded fields are the ones sent.
+pub(crate) fn record_remote_created(
+    tx: &Transaction,
+    location: i64,
+    key: &str,
+    remote_id: i64,
+) -> rusqlite::Result<()> {
+    let row: Option<(Option<i64>, String)> = tx
+        .query_row(
+            "SELECT import_id, payload FROM import_journal WHERE location_id = ?1 AND phone_key = ?2",
+            params![location, key],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((Some(import), payload)) = row else {
+        return Ok(());
+    };
+    let Ok(sent) = serde_json::from_str::<crate::altegio::RemoteNewClient>(&payload) else {
+        // Written by this code from the same type; unreadable only if the file was edited.
+        tracing::warn!("a journal payload could not be read; its client is not in the history");
+        return Ok(());
+    };
+    tx.prepare_cached(
+        "INSERT OR IGNORE INTO import_created
+           (import_id, client_id, name, surname, middle_name, phone_key, email)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        import,
+        remote_id,
+        sent.name,
+        sent.surname,
+        sent.middle_name,
+        key,
+        sent.email
     ])?;
     Ok(())
 }
@@ -138,16 +216,19 @@ impl Store {
             .map_err(|e| self.sql(e))?;
         let rows = stmt
             .query_map([target], |r| {
+                let finished_at: Option<String> = r.get(3)?;
+                let (cancelled, failed) = (r.get(7)?, r.get(8)?);
                 Ok(ImportRecord {
                     id: r.get(0)?,
                     target: r.get(1)?,
                     started_at: r.get(2)?,
-                    finished_at: r.get(3)?,
+                    outcome: ImportOutcome::of(finished_at.is_some(), cancelled, failed),
+                    finished_at,
                     created: r.get::<_, i64>(4)?.max(0) as u64,
                     already_there: r.get::<_, i64>(5)?.max(0) as u64,
                     skipped: r.get::<_, i64>(6)?.max(0) as u64,
-                    cancelled: r.get(7)?,
-                    failed: r.get(8)?,
+                    cancelled,
+                    failed,
                     undone: r.get::<_, i64>(9)?.max(0) as u64,
                 })
             })
@@ -273,4 +354,203 @@ impl Store {
         );
         Ok(report)
     }
+}
+
+/// One client an import created, as recorded.
+#[derive(Debug, Clone)]
+struct Created {
+    client_id: i64,
+    name: String,
+    surname: Option<String>,
+    middle_name: Option<String>,
+    phone_key: String,
+    email: Option<String>,
+    undone: bool,
+    delete_sent: bool,
+}
+
+impl Created {
+    /// Whether the card still shows what the import sent (spaces and empty values aside).
+    fn unchanged(&self, card: &RemoteClient, region: Region) -> bool {
+        fn norm(v: Option<&str>) -> Option<String> {
+            v.map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+        }
+        let card_key = card
+            .phone
+            .as_deref()
+            .and_then(|p| crate::phone::remote_phone_key(p, region));
+        norm(Some(&self.name)) == norm(Some(&card.name))
+            && norm(self.surname.as_deref()) == norm(card.surname.as_deref())
+            && norm(self.middle_name.as_deref()) == norm(card.middle_name.as_deref())
+            && norm(self.email.as_deref()).map(|e| e.to_lowercase())
+                == norm(card.email.as_deref()).map(|e| e.to_lowercase())
+            && card_key.as_deref() == Some(self.phone_key.as_str())
+    }
+}
+
+impl Store {
+    /// The history's target for an import, checked against the one the caller expects.
+    fn import_target_is(&self, import: i64, expected: &str) -> Result<()> {
+        let target: Option<String> = self
+            .lock()
+            .query_row(
+                "SELECT target FROM import_history WHERE id = ?1",
+                [import],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.sql(e))?;
+        match target {
+            Some(t) if t == expected => Ok(()),
+            Some(_) => Err(crate::Error::BadInput(format!(
+                "import {import} went to another target, not to {expected}"
+            ))),
+            None => Err(crate::Error::BadInput(format!(
+                "there is no import {import}; `clientbook imports` lists them"
+            ))),
+        }
+    }
+
+    fn created_by(&self, import: i64) -> Result<Vec<Created>> {
+        let conn = self.lock();
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT client_id, name, surname, middle_name, phone_key, email,
+                        undone_at IS NOT NULL, delete_sent_at IS NOT NULL
+                 FROM import_created WHERE import_id = ?1 ORDER BY client_id",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([import], |r| {
+                Ok(Created {
+                    client_id: r.get(0)?,
+                    name: r.get(1)?,
+                    surname: r.get(2)?,
+                    middle_name: r.get(3)?,
+                    phone_key: r.get(4)?,
+                    email: r.get(5)?,
+                    undone: r.get(6)?,
+                    delete_sent: r.get(7)?,
+                })
+            })
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.sql(e))
+    }
+
+    /// Journals a delete about to be sent, so a kill after the server did it still counts
+    /// the client as deleted by this undo.
+    fn delete_sending(&self, import: i64, client: i64) -> Result<()> {
+        self.lock()
+            .execute(
+                "UPDATE import_created SET delete_sent_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+                 WHERE import_id = ?1 AND client_id = ?2",
+                params![import, client],
+            )
+            .map_err(|e| self.sql(e))?;
+        Ok(())
+    }
+
+    /// Records a remote client as gone, in one transaction: undone in the history, out of
+    /// the mirror, and out of the import journal (else importing the number again would
+    /// take the deleted client for an existing one).
+    fn remote_undone(&self, import: i64, location: i64, c: &Created) -> Result<()> {
+        let mut conn = self.lock();
+        let tx = conn.transaction().map_err(|e| self.sql(e))?;
+        tx.execute(
+            "UPDATE import_created SET undone_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+             WHERE import_id = ?1 AND client_id = ?2",
+            params![import, c.client_id],
+        )
+        .map_err(|e| self.sql(e))?;
+        tx.execute(
+            "DELETE FROM mirror_clients WHERE location_id = ?1 AND remote_id = ?2",
+            params![location, c.client_id],
+        )
+        .map_err(|e| self.sql(e))?;
+        tx.execute(
+            "DELETE FROM import_journal WHERE location_id = ?1 AND phone_key = ?2 AND remote_id = ?3",
+            params![location, c.phone_key, c.client_id],
+        )
+        .map_err(|e| self.sql(e))?;
+        tx.commit().map_err(|e| self.sql(e))
+    }
+}
+
+/// Undoes an import into an Altegio location: for each client it created, reads the card,
+/// keeps it when it was edited or has visits, and deletes it otherwise. Deletion there is
+/// permanent and one request per client, so each is journalled before it is sent and
+/// recorded when done: killed or cancelled partway, running it again picks up where it
+/// stopped, and a finished undo run again deletes nothing more.
+#[allow(clippy::too_many_arguments)]
+pub fn undo_altegio_import(
+    store: &Store,
+    api: &AltegioClient,
+    region: Region,
+    rights: &Rights,
+    import: i64,
+    dry_run: bool,
+    progress: &mut dyn FnMut(u64, u64),
+    cancel: &CancelToken,
+) -> Result<UndoReport> {
+    rights.check(Action::Undo)?;
+    let location = api.location_id();
+    store.import_target_is(import, &format!("altegio:{location}"))?;
+    let created = store.created_by(import)?;
+    let mut report = UndoReport {
+        import_id: import,
+        dry_run,
+        ..Default::default()
+    };
+    let todo: Vec<&Created> = created.iter().filter(|c| !c.undone).collect();
+    report.already_gone = (created.len() - todo.len()) as u64;
+    let total = todo.len() as u64;
+    progress(0, total);
+    let call = Call::new(cancel).logged_in(store);
+    for (done, c) in todo.into_iter().enumerate() {
+        if cancel.is_cancelled() {
+            report.cancelled = true;
+            break;
+        }
+        match api.client(c.client_id, &call)? {
+            None => {
+                // Gone: by our own delete whose answer was lost, or by someone else.
+                if c.delete_sent {
+                    report.deleted += 1;
+                } else {
+                    report.already_gone += 1;
+                }
+                if !dry_run {
+                    store.remote_undone(import, location, c)?;
+                }
+            }
+            Some(card) if card.visits > 0 => report.kept.push(KeptClient {
+                client_id: c.client_id,
+                reason: KeptReason::HasVisits,
+            }),
+            Some(card) if !c.unchanged(&card.client, region) => report.kept.push(KeptClient {
+                client_id: c.client_id,
+                reason: KeptReason::EditedSince,
+            }),
+            Some(_) if dry_run => report.deleted += 1,
+            Some(_) => {
+                store.delete_sending(import, c.client_id)?;
+                api.delete_client(c.client_id, &call)?;
+                store.remote_undone(import, location, c)?;
+                report.deleted += 1;
+            }
+        }
+        progress(done as u64 + 1, total);
+    }
+    tracing::info!(
+        deleted = report.deleted,
+        kept = report.kept.len(),
+        already_gone = report.already_gone,
+        cancelled = report.cancelled,
+        dry_run,
+        "altegio import undone"
+    );
+    Ok(report)
 }

@@ -109,6 +109,10 @@ pub struct PreviewRow {
     pub selected: bool,
     /// Why "Select suggested" leaves this importable contact out, if it does.
     pub not_suggested: Option<NotSuggested>,
+    /// `not_suggested` in words for staff, in the preview's locale.
+    #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
+    pub not_suggested_text: Option<String>,
     /// The contact has more than one valid number: the row offers a number chooser (which
     /// stays available after a choice).
     pub can_choose_number: bool,
@@ -450,9 +454,9 @@ impl ImportPlan {
                 .and_then(Phone::key);
             let Some(key) = key else { continue };
             if location.contains(&key) {
-                row.not_suggested = Some(NotSuggested::LocationNumber);
+                row.set_not_suggested(Some(NotSuggested::LocationNumber), self.locale);
             } else if staff.contains(&key) {
-                row.not_suggested = Some(NotSuggested::StaffNumber);
+                row.set_not_suggested(Some(NotSuggested::StaffNumber), self.locale);
             }
         }
     }
@@ -477,6 +481,7 @@ impl ImportPlan {
 
     /// Picks which of a contact's numbers to import. Confirms a `needs_choice` contact.
     pub fn choose_number(&mut self, index: u64, phone: u32) -> Result<()> {
+        let locale = self.locale;
         let row = self.row_mut(index)?;
         let Some(chosen) = row.phones.get(phone as usize) else {
             return Err(Error::BadInput(format!(
@@ -504,11 +509,12 @@ impl ImportPlan {
             row.not_suggested,
             None | Some(NotSuggested::ServiceNumber { .. })
         ) {
-            row.not_suggested = chosen
+            let why = chosen
                 .e164
                 .as_deref()
                 .and_then(phone::service_kind)
                 .map(|kind| NotSuggested::ServiceNumber { kind });
+            row.set_not_suggested(why, locale);
         }
         Ok(())
     }
@@ -859,7 +865,7 @@ fn preview_row(
         }
         Err(_) => (None, None, None, String::new()),
     };
-    PreviewRow {
+    let mut row = PreviewRow {
         index,
         platform_id,
         name,
@@ -888,17 +894,29 @@ fn preview_row(
             _ => None,
         },
         selected: false,
-        not_suggested: if !status.importable() {
-            None
-        } else if in_app_group {
-            Some(NotSuggested::FromAppGroup)
-        } else {
-            service.map(|kind| NotSuggested::ServiceNumber { kind })
-        },
+        not_suggested: None,
+        not_suggested_text: None,
         can_choose_number,
         fill_in_email: None,
         fill_in_selected: false,
         reason,
+    };
+    let why = if !status.importable() {
+        None
+    } else if in_app_group {
+        Some(NotSuggested::FromAppGroup)
+    } else {
+        service.map(|kind| NotSuggested::ServiceNumber { kind })
+    };
+    row.set_not_suggested(why, options.locale);
+    row
+}
+
+impl PreviewRow {
+    /// Sets why "Select suggested" leaves the row out, with its text in `locale`.
+    fn set_not_suggested(&mut self, why: Option<NotSuggested>, locale: Locale) {
+        self.not_suggested_text = why.map(|why| Message::NotSuggested { why }.render(locale));
+        self.not_suggested = why;
     }
 }
 
@@ -935,6 +953,23 @@ pub struct ImportReport {
     #[serde(default)]
     #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub history_id: Option<i64>,
+    /// The category the created clients were put into, and whether each one is confirmed in it.
+    #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
+    pub category: Option<CategoryReport>,
+}
+
+/// Where an import put the clients it created.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct CategoryReport {
+    pub title: String,
+    /// Created clients confirmed in the category (on Altegio: read back from the server).
+    pub set: u64,
+    /// Created clients the category could not be confirmed on; they were still created.
+    pub not_set: u64,
+    /// The category did not exist and this import created it.
+    pub created_category: bool,
 }
 
 impl ImportReport {
@@ -952,12 +987,23 @@ impl ImportReport {
 }
 
 /// Commit tuning.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct CommitOptions {
-    /// Clients per transaction.
+    /// Clients per transaction (per request, for Altegio).
     pub batch_size: usize,
     /// The history entry the created clients are recorded under (for undo), if any.
     pub record_as: Option<i64>,
+    /// The category the created clients are put into, by title (found or created), if any.
+    pub category: Option<String>,
+}
+
+impl CommitOptions {
+    pub fn batches_of(batch_size: usize) -> Self {
+        CommitOptions {
+            batch_size,
+            ..Default::default()
+        }
+    }
 }
 
 impl Default for CommitOptions {
@@ -965,6 +1011,7 @@ impl Default for CommitOptions {
         CommitOptions {
             batch_size: 500,
             record_as: None,
+            category: None,
         }
     }
 }
@@ -1031,6 +1078,19 @@ pub fn run_commit(
         history_id: options.record_as,
         ..Default::default()
     };
+    let category_existed = match &options.category {
+        Some(title) => store
+            .categories()
+            .map_err(|error| {
+                Box::new(CommitFailed {
+                    partial: report.clone(),
+                    error,
+                })
+            })?
+            .iter()
+            .any(|t| t.to_lowercase() == title.to_lowercase()),
+        None => false,
+    };
     let mut done = 0u64;
     progress(0, total);
     for chunk in clients.chunks(options.batch_size.max(1)) {
@@ -1040,7 +1100,11 @@ pub fn run_commit(
             break;
         }
         let batch: Vec<NewClient> = chunk.iter().map(|(_, c)| c.clone()).collect();
-        let outcomes = match store.insert_batch_for(&batch, options.record_as) {
+        let outcomes = match store.insert_batch_for(
+            &batch,
+            options.record_as,
+            options.category.as_deref(),
+        ) {
             Ok(o) => o,
             Err(error) => {
                 tracing::warn!(done, total, error = %error, "import stopped by a storage error");
@@ -1064,6 +1128,15 @@ pub fn run_commit(
         }
         done += chunk.len() as u64;
         progress(done, total);
+    }
+    if let Some(title) = options.category {
+        // Locally the tag is written in each client's own transaction: all are in it.
+        report.category = Some(CategoryReport {
+            title,
+            set: report.created.len() as u64,
+            not_set: 0,
+            created_category: !category_existed && !report.created.is_empty(),
+        });
     }
     if !report.cancelled && !fills.is_empty() {
         let pairs: Vec<(i64, String)> = fills.iter().map(|(_, id, e)| (*id, e.clone())).collect();
@@ -1483,10 +1556,7 @@ mod tests {
         let report = commit(
             &store,
             &p,
-            CommitOptions {
-                batch_size: 500,
-                record_as: None,
-            },
+            CommitOptions::batches_of(500),
             &mut |d, t| calls.push((d, t)),
             &AtomicBool::new(false),
         )
@@ -1532,10 +1602,7 @@ mod tests {
         let report = commit(
             &store,
             &p,
-            CommitOptions {
-                batch_size: 30,
-                record_as: None,
-            },
+            CommitOptions::batches_of(30),
             &mut |done, _| {
                 if done >= 30 {
                     cancel.store(true, Ordering::SeqCst);
@@ -1561,10 +1628,7 @@ mod tests {
         let report = commit(
             &store,
             &p,
-            CommitOptions {
-                batch_size: 30,
-                record_as: None,
-            },
+            CommitOptions::batches_of(30),
             &mut no_progress,
             &AtomicBool::new(false),
         )
@@ -1593,10 +1657,7 @@ mod tests {
         let result = run_commit(
             &store,
             p.prepare_commit(),
-            CommitOptions {
-                batch_size: 4,
-                record_as: None,
-            },
+            CommitOptions::batches_of(4),
             &mut |done, _| {
                 if done == 4 {
                     other

@@ -277,6 +277,12 @@ pub enum Message {
     /// The export screen's reason to ask for contacts access (the import one is the
     /// permission advice's own).
     ExportNeedsContacts,
+    /// The title of the category an import puts its clients in, unless the caller names one.
+    DefaultCategory,
+    /// An undo cancelled (or cut off) partway: what it deleted so far.
+    UndoStopped {
+        deleted: u64,
+    },
 }
 
 impl Message {
@@ -453,6 +459,8 @@ impl Message {
                 &[("deleted", (*deleted).into()), ("kept", (*kept).into())],
             ),
             M::FillInEmail { email } => f("fill-in-email", &[("email", email.as_str().into())]),
+            M::DefaultCategory => f("default-category", &[]),
+            M::UndoStopped { deleted } => f("undo-stopped", &[("deleted", (*deleted).into())]),
             M::ExportNeedsContacts => f("export-needs-contacts", &[]),
         }
     }
@@ -784,6 +792,10 @@ mod tests {
                 email: "anna@example.com".into(),
             },
             M::ExportNeedsContacts,
+            M::DefaultCategory,
+            M::UndoStopped { deleted: 1 },
+            M::UndoStopped { deleted: 3 },
+            M::UndoStopped { deleted: 25 },
         ];
         for kind in [
             crate::phone::ServiceKind::TollFree,

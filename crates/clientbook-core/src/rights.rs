@@ -25,6 +25,11 @@ pub struct Rights {
     #[serde(default)]
     #[cfg_attr(feature = "uniffi", uniffi(default = false))]
     pub clients_delete_access: bool,
+    /// `clients_edit_access`: may edit clients (needed to fill in a missing email on Altegio,
+    /// which rewrites the client's card).
+    #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default = false))]
+    pub clients_edit_access: bool,
 }
 
 /// One right a feature needs.
@@ -142,6 +147,7 @@ impl Rights {
             clients_excel_access: true,
             clients_visit_master_id: 0,
             clients_delete_access: true,
+            clients_edit_access: true,
         }
     }
 
@@ -153,6 +159,7 @@ impl Rights {
             clients_excel_access: false,
             clients_visit_master_id: -1,
             clients_delete_access: false,
+            clients_edit_access: false,
         }
     }
 
@@ -177,6 +184,7 @@ impl Rights {
                 "clients_phones_email_access" => rights.clients_phones_email_access = flag()?,
                 "clients_excel_access" | "excel_access" => rights.clients_excel_access = flag()?,
                 "clients_delete_access" => rights.clients_delete_access = flag()?,
+                "clients_edit_access" => rights.clients_edit_access = flag()?,
                 "clients_visit_master_id" | "get_visit_master_id" => {
                     let v = value.ok_or_else(|| {
                         crate::Error::BadInput(format!("right {key} needs a value: {key}=0 means all employees"))
@@ -187,7 +195,7 @@ impl Rights {
                 }
                 other => {
                     return Err(crate::Error::BadInput(format!(
-                        "unknown right {other:?}; known: clients_access, clients_phones_email_access, clients_excel_access, clients_visit_master_id=N, clients_delete_access"
+                        "unknown right {other:?}; known: clients_access, clients_phones_email_access, clients_excel_access, clients_visit_master_id=N, clients_delete_access, clients_edit_access"
                     )))
                 }
             }
@@ -217,6 +225,7 @@ impl Rights {
             clients_excel_access: flag("clients_excel_access") || flag("excel_access"),
             clients_visit_master_id: master,
             clients_delete_access: flag("clients_delete_access"),
+            clients_edit_access: flag("clients_edit_access"),
         }
     }
 
@@ -339,7 +348,7 @@ mod tests {
     #[test]
     fn full_list_grants_export() {
         let r = Rights::parse_list(
-            "clients_access,clients_phones_email_access,clients_excel_access,clients_visit_master_id=0,clients_delete_access",
+            "clients_access,clients_phones_email_access,clients_excel_access,clients_visit_master_id=0,clients_delete_access,clients_edit_access",
         )
         .unwrap();
         assert_eq!(r, Rights::full());
@@ -365,7 +374,7 @@ mod tests {
             vec![Right::DownloadClientList]
         );
         let yclients = serde_json::json!({"clients_access": 1, "clients_phones_email_access": 1,
-            "excel_access": 1, "get_visit_master_id": "0", "clients_delete_access": 1});
+            "excel_access": 1, "get_visit_master_id": "0", "clients_delete_access": 1, "clients_edit_access": 1});
         assert_eq!(Rights::from_permissions_json(&yclients), Rights::full());
         assert_eq!(
             Rights::from_permissions_json(&serde_json::json!({})),

@@ -51,6 +51,8 @@ pub enum ScreenPhase {
     List,
     /// Import: clients are being created. Export: the shell is writing contacts.
     Committing,
+    /// Import: an import is being undone (on Altegio a request per client, with progress).
+    Undoing,
     /// The job finished or was cancelled; the report says what was done.
     Result,
     /// Something failed; `failure` and `message` say what, `retry` is offered.
@@ -125,6 +127,10 @@ pub struct ImportActions {
     pub undo: bool,
     /// "Fill in all": existing clients lacking an email get the phonebook's.
     pub fill_in_all: bool,
+    /// The switch "Put the new clients into a category" (see `category`).
+    pub set_category: bool,
+    /// Undo an import from the history list (`undo_import`).
+    pub undo_from_history: bool,
 }
 
 /// Everything the import screen draws, except the rows, which it pages with `rows`.
@@ -167,6 +173,11 @@ pub struct ImportScreenState {
     pub undo_count: u64,
     /// What the last undo did.
     pub undo_report: Option<UndoReport>,
+    /// The category the import puts the clients it creates in (found by title or created);
+    /// `None` when switched off.
+    pub category: Option<String>,
+    /// The title the switch would use, on or off (for its label); `None` before the list.
+    pub category_title: Option<String>,
     pub actions: ImportActions,
 }
 
@@ -751,7 +762,10 @@ impl<K: Kind> Screen<K> {
 fn can_cancel(phase: ScreenPhase) -> bool {
     matches!(
         phase,
-        ScreenPhase::Reading | ScreenPhase::Matching | ScreenPhase::Committing
+        ScreenPhase::Reading
+            | ScreenPhase::Matching
+            | ScreenPhase::Committing
+            | ScreenPhase::Undoing
     )
 }
 
@@ -839,6 +853,11 @@ impl Kind for ImportKind {
                 )
             })
             .unwrap_or_default();
+        let category = inner.session.as_ref().and_then(|s| s.category());
+        let category_title = inner
+            .session
+            .as_ref()
+            .map(|s| s.category_title().to_string());
         let importable = summary.new + summary.needs_choice;
         let phase = flow.phase;
         let list = phase == ScreenPhase::List;
@@ -869,14 +888,18 @@ impl Kind for ImportKind {
             report: extra.report.clone(),
             undo_count,
             undo_report: extra.undo_report.clone(),
+            category,
+            category_title,
             actions: ImportActions {
                 select_all: list && summary.selected < importable,
                 select_suggested: list && suggested > 0,
                 select_none: list && summary.selected > 0,
                 import_selected: list && work > 0,
                 cancel: can_cancel(phase),
+                // After an undo, "retry" loads the phonebook again: the list as it now stands.
                 retry: phase == ScreenPhase::Failed
-                    || (phase == ScreenPhase::Result && extra.cancelled()),
+                    || (phase == ScreenPhase::Result
+                        && (extra.cancelled() || extra.undo_report.is_some())),
                 search: list,
                 choose_number: list,
                 // After an undo the list would show deleted clients as clients: the screen is
@@ -884,6 +907,11 @@ impl Kind for ImportKind {
                 back_to_list: phase == ScreenPhase::Result && extra.undo_report.is_none(),
                 undo: phase == ScreenPhase::Result && undo_count > 0,
                 fill_in_all: list && fill_in_offered > 0,
+                set_category: list,
+                undo_from_history: matches!(
+                    phase,
+                    ScreenPhase::List | ScreenPhase::Result | ScreenPhase::Empty
+                ),
             },
             summary,
         }
@@ -1020,7 +1048,9 @@ impl Screen<ImportKind> {
     pub fn retry(&self) -> ImportScreenState {
         let step = {
             let i = lock(&self.inner);
-            if i.flow.phase == ScreenPhase::Result && i.extra.cancelled() {
+            if i.flow.phase == ScreenPhase::Result && i.extra.undo_report.is_some() {
+                Some(Step::Load)
+            } else if i.flow.phase == ScreenPhase::Result && i.extra.cancelled() {
                 Some(Step::Commit)
             } else {
                 i.flow.retry_step()
@@ -1058,9 +1088,9 @@ impl Screen<ImportKind> {
     }
 
     /// "Undo import" on the result screen, after the user confirmed `undo_count`: removes
-    /// the clients this import created that nobody has edited since. Stays on `Result`, with
-    /// `undo_report` saying what was removed and what was kept; a refusal (the delete right)
-    /// is shown as the message.
+    /// the clients this import created that nobody has edited since (on Altegio, nor gave
+    /// visits). Ends on `Result`, with `undo_report` saying what was removed and what was
+    /// kept; a refusal (the delete right) is shown as the message where the screen was.
     pub fn undo(&self) -> ImportScreenState {
         let history_id = {
             let i = lock(&self.inner);
@@ -1069,17 +1099,74 @@ impl Screen<ImportKind> {
                 _ => None,
             }
         };
-        let Some(history_id) = history_id else {
-            return self.state();
-        };
-        let result = self.target.undo_import(Some(history_id), false);
-        self.update(|i| match result {
-            Ok(report) => {
-                i.flow.message = None;
-                i.extra.undo_report = Some(report);
-                i.flow.rows_version += 1;
+        match history_id {
+            Some(id) => self.run_undo(id),
+            None => self.state(),
+        }
+    }
+
+    /// Undoes import `import_id` from the history list, after the user confirmed its count
+    /// (`created - undone` of its record). Offered while the screen is idle.
+    pub fn undo_import(&self, import_id: i64) -> ImportScreenState {
+        self.run_undo(import_id)
+    }
+
+    /// Blocks while it runs: `Undoing` with progress, cancellable between clients (what was
+    /// deleted stays deleted and is recorded; undoing again finishes the rest).
+    fn run_undo(&self, import_id: i64) -> ImportScreenState {
+        let (was, token, context) = {
+            let mut i = lock(&self.inner);
+            let was = i.flow.phase;
+            if !matches!(
+                was,
+                ScreenPhase::List | ScreenPhase::Result | ScreenPhase::Empty
+            ) {
+                return ImportKind::render(&i);
             }
-            Err(e) => i.flow.message = Some(e.message()),
+            let token = i.flow.begin(ScreenPhase::Undoing, ProgressStage::Undoing);
+            (was, token, i.flow.context.clone())
+        };
+        self.update(|_| {});
+        let result = self.target.undo_import(
+            Some(import_id),
+            false,
+            context.as_ref(),
+            &mut |done, total| {
+                self.update(|i| {
+                    i.flow.progress = Some(ScreenProgress {
+                        stage: ProgressStage::Undoing,
+                        done,
+                        total,
+                    })
+                });
+            },
+            &token,
+        );
+        self.update(|i| {
+            i.flow.op = None;
+            i.flow.progress = None;
+            match result {
+                Ok(report) => {
+                    i.flow.phase = ScreenPhase::Result;
+                    i.flow.message = report.cancelled.then_some(Message::UndoStopped {
+                        deleted: report.deleted,
+                    });
+                    i.extra.undo_report = Some(report);
+                    i.flow.rows_version += 1;
+                }
+                Err(e) => {
+                    i.flow.phase = was;
+                    i.flow.message = Some(e.message());
+                }
+            }
+        })
+    }
+
+    /// Switches the category for the clients this import creates on or off.
+    pub fn set_category(&self, enabled: bool) -> ImportScreenState {
+        self.edit(|s| {
+            s.set_category(enabled);
+            Ok(())
         })
     }
 }

@@ -49,6 +49,8 @@ pub enum ProgressStage {
     Importing,
     /// The shell writing clients into the device phonebook.
     Writing,
+    /// Deleting the clients an import created (undo).
+    Undoing,
 }
 
 /// A progress listener: `(stage, done, total)`; `total` is 0 while unknown.
@@ -150,45 +152,41 @@ impl Target {
         &self,
         job: import::CommitJob,
         batch_size: usize,
+        category: Option<String>,
         progress: &mut dyn FnMut(u64, u64),
         cancel: &CancelToken,
     ) -> std::result::Result<ImportReport, Box<CommitFailed>> {
-        let mut options = CommitOptions {
-            batch_size: self.batch_size(batch_size),
-            record_as: None,
+        let store = self.history_store();
+        let failed = |error| {
+            Box::new(CommitFailed {
+                partial: ImportReport::default(),
+                error,
+            })
         };
-        match self {
+        let import = store.begin_import(&self.history_name()).map_err(failed)?;
+        let options = CommitOptions {
+            batch_size: self.batch_size(batch_size),
+            record_as: Some(import),
+            category,
+        };
+        let result = match self {
             Target::Local { store, .. } => {
-                let failed = |error| {
-                    Box::new(CommitFailed {
-                        partial: ImportReport::default(),
-                        error,
-                    })
-                };
-                let import = store.begin_import(history::LOCAL).map_err(failed)?;
-                options.record_as = Some(import);
-                let result = import::run_commit(store, job, options, progress, cancel.flag());
-                let (report, error) = match &result {
-                    Ok(r) => (r, false),
-                    Err(f) => (&f.partial, true),
-                };
-                if let Err(e) = store.finish_import(import, report, error) {
-                    // The clients and their history rows are written; only the counts of the
-                    // entry are missing, and `imports` counts created clients itself.
-                    tracing::warn!(error = %e, "could not close the import's history entry");
-                }
-                result
+                import::run_commit(store, job, options, progress, cancel.flag())
             }
-            Target::Altegio(a) => sync::commit_remote(
-                &a.store,
-                &a.api,
-                a.region,
-                job,
-                options.batch_size,
-                progress,
-                cancel,
-            ),
+            Target::Altegio(a) => {
+                sync::commit_remote(&a.store, &a.api, a.region, job, options, progress, cancel)
+            }
+        };
+        let (report, error) = match &result {
+            Ok(r) => (r, false),
+            Err(f) => (&f.partial, true),
+        };
+        if let Err(e) = store.finish_import(import, report, error) {
+            // The clients and their history rows are written; only the counts of the entry
+            // are missing, and `imports` counts created clients itself.
+            tracing::warn!(error = %e, "could not close the import's history entry");
         }
+        result
     }
 }
 
@@ -215,8 +213,17 @@ impl Target {
     }
 
     /// Undoes import `import` (default: the newest one with clients left to undo). Needs the
-    /// delete right; `dry_run` reports what would happen and changes nothing.
-    pub fn undo_import(&self, import: Option<i64>, dry_run: bool) -> Result<history::UndoReport> {
+    /// delete right (from `context` when the caller has it, else asked); `dry_run` reports
+    /// what would happen and changes nothing. On Altegio it reports `(done, total)` per
+    /// client and stops between clients once `cancel` is set.
+    pub fn undo_import(
+        &self,
+        import: Option<i64>,
+        dry_run: bool,
+        context: Option<&Context>,
+        progress: &mut dyn FnMut(u64, u64),
+        cancel: &CancelToken,
+    ) -> Result<history::UndoReport> {
         let store = self.history_store();
         let import = match import {
             Some(id) => id,
@@ -226,9 +233,15 @@ impl Target {
         };
         match self {
             Target::Local { store, rights, .. } => store.undo_local_import(rights, import, dry_run),
-            Target::Altegio(_) => Err(crate::Error::BadInput(
-                "undoing an import into Altegio is not available in this version; the clients it created are listed by `clientbook imports`".into(),
-            )),
+            Target::Altegio(a) => {
+                let rights = match context {
+                    Some(c) => c.rights.clone(),
+                    None => self.context(false, cancel)?.rights,
+                };
+                history::undo_altegio_import(
+                    &a.store, &a.api, a.region, &rights, import, dry_run, progress, cancel,
+                )
+            }
         }
     }
 }
@@ -264,6 +277,12 @@ pub struct Settings {
     /// The location's own and its staff's numbers, left out of "Select suggested". Altegio's
     /// API gives no staff phone numbers we could rely on, so the caller passes what it knows.
     pub known_numbers: import::KnownNumbers,
+    /// Put the clients an import creates into a category: `None` takes the target's default
+    /// (on for Altegio, where a batch is otherwise hard to find again among thousands; off
+    /// for the local database).
+    pub category: Option<bool>,
+    /// The category's title; `None` is "From phonebook" in `locale`.
+    pub category_title: Option<String>,
 }
 
 impl Default for Settings {
@@ -273,6 +292,8 @@ impl Default for Settings {
             batch_size: CommitOptions::default().batch_size,
             locale: Locale::default(),
             known_numbers: import::KnownNumbers::default(),
+            category: None,
+            category_title: None,
         }
     }
 }
@@ -298,6 +319,9 @@ pub struct ImportSession {
     target: Target,
     plan: Mutex<ImportPlan>,
     batch_size: usize,
+    /// The category the next commit puts created clients in, and its title when switched on.
+    category: Mutex<Option<String>>,
+    category_title: String,
     /// One commit at a time per session.
     committing: Mutex<()>,
 }
@@ -335,22 +359,52 @@ impl ImportSession {
             cancel,
         )?;
         plan.mark_known_numbers(&settings.known_numbers, target.region());
-        // Filling in a missing email is offered where it can be written: the local database.
-        // (On Altegio it needs a read-merge-write of the whole card, which this version does
-        // not do.)
-        if let Target::Local { store, .. } = &target {
-            plan.offer_fill_in(&store.clients_lacking_email()?);
+        // Filling in a missing email is offered where the user may write it: always locally;
+        // on Altegio with the edit right (it rewrites the card), for clients the mirror knows
+        // without one (a masked email is not "missing").
+        match &target {
+            Target::Local { store, .. } => plan.offer_fill_in(&store.clients_lacking_email()?),
+            Target::Altegio(a) if context.rights.clients_edit_access => {
+                plan.offer_fill_in(&a.store.mirror_lacking_email(a.api.location_id())?)
+            }
+            Target::Altegio(_) => {}
         }
+        let category_title = settings
+            .category_title
+            .clone()
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| crate::messages::Message::DefaultCategory.render(settings.locale));
+        let category_on = settings
+            .category
+            .unwrap_or(matches!(target, Target::Altegio(_)));
         Ok(ImportSession {
             batch_size: target.batch_size(settings.batch_size),
             target,
             plan: Mutex::new(plan),
+            category: Mutex::new(category_on.then(|| category_title.clone())),
+            category_title,
             committing: Mutex::new(()),
         })
     }
 
     pub fn target(&self) -> &Target {
         &self.target
+    }
+
+    /// The category the next commit puts the clients it creates in; `None` when off.
+    pub fn category(&self) -> Option<String> {
+        lock(&self.category).clone()
+    }
+
+    /// The title the category switch puts clients under, whether it is on or off.
+    pub fn category_title(&self) -> &str {
+        &self.category_title
+    }
+
+    /// Switches the category on (with the session's title) or off.
+    pub fn set_category(&self, enabled: bool) {
+        *lock(&self.category) = enabled.then(|| self.category_title.clone());
     }
 
     /// The plan, for reads and selection changes the session does not wrap (the CLI's
@@ -425,7 +479,10 @@ impl ImportSession {
     ) -> std::result::Result<ImportReport, Box<CommitFailed>> {
         let _one_at_a_time = lock(&self.committing);
         let job = lock(&self.plan).prepare_commit();
-        let result = self.target.commit(job, self.batch_size, progress, cancel);
+        let category = self.category();
+        let result = self
+            .target
+            .commit(job, self.batch_size, category, progress, cancel);
         let report = match &result {
             Ok(report) => report,
             Err(failed) => &failed.partial,

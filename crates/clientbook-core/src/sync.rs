@@ -16,7 +16,9 @@ use crate::altegio::{
 };
 use crate::cancel::CancelToken;
 use crate::error::{Error, RemoteError, Result};
-use crate::import::{CommitFailed, CommitJob, ImportReport, Imported, Skipped};
+use crate::import::{
+    CategoryReport, CommitFailed, CommitJob, CommitOptions, ImportReport, Imported, Skipped,
+};
 use crate::phone::{self, Region};
 use crate::store::{JournalState, MirrorClient, Store};
 
@@ -65,48 +67,6 @@ pub fn connect(api: &AltegioClient, call: &Call<'_>) -> Result<RemoteContext> {
         rights,
         last_name_hidden,
     })
-}
-
-/// Gets ready to match against the remote base: checks the import right, brings the mirror
-/// up to date (newest clients only, once it has data) and returns its phone index.
-pub fn match_index(
-    store: &Store,
-    api: &AltegioClient,
-    region: Region,
-    cancel: &CancelToken,
-) -> Result<(crate::store::ClientIndex, RemoteContext)> {
-    let context = connect(api, &Call::new(cancel).logged_in(store))?;
-    context.rights.check(crate::rights::Action::Import)?;
-    refresh_mirror(
-        store,
-        api,
-        region,
-        RefreshMode::NewOnly,
-        &mut |_, _| {},
-        cancel,
-    )?;
-    Ok((store.mirror_index(api.location_id())?, context))
-}
-
-/// An import preview against the remote base (see [`match_index`]).
-pub fn import_preview(
-    store: &Store,
-    api: &AltegioClient,
-    region: Region,
-    contacts: &[crate::contact::PhonebookContact],
-    progress: &mut dyn FnMut(u64, u64),
-    cancel: &CancelToken,
-) -> Result<crate::import::ImportPlan> {
-    let (index, context) = match_index(store, api, region, cancel)?;
-    let options = crate::import::PreviewOptions {
-        region,
-        last_name_hidden: context.last_name_hidden,
-        altegio: true,
-        ..Default::default()
-    };
-    Ok(crate::import::ImportPlan::build(
-        contacts, &index, options, progress,
-    ))
 }
 
 fn mirror_client(c: RemoteClient, region: Region) -> MirrorClient {
@@ -294,26 +254,64 @@ pub fn commit_remote(
     api: &AltegioClient,
     region: Region,
     job: CommitJob,
-    batch_size: usize,
+    options: CommitOptions,
     progress: &mut dyn FnMut(u64, u64),
     cancel: &CancelToken,
 ) -> std::result::Result<ImportReport, Box<CommitFailed>> {
+    // The category is looked up (or created) first, so the creates carry it. Not finding or
+    // making it never stops the import: the clients matter more than their label.
+    let category = match &options.category {
+        Some(title) => match ensure_category(api, store, title, cancel) {
+            Ok(found) => Some(found),
+            Err(e) => {
+                tracing::warn!(error = %e, "the import's category could not be found or created");
+                None
+            }
+        },
+        None => None,
+    };
     let mut commit = RemoteCommit {
         store,
         api,
         region,
         location: api.location_id(),
-        batch_size: batch_size.max(1),
+        batch_size: options.batch_size.max(1),
+        history_id: options.record_as,
+        category: category.map(|(id, _)| id),
         window: api.policy().settle_window(),
         total: job.clients.len() as u64,
         progress,
         cancel,
         report: ImportReport {
             skipped: job.skipped,
+            history_id: options.record_as,
             ..Default::default()
         },
     };
-    match commit.run(job.clients) {
+    let mut result = commit.run(job.clients);
+    if result.is_ok() && !commit.report.cancelled && !job.fills.is_empty() {
+        result = fill_in_emails(api, store, &job.fills, &mut commit.report, cancel);
+    }
+    if let Some(title) = options.category {
+        let report = &mut commit.report;
+        report.category = Some(match category {
+            Some((id, created_category)) => {
+                let (set, not_set) = confirm_category(api, store, id, report, cancel);
+                CategoryReport {
+                    title,
+                    set,
+                    not_set,
+                    created_category,
+                }
+            }
+            None => CategoryReport {
+                title,
+                not_set: distinct_created(report).len() as u64,
+                ..Default::default()
+            },
+        });
+    }
+    match result {
         Ok(()) => {
             commit.report.log("altegio");
             Ok(commit.report)
@@ -323,6 +321,191 @@ pub fn commit_remote(
             error,
         })),
     }
+}
+
+/// The id of the location's category titled `title` (ignoring case and surrounding
+/// spaces), created when missing; true when this call created it. Two devices racing both
+/// try to create it: the server refuses the second title, and both read the same id back.
+pub fn ensure_category(
+    api: &AltegioClient,
+    store: &Store,
+    title: &str,
+    cancel: &CancelToken,
+) -> Result<(i64, bool)> {
+    let call = Call::new(cancel).logged_in(store);
+    let find = |list: Vec<crate::altegio::RemoteCategory>| {
+        let wanted = title.trim().to_lowercase();
+        list.into_iter()
+            .filter(|c| c.title.to_lowercase() == wanted)
+            .map(|c| c.id)
+            .min()
+    };
+    if let Some(id) = find(api.categories(&call)?) {
+        return Ok((id, false));
+    }
+    let created = match api.create_category(title.trim(), CATEGORY_COLOR, &call) {
+        Ok(()) => true,
+        // Refused: most likely another device created it a moment ago (the text is not
+        // reliable). Lost answer: it may exist now. Either way, the list says.
+        Err(Error::Remote(RemoteError::Rejected { .. }))
+        | Err(Error::Remote(RemoteError::OutcomeUnknown { .. })) => false,
+        Err(e) => return Err(e),
+    };
+    match find(api.categories(&call)?) {
+        Some(id) => Ok((id, created)),
+        None => Err(RemoteError::Protocol {
+            detail: "labels: the category just created is not in the list".into(),
+        }
+        .into()),
+    }
+}
+
+/// Fills in the emails staff ticked, on existing clients: per client, read the card, and
+/// only if it still has no email, write the whole card back with it (whether a partial
+/// update blanks the fields it omits is undocumented). Never overwrites: a card that got an
+/// email meanwhile is left alone. Safe to run again after a kill: the server is the journal,
+/// since a card already filled reads as having an email and is skipped.
+fn fill_in_emails(
+    api: &AltegioClient,
+    store: &Store,
+    fills: &[(u64, i64, String)],
+    report: &mut ImportReport,
+    cancel: &CancelToken,
+) -> Result<()> {
+    let call = Call::new(cancel).logged_in(store);
+    let location = api.location_id();
+    for (index, client_id, email) in fills {
+        if cancel.is_cancelled() {
+            report.cancelled = true;
+            break;
+        }
+        let Some(card) = api.client(*client_id, &call)? else {
+            continue;
+        };
+        if card.client.email.is_some() {
+            continue;
+        }
+        let mut body = writable_card(&card)?;
+        body["email"] = serde_json::json!(email);
+        api.update_client(*client_id, &body, &call)?;
+        store.mirror_set_email(location, *client_id, email)?;
+        report.filled.push(Imported {
+            index: *index,
+            client_id: *client_id,
+        });
+    }
+    tracing::info!(filled = report.filled.len(), "missing emails filled in");
+    Ok(())
+}
+
+/// The colour new categories get (Altegio requires one): a calm blue.
+const CATEGORY_COLOR: &str = "#3F8CFF";
+
+/// The distinct clients a report says were created.
+fn distinct_created(report: &ImportReport) -> HashSet<i64> {
+    report.created.iter().map(|c| c.client_id).collect()
+}
+
+/// Reads back which created clients are in category `id` and, for those the create did not
+/// put there, writes the category onto the card (whole card, merged, under both field
+/// spellings the docs use), then reads back again. Returns (in it, not confirmed).
+fn confirm_category(
+    api: &AltegioClient,
+    store: &Store,
+    id: i64,
+    report: &ImportReport,
+    cancel: &CancelToken,
+) -> (u64, u64) {
+    let created = distinct_created(report);
+    if created.is_empty() {
+        return (0, 0);
+    }
+    let call = Call::new(cancel).logged_in(store);
+    let missing = |in_it: &HashSet<i64>| -> Vec<i64> {
+        let mut m: Vec<i64> = created.difference(in_it).copied().collect();
+        m.sort_unstable();
+        m
+    };
+    let Ok(in_it) = api.clients_in_category(id, &call) else {
+        return (0, created.len() as u64);
+    };
+    let missing_now = missing(&in_it);
+    if missing_now.is_empty() {
+        return (created.len() as u64, 0);
+    }
+    tracing::info!(
+        missing = missing_now.len(),
+        "the create did not set the category; writing it on the cards"
+    );
+    for client in &missing_now {
+        if cancel.is_cancelled() {
+            break;
+        }
+        if let Err(e) = add_category_to_card(api, *client, id, &call) {
+            tracing::warn!(error = %e, "a client's category could not be written");
+        }
+    }
+    match api.clients_in_category(id, &call) {
+        Ok(in_it) => {
+            let left = missing(&in_it).len() as u64;
+            (created.len() as u64 - left, left)
+        }
+        Err(_) => (
+            (created.len() - missing_now.len()) as u64,
+            missing_now.len() as u64,
+        ),
+    }
+}
+
+/// Adds category `category` to a client's card: read, merge, write the whole card.
+fn add_category_to_card(
+    api: &AltegioClient,
+    client: i64,
+    category: i64,
+    call: &Call<'_>,
+) -> Result<()> {
+    let Some(card) = api.client(client, call)? else {
+        return Ok(());
+    };
+    let mut ids = card.categories.clone();
+    if !ids.contains(&category) {
+        ids.push(category);
+    }
+    let mut body = writable_card(&card)?;
+    body["categories"] = serde_json::json!(ids);
+    body["labels"] = serde_json::json!(ids);
+    api.update_client(client, &body, call)
+}
+
+/// The card as a `PUT` body: every field as read, with categories as ids (the card carries
+/// them as objects) and the phone as digits. Refused for a card whose phone came masked (no
+/// phones right): writing it back would replace the number with the mask.
+pub fn writable_card(card: &crate::altegio::RemoteCard) -> Result<serde_json::Value> {
+    let phone = card
+        .client
+        .phone
+        .as_deref()
+        .filter(|p| !p.contains('*'))
+        .map(phone::digits)
+        .filter(|d| !d.is_empty())
+        .ok_or_else(|| {
+            Error::from(RemoteError::Protocol {
+                detail: "client: the phone came masked or empty; the card is not written back"
+                    .into(),
+            })
+        })?;
+    let mut body = card.raw.clone();
+    let map = body.as_object_mut().ok_or_else(|| {
+        Error::from(RemoteError::Protocol {
+            detail: "client: the card is not an object".into(),
+        })
+    })?;
+    map.remove("id");
+    // Both spellings the docs use for the field, so neither server reading blanks them.
+    map.insert("categories".into(), serde_json::json!(card.categories));
+    map.insert("labels".into(), serde_json::json!(card.categories));
+    map.insert("phone".into(), serde_json::json!(phone));
+    Ok(body)
 }
 
 /// One remote commit, in the order its steps run: [`journal`](Self::journal) every client,
@@ -336,6 +519,10 @@ struct RemoteCommit<'a> {
     region: Region,
     location: i64,
     batch_size: usize,
+    /// The history entry confirmed creations are recorded under (for undo).
+    history_id: Option<i64>,
+    /// The category id every created client is put in, set in the create request itself.
+    category: Option<i64>,
     /// How long a sent create may still land (see `Politeness::settle_window`).
     window: Duration,
     total: u64,
@@ -397,6 +584,7 @@ impl RemoteCommit<'_> {
                             phone: phone::altegio_digits(&c.phone),
                             email: c.email,
                             comment: c.phone_extension.as_deref().map(extension_comment),
+                            categories: self.category.iter().copied().collect(),
                         },
                     });
                 }
@@ -412,7 +600,8 @@ impl RemoteCommit<'_> {
                 ))
             })
             .collect::<Result<_>>()?;
-        self.store.journal_add(self.location, &entries)?;
+        self.store
+            .journal_add(self.location, &entries, self.history_id)?;
         Ok(by_key)
     }
 

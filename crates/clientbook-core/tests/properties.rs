@@ -68,7 +68,7 @@ proptest! {
         let run = || {
             let mut plan = ImportPlan::build(&contacts, &store.client_index().unwrap(), PreviewOptions::default(), &mut |_, _| {});
             plan.select_all();
-            commit(&store, &plan, CommitOptions { batch_size: 7, record_as: None }, &mut |_, _| {}, &AtomicBool::new(false)).unwrap()
+            commit(&store, &plan, CommitOptions::batches_of(7), &mut |_, _| {}, &AtomicBool::new(false)).unwrap()
         };
         let first = run();
         let count = store.client_count().unwrap();

@@ -590,6 +590,14 @@ fn select_suggested_leaves_out_service_own_staff_and_exported_contacts_with_reas
             None,
         ]
     );
+    // Each reason comes with its words, in the screen's language.
+    assert_eq!(
+        rows[3].not_suggested_text.as_deref(),
+        Some("A staff member's number")
+    );
+    assert!(rows
+        .iter()
+        .all(|r| r.not_suggested.is_some() == r.not_suggested_text.is_some()));
     // Staff can still tick a left-out contact.
     assert_eq!(screen.toggle(1).selected, 3);
     // Choosing Boris's toll-free number makes him a service number; choosing back clears it.
@@ -769,4 +777,78 @@ fn asking_altegio_for_rights_never_holds_the_screen_so_state_and_cancel_answer_m
     assert_eq!(s.phase, Phase::Failed);
     assert_eq!(s.failure, Some(FailureKind::Network));
     assert!(s.actions.retry);
+}
+
+#[test]
+fn undo_from_the_history_list_and_the_category_switch() {
+    let (t, store) = target(Rights::full());
+    // Locally the category is off unless switched on.
+    let (first, _) = import_screen(t.clone(), Settings::default());
+    let s = listed(&first, vec![contact("Vera", &["+7 926 555-44-33"])]);
+    assert_eq!(s.category, None);
+    assert_eq!(s.category_title.as_deref(), Some("From phonebook"));
+    assert!(s.actions.set_category);
+    let s = first.set_category(true);
+    assert_eq!(s.category.as_deref(), Some("From phonebook"));
+    first.select_all();
+    let s = first.commit();
+    let report = s.report.unwrap();
+    let category = report.category.unwrap();
+    assert_eq!((category.set, category.created_category), (1, true));
+    let vera = report.created[0].client_id;
+    assert_eq!(
+        store.client_categories(vera).unwrap(),
+        vec!["From phonebook"]
+    );
+
+    // A second screen, in Russian with the switch on by setting: its own title.
+    let (screen, seen) = import_screen(
+        t,
+        Settings {
+            category: Some(true),
+            locale: clientbook_core::messages::Locale::Ru,
+            ..Settings::default()
+        },
+    );
+    let s = listed(&screen, phonebook());
+    assert_eq!(s.category.as_deref(), Some("Из телефонной книги"));
+    assert!(s.actions.undo_from_history);
+    screen.select_all();
+    let created = screen.commit().report.unwrap().created;
+    assert_eq!(created.len(), 2, "Anna and Boris; Vera is a client already");
+    assert_eq!(
+        store.category_clients("Из телефонной книги").unwrap().len(),
+        2
+    );
+    // From the history list: the first import (Vera's), by id, while on the result screen.
+    let history = screen.history().unwrap();
+    assert_eq!(history.len(), 2);
+    let s = screen.undo_import(history[1].id);
+    assert_eq!(s.phase, Phase::Result);
+    assert_eq!(s.undo_report.as_ref().unwrap().deleted, 1);
+    assert!(seen
+        .0
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|s| s.phase == Phase::Undoing && s.actions.cancel));
+    assert_eq!(store.client_count().unwrap(), 2, "only Vera went");
+    assert!(store.client_categories(vera).unwrap().is_empty());
+    assert_eq!(
+        store.categories().unwrap().len(),
+        2,
+        "undo leaves the categories"
+    );
+    assert_eq!(screen.history().unwrap()[1].undone, 1);
+    assert_eq!(
+        screen.history().unwrap()[1].outcome,
+        clientbook_core::history::ImportOutcome::Done
+    );
+    // After an undo, "retry" reads the phonebook again: Vera is new again.
+    assert!(s.actions.retry);
+    assert_eq!(screen.retry().phase, Phase::Reading);
+    let s = screen.contacts_read(phonebook());
+    assert_eq!(s.phase, Phase::List);
+    assert_eq!(s.already_clients, 3, "Anna (twice) and Boris stay clients");
+    assert_eq!(s.importable, 1, "Vera is new again");
 }

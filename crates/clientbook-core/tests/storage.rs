@@ -42,10 +42,7 @@ fn import(
     run_commit(
         store,
         plan.prepare_commit(),
-        CommitOptions {
-            batch_size: 100,
-            record_as: None,
-        },
+        CommitOptions::batches_of(100),
         &mut |_, _| {},
         &AtomicBool::new(false),
     )
@@ -218,10 +215,7 @@ fn two_writers_on_one_database_serialise_without_duplicates() {
                 commit(
                     &store,
                     &plan,
-                    CommitOptions {
-                        batch_size: 50,
-                        record_as: None,
-                    },
+                    CommitOptions::batches_of(50),
                     &mut |_, _| {},
                     &AtomicBool::new(false),
                 )

@@ -53,6 +53,13 @@ pub struct LocationSettings {
     /// or locale name such as "ru", "ru-RU" or "en". Anything but Russian is English.
     #[uniffi(default = "en")]
     pub locale: String,
+    /// Put the clients an import creates into a category: null takes the default (on for
+    /// Altegio, off for the local database).
+    #[uniffi(default = None)]
+    pub import_category: Option<bool>,
+    /// The category's title; null is "From phonebook" / "Из телефонной книги" by `locale`.
+    #[uniffi(default = None)]
+    pub category_title: Option<String>,
 }
 
 /// What the screen should do for this permission state, its texts in `locale` ("ru", "en").

@@ -187,6 +187,18 @@ impl ImportScreen {
     pub fn history(&self) -> Result<Vec<ImportRecord>> {
         Ok(self.inner.history()?)
     }
+
+    /// Undo from the history list, after the user confirmed that record's
+    /// `created - undone`. Blocks (on Altegio a request per client, `Undoing` with progress;
+    /// `cancel` stops it between clients).
+    pub fn undo_import(&self, import_id: i64) -> ImportScreenState {
+        self.inner.undo_import(import_id)
+    }
+
+    /// The switch "Put the new clients into the category `category`".
+    pub fn set_category(&self, enabled: bool) -> ImportScreenState {
+        self.inner.set_category(enabled)
+    }
 }
 
 /// The export screen ("Save to phonebook"). Same threading rules as [`ImportScreen`].

@@ -162,6 +162,8 @@ pub(crate) fn settings(s: &LocationSettings) -> Settings {
             location: s.location_numbers.clone(),
             staff: s.staff_numbers.clone(),
         },
+        category: s.import_category,
+        category_title: s.category_title.clone(),
     }
 }
 

@@ -45,6 +45,8 @@ fn settings() -> LocationSettings {
         location_numbers: Vec::new(),
         staff_numbers: Vec::new(),
         locale: "en".into(),
+        import_category: None,
+        category_title: None,
     }
 }
 
@@ -55,6 +57,7 @@ fn rights(access: bool, phones: bool, excel: bool, master: i64) -> Rights {
         clients_excel_access: excel,
         clients_visit_master_id: master,
         clients_delete_access: false,
+        clients_edit_access: false,
     }
 }
 

@@ -2,6 +2,10 @@
 //! for a server at four times Altegio's limits (`clientbook_e2e::scaled`).
 //! Prints `committing` when the writes start and `batch` after each settled batch. Exits 0 when every contact is confirmed, 3
 //! when some are left for another run.
+//!
+//! `import-worker DB URL undo` undoes the newest import with clients left, printing
+//! `deleted` after each client and the report's counts (`deleted N already_gone N kept N`)
+//! at the end: the undo kill test kills it partway.
 
 use std::sync::Arc;
 
@@ -12,12 +16,15 @@ use clientbook_core::store::Store;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    let undo = args.get(3).map(String::as_str) == Some("undo");
     let (Some(db), Some(url), Some(count)) = (
         args.get(1),
         args.get(2),
-        args.get(3).and_then(|c| c.parse().ok()),
+        args.get(3)
+            .and_then(|c| c.parse().ok())
+            .or(undo.then_some(0)),
     ) else {
-        eprintln!("usage: import-worker DB URL COUNT");
+        eprintln!("usage: import-worker DB URL COUNT | import-worker DB URL undo");
         std::process::exit(2);
     };
     let store = Store::open(db).unwrap_or_else(|e| {
@@ -38,6 +45,34 @@ fn main() {
         api,
         region: Region::default(),
     }));
+    if undo {
+        let result = target.undo_import(
+            None,
+            false,
+            None,
+            &mut |done, _| {
+                if done > 0 {
+                    println!("deleted");
+                }
+            },
+            &CancelToken::new(),
+        );
+        match result {
+            Ok(r) => {
+                println!(
+                    "deleted {} already_gone {} kept {}",
+                    r.deleted,
+                    r.already_gone,
+                    r.kept.len()
+                );
+                std::process::exit(0)
+            }
+            Err(e) => {
+                eprintln!("import-worker: {e}");
+                std::process::exit(1)
+            }
+        }
+    }
     let settings = Settings {
         batch_size: 20,
         ..Settings::default()

@@ -1,7 +1,8 @@
 //! Starts the test server on a loopback port and prints `PORT <n>`; runs until stdin closes.
 //! The Kotlin tests start it to exercise their `java.net.http` transport.
 //!
-//! Options: `--partner TOKEN --user TOKEN --location ID [--seed-clients N]`.
+//! Options: `--partner TOKEN --user TOKEN --location ID [--seed-clients N]
+//! [--grant KEY,KEY]` (extra client rights, such as `clients_delete_access`).
 
 use std::io::Read;
 
@@ -19,6 +20,11 @@ fn main() {
             "--user" => config.user_token = value,
             "--location" => config.location_id = value.parse().unwrap_or(config.location_id),
             "--seed-clients" => seed_clients = value.parse().unwrap_or(0),
+            "--grant" => {
+                for key in value.split(',').map(str::trim).filter(|k| !k.is_empty()) {
+                    config.rights[key] = serde_json::Value::Bool(true);
+                }
+            }
             other => {
                 eprintln!("altegio-testserver: unknown option {other}");
                 std::process::exit(2);

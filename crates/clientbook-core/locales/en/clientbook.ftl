@@ -145,10 +145,15 @@ undo-confirm =
     Delete { $count ->
         [one] the { $count } client
        *[other] the { $count } clients
-    } this import created? Clients edited since are kept.
+    } this import created? Clients edited since, or with visits, are kept. Deleting cannot be taken back.
 undo-done = { $deleted ->
         [one] { $deleted } client deleted
        *[other] { $deleted } clients deleted
-    } · { $kept } kept (edited since)
+    } · { $kept } kept (edited since or with visits)
 fill-in-email = Add the email { $email } to the client
+default-category = From phonebook
+undo-stopped = { $deleted ->
+        [one] Undo stopped after { $deleted } client was deleted.
+       *[other] Undo stopped after { $deleted } clients were deleted.
+    } Undo again to delete the rest.
 export-needs-contacts = To mark the clients already on the phone and save the others, allow the app to access your contacts.

@@ -2,7 +2,10 @@ package com.altegio.clientbook
 
 import com.altegio.clientbook.core.ContactStatus
 import com.altegio.clientbook.core.HttpHeader
+import com.altegio.clientbook.core.ContactsPermission
 import com.altegio.clientbook.core.HttpMethod
+import com.altegio.clientbook.core.PhoneLabel
+import com.altegio.clientbook.core.ScreenPhase
 import com.altegio.clientbook.core.HttpRequest
 import com.altegio.clientbook.core.HttpResponse
 import java.io.BufferedReader
@@ -37,6 +40,8 @@ class JavaHttpTransport : HttpTransport {
         when (request.method) {
             HttpMethod.GET -> builder.GET()
             HttpMethod.POST -> builder.POST(java.net.http.HttpRequest.BodyPublishers.ofString(body ?: ""))
+            HttpMethod.PUT -> builder.PUT(java.net.http.HttpRequest.BodyPublishers.ofString(body ?: ""))
+            HttpMethod.DELETE -> builder.DELETE()
         }
         try {
             val response = client.send(builder.build(), java.net.http.HttpResponse.BodyHandlers.ofString())
@@ -54,10 +59,14 @@ class AltegioTest {
     private lateinit var server: Process
     private var port = 0
 
+    /** The delete and edit rights are granted only where a test names them. */
+    private var grants = ""
+
     @BeforeTest
     fun startServer() {
         val binary = System.getProperty("clientbook.testServer") ?: error("clientbook.testServer is not set")
-        server = ProcessBuilder(binary, "--seed-clients", "25").redirectError(ProcessBuilder.Redirect.INHERIT).start()
+        server = ProcessBuilder(binary, "--seed-clients", "25", "--grant", grants)
+            .redirectError(ProcessBuilder.Redirect.INHERIT).start()
         val line = BufferedReader(InputStreamReader(server.inputStream)).readLine() ?: error("test server did not start")
         port = line.removePrefix("PORT ").trim().toInt()
     }
@@ -78,7 +87,7 @@ class AltegioTest {
         ClientDatabase.inMemory().use { db ->
             connect(db, transport).use { connection ->
                 val info = connection.info()
-                assertEquals(fullRights().copy(clientsDeleteAccess = false), info.rights)
+                assertEquals(fullRights().copy(clientsDeleteAccess = false, clientsEditAccess = false), info.rights)
                 val contacts = Fixtures.generated(300)
                 ImportSession.forAltegio(connection, contacts, Fixtures.granted, Fixtures.settings, null).use { s ->
                     assertEquals(300uL, s.summary().new)
@@ -101,6 +110,41 @@ class AltegioTest {
             }
         }
         assertTrue(transport.requests.get() > 5)
+    }
+
+    @Test
+    fun `undo from the history list, the category and fill-in on Altegio, over PUT and DELETE`() {
+        stopServer()
+        grants = "clients_delete_access,clients_edit_access"
+        startServer()
+        val transport = JavaHttpTransport()
+        ClientDatabase.inMemory().use { db ->
+            connect(db, transport).use { connection ->
+                val ru = Fixtures.settings.copy(locale = "ru")
+                ImportScreen.altegio(connection, ru, null).use { screen ->
+                    screen.permissionChanged(ContactsPermission.ANDROID_GRANTED)
+                    // Seeded client 0 ("7903…0") gets an email from the phonebook.
+                    val seeded = Fixtures.contact("s0", "Seeded 0", "+7 903 000-00-00" to PhoneLabel.MOBILE)
+                        .copy(emails = listOf("seeded@example.com"))
+                    val listed = screen.contactsRead(Fixtures.generated(12) + seeded)
+                    assertEquals("Из телефонной книги", listed.category, "on by default on Altegio")
+                    assertEquals(1uL, listed.fillInOffered)
+                    screen.fillInAll(true)
+                    screen.selectAll()
+                    val done = screen.commit()
+                    val report = done.report!!
+                    assertEquals(12, report.created.size)
+                    assertEquals(1, report.filled.size)
+                    assertEquals(12uL, report.category?.set)
+                    val history = screen.history()
+                    assertEquals(12uL, history.single().created)
+                    val undone = screen.undoImport(history.single().id)
+                    assertEquals(ScreenPhase.RESULT, undone.phase)
+                    assertEquals(12uL, undone.undoReport?.deleted)
+                }
+                assertEquals(25uL, connection.refresh(true, null).total)
+            }
+        }
     }
 
     @Test

@@ -75,7 +75,7 @@ class ExportSessionTest {
         assertEquals(PermissionAction.OPEN_SETTINGS, contactsPermissionAdvice(ContactsPermission.ANDROID_PERMANENTLY_DENIED).action)
         assertEquals(PermissionAction.PROCEED_LIMITED, contactsPermissionAdvice(ContactsPermission.IOS_LIMITED).action)
         assertEquals(PermissionAction.UNAVAILABLE, contactsPermissionAdvice(ContactsPermission.IOS_RESTRICTED).action)
-        val rights = rightsFromPermissionsJson("""{"clients_access":1,"clients_phones_email_access":1,"excel_access":1,"get_visit_master_id":0,"clients_delete_access":1}""")
+        val rights = rightsFromPermissionsJson("""{"clients_access":1,"clients_phones_email_access":1,"excel_access":1,"get_visit_master_id":0,"clients_delete_access":1,"clients_edit_access":1}""")
         assertEquals(fullRights(), rights)
         assertEquals("+78005553535", normalizePhone("8-800-555-35-35", "RU").e164)
     }

@@ -4,6 +4,8 @@ import com.altegio.clientbook.core.ContactsPermission
 import com.altegio.clientbook.core.ExportScreenState
 import com.altegio.clientbook.core.FailureKind
 import com.altegio.clientbook.core.ImportScreenState
+import com.altegio.clientbook.core.NotSuggested
+import com.altegio.clientbook.core.PhoneLabel
 import com.altegio.clientbook.core.PermissionAction
 import com.altegio.clientbook.core.ProgressStage
 import com.altegio.clientbook.core.Right
@@ -174,6 +176,87 @@ class ScreenTest {
                 assertEquals(null, refused.undoReport)
                 assertTrue(refused.message!!.contains("Delete clients"), refused.message)
                 assertEquals(3uL, db.clientCount())
+            }
+        }
+    }
+
+    @Test
+    fun `select suggested leaves out a toll-free number and a contact from the app's group`() {
+        ClientDatabase.inMemory().use { db ->
+            ImportScreen.local(db, fullRights(), Fixtures.settings, null).use { screen ->
+                screen.permissionChanged(ContactsPermission.ANDROID_GRANTED)
+                val contacts = Fixtures.generated(3) + listOf(
+                    Fixtures.contact("bank", "Bank", "8 800 555-55-50" to PhoneLabel.WORK),
+                    Fixtures.contact("ours", "Exported", "+7 926 000-00-01" to PhoneLabel.MOBILE).copy(inAppGroup = true),
+                )
+                val listed = screen.contactsRead(contacts)
+                assertEquals(5uL, listed.importable)
+                assertEquals(3uL, listed.suggested)
+                assertEquals(3uL, screen.selectSuggested().selected)
+                val rows = screen.rows(0u, 10u)
+                assertEquals(
+                    listOf(null, null, null, "service", "app-group"),
+                    rows.map { r ->
+                        when (r.notSuggested) {
+                            null -> null
+                            is NotSuggested.ServiceNumber -> "service"
+                            is NotSuggested.FromAppGroup -> "app-group"
+                            else -> "other"
+                        }
+                    },
+                )
+                // Still tickable by hand.
+                assertEquals(4uL, screen.toggle(3u).selected)
+            }
+        }
+    }
+
+    @Test
+    fun `fill in adds a missing email and never overwrites one`() {
+        ClientDatabase.inMemory().use { db ->
+            ImportScreen.local(db, fullRights(), Fixtures.settings, null).use { first ->
+                first.permissionChanged(ContactsPermission.ANDROID_GRANTED)
+                first.contactsRead(Fixtures.generated(2))
+                first.selectAll()
+                first.commit()
+            }
+            ImportScreen.local(db, fullRights(), Fixtures.settings, null).use { screen ->
+                screen.permissionChanged(ContactsPermission.ANDROID_GRANTED)
+                val withEmails = Fixtures.generated(2).mapIndexed { i, c -> c.copy(emails = listOf("c$i@example.com")) }
+                val listed = screen.contactsRead(withEmails)
+                assertEquals(2uL, listed.fillInOffered)
+                assertTrue(listed.actions.fillInAll)
+                val s = screen.setFillIn(0u, true)
+                assertEquals(1uL, s.fillInSelected)
+                assertTrue(s.actions.importSelected)
+                val report = screen.commit().report!!
+                assertEquals(1, report.filled.size)
+            }
+            // The first client has an email now: offered no more; the second still is.
+            ImportScreen.local(db, fullRights(), Fixtures.settings, null).use { again ->
+                again.permissionChanged(ContactsPermission.ANDROID_GRANTED)
+                val other = Fixtures.generated(2).mapIndexed { i, c -> c.copy(emails = listOf("other$i@example.com")) }
+                val listed = again.contactsRead(other)
+                assertEquals(1uL, listed.fillInOffered)
+                assertEquals(null, again.rows(0u, 1u).single().fillInEmail)
+            }
+        }
+    }
+
+    @Test
+    fun `the category switch puts the created clients in a category`() {
+        ClientDatabase.inMemory().use { db ->
+            ImportScreen.local(db, fullRights(), Fixtures.settings, null).use { screen ->
+                screen.permissionChanged(ContactsPermission.ANDROID_GRANTED)
+                val listed = screen.contactsRead(Fixtures.generated(4))
+                assertEquals(null, listed.category, "off by default locally")
+                assertTrue(listed.actions.setCategory)
+                assertEquals("From phonebook", screen.setCategory(true).category)
+                screen.selectAll()
+                val category = screen.commit().report!!.category!!
+                assertEquals("From phonebook", category.title)
+                assertEquals(4uL, category.set)
+                assertTrue(category.createdCategory)
             }
         }
     }

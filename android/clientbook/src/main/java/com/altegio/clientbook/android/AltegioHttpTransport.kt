@@ -25,6 +25,8 @@ class AltegioHttpTransport : HttpTransport {
             connection.requestMethod = when (request.method) {
                 HttpMethod.GET -> "GET"
                 HttpMethod.POST -> "POST"
+                HttpMethod.PUT -> "PUT"
+                HttpMethod.DELETE -> "DELETE"
             }
             connection.connectTimeout = request.timeoutMs.toInt()
             connection.readTimeout = request.timeoutMs.toInt()
