@@ -767,3 +767,43 @@ fn imports_are_listed_and_undo_removes_only_unedited_clients_it_created() {
     );
     assert!(left.contains(&"John".to_string()));
 }
+
+#[test]
+fn contacts_this_app_exported_are_not_suggested_when_imported_elsewhere() {
+    let env = Env::new();
+    let book = env.write(
+        "book.vcf",
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Petrova;Olga;;;\r\nTEL:+7 916 000-00-02\r\nEND:VCARD\r\n\
+         BEGIN:VCARD\r\nVERSION:3.0\r\nN:Sidorov;Ivan;;;\r\nTEL:8 916 000-00-03\r\nEND:VCARD\r\n",
+    );
+    env.json(&["import", book.to_str().unwrap(), "--json"]);
+    let exported = env.path("exported.vcf");
+    env.json(&["export", "--out", exported.to_str().unwrap(), "--json"]);
+    assert!(std::fs::read_to_string(&exported)
+        .unwrap()
+        .contains("CATEGORIES:Altegio clients"));
+    // Another salon's database (or another location): the exported cards come back in the
+    // app's group, so "suggested" leaves them out, saying why; they can still be imported.
+    let other = Command::new(env!("CARGO_BIN_EXE_clientbook"))
+        .arg("--db")
+        .arg(env.path("other.db"))
+        .args([
+            "import",
+            exported.to_str().unwrap(),
+            "--select",
+            "suggested",
+            "--dry-run",
+            "--json",
+        ])
+        .env("LC_ALL", "C")
+        .output()
+        .unwrap();
+    let preview: Value = serde_json::from_slice(&other.stdout).unwrap();
+    let rows = preview["contacts"].as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    for row in rows {
+        assert_eq!(row["not_suggested"], "from_app_group", "{row}");
+        assert_eq!(row["selected"], false);
+        assert_eq!(row["status"], "new");
+    }
+}
