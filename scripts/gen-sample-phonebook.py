@@ -11,7 +11,8 @@ for byte.
 
 The special cases live at fixed card indexes (counted from 0 in file
 order, see SPECIAL and DUP_PAIRS below and examples/README.md).  The rest
-of the file is filled with ordinary contacts.
+of the first TOTAL cards is filled with ordinary contacts.  After them come
+the SERVICE cards: short codes and service numbers, which are not people.
 """
 
 import base64
@@ -20,6 +21,7 @@ import sys
 import uuid
 
 SEED = 20240917
+# Cards before the SERVICE cards: the special cards and the ordinary contacts.
 TOTAL = 216
 VERSIONS = ("2.1", "3.0", "4.0")
 UID_NAMESPACE = uuid.UUID("6f1c2d3e-4b5a-4c6d-8e7f-90a1b2c3d4e5")
@@ -1094,6 +1096,58 @@ def special_ussd():
     return c
 
 
+# ---------------------------------------------------------------------------
+# Service cards (after the first TOTAL cards)
+# ---------------------------------------------------------------------------
+#
+# What a salon's phonebook holds besides people: banks' and carriers' short
+# codes and companies' service lines.  "Select suggested" leaves them out.
+# They are appended after the first TOTAL cards and use no randomness, so
+# adding them left cards 0..TOTAL-1 exactly as they were (the indexes the
+# tests and examples/README.md name).  Short codes are 3-6 digits written
+# alone (clientbook-core `phone::is_short_code`); the others are classified
+# by libphonenumber's metadata, which for Russia knows toll-free (800, 804)
+# and premium-rate (803, 809) numbers but no shared-cost or voicemail ones,
+# so those two are German (0180 hotlines, a Mobilbox).
+
+def service_card(version, name, tels, tag, org=None):
+    def build():
+        c = Card(version)
+        c.n = ("", name, "", "", "")
+        c.fn = name
+        if org is not None:
+            c.org = [org]
+        for kind, text in tels:
+            c.tels.append(Tel(kind, text=text))
+        c.tags.append(tag)
+        return c
+    return build
+
+
+SERVICE = {
+    216: service_card("3.0", "Сбербанк", [("cell", "900"), ("work", "8 800 555-55-50")],
+                      "bank: SMS short code 900 and toll-free 8 800 555-55-50 (the one "
+                      "imported; not suggested: toll-free)"),
+    217: service_card("2.1", "Билайн", [("none", "0611")],
+                      "carrier's service line, short code 0611 (not a person's phone)"),
+    218: service_card("4.0", "МегаФон", [("main", "0500")],
+                      "carrier's service line, short code 0500"),
+    219: service_card("2.1", "Парковки Москвы", [("cell", "7757")],
+                      "city parking SMS number, short code 7757"),
+    220: service_card("3.0", "Госуслуги", [("none", "115")],
+                      "public services line, 3-digit short code 115"),
+    221: service_card("4.0", "Юрист (платная линия)", [("work", "8 (809) 505-12-34")],
+                      "premium-rate 8 (809) 505-12-34 (not suggested: premium-rate)"),
+    222: service_card("3.0", "Friseurbedarf Hotline", [("work", "+49 180 6 123456")],
+                      "German shared-cost 0180 hotline +49 180 6 123456 "
+                      "(not suggested: shared-cost)", org="Friseurbedarf Nord GmbH"),
+    223: service_card("4.0", "Mobilbox", [("none", "+49 177 99 1234567")],
+                      "German mobile voicemail +49 177 99 1234567 (not suggested: voicemail)"),
+    224: service_card("2.1", "Почта России", [("main", "8-800-100-00-00")],
+                      "toll-free 8-800-100-00-00 (not suggested: toll-free)"),
+}
+
+
 SPECIAL = {
     3: special_qp_break,
     5: special_same_twice_petrova,
@@ -1191,6 +1245,8 @@ def build_cards():
                 dsts = [d for d, (s, _) in DUP_OF.items() if s == i]
                 card.tags.append("duplicated by " + ", ".join(f"#{d}" for d in dsts))
         cards.append(card)
+    assert min(SERVICE) == TOTAL and sorted(SERVICE) == list(range(TOTAL, TOTAL + len(SERVICE)))
+    cards += [SERVICE[i]() for i in sorted(SERVICE)]
     return cards
 
 

@@ -91,18 +91,21 @@ private struct ImportRecordRow: View {
     }
 }
 
-/// How an import ended, as `clientbook imports` says it: never finished (the app was killed
-/// or the phone turned off: what it created stays listed), failed, stopped, or done.
+/// How an import ended, as the core's `outcome` says (and `clientbook imports`): never
+/// finished (the app was killed or the phone turned off: what it created stays listed),
+/// failed, stopped, or done.
 extension ImportRecord {
-    var endedNormally: Bool { finishedAt != nil && !failed && !cancelled }
+    var endedNormally: Bool { outcome == .done }
 
     /// The clients an undo of this import would still delete: the count to confirm.
     var left: UInt64 { created > undone ? created - undone : 0 }
 
     var endLabel: LocalizedStringKey {
-        if finishedAt == nil { return "Interrupted" }
-        if failed { return "Failed" }
-        if cancelled { return "Stopped" }
-        return "Done"
+        switch outcome {
+        case .interrupted: return "Interrupted"
+        case .failed: return "Failed"
+        case .cancelled: return "Stopped"
+        case .done: return "Done"
+        }
     }
 }

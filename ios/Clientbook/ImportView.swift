@@ -155,9 +155,8 @@ private struct ImportRowView: View {
             if let notice = row.notice {
                 Text(notice).font(.caption).foregroundStyle(.secondary)
             }
-            if let why = row.notSuggested {
-                Label(renderMessage(message: Message.notSuggested(why: why), locale: locale.identifier),
-                      systemImage: "hand.raised")
+            if let why = row.notSuggestedText {
+                Label(why, systemImage: "hand.raised")
                     .font(.caption).foregroundStyle(.secondary)
             }
         }
@@ -251,6 +250,7 @@ extension KeptClient {
         switch reason {
         case .editedSince: return "Client #\(String(clientId)) · edited since the import"
         case .hasVisits: return "Client #\(String(clientId)) · has visits"
+        case .visitsUnknown: return "Client #\(String(clientId)) · visits unknown, kept"
         }
     }
 }

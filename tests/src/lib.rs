@@ -76,3 +76,40 @@ pub fn client(
         policy,
     )
 }
+
+/// An import preview against the remote base, as the sync tests need it without a session:
+/// the import right checked, the mirror brought up to date (new clients only), then the
+/// plan built against its index, like `ImportSession::open` on an Altegio target does.
+pub fn remote_preview(
+    store: &clientbook_core::store::Store,
+    api: &AltegioClient,
+    region: clientbook_core::phone::Region,
+    contacts: &[PhonebookContact],
+    progress: &mut dyn FnMut(u64, u64),
+    cancel: &clientbook_core::cancel::CancelToken,
+) -> clientbook_core::Result<clientbook_core::import::ImportPlan> {
+    use clientbook_core::altegio::Call;
+    use clientbook_core::sync::{self, RefreshMode};
+    let context = sync::connect(api, &Call::new(cancel).logged_in(store))?;
+    context
+        .rights
+        .check(clientbook_core::rights::Action::Import)?;
+    sync::refresh_mirror(
+        store,
+        api,
+        region,
+        RefreshMode::NewOnly,
+        &mut |_, _| {},
+        cancel,
+    )?;
+    let index = store.mirror_index(api.location_id())?;
+    let options = clientbook_core::import::PreviewOptions {
+        region,
+        last_name_hidden: context.last_name_hidden,
+        altegio: true,
+        ..Default::default()
+    };
+    Ok(clientbook_core::import::ImportPlan::build(
+        contacts, &index, options, progress,
+    ))
+}

@@ -12,7 +12,7 @@ use clientbook_core::rights::{Action, Right};
 use clientbook_core::store::Store;
 use clientbook_core::sync::{self, RefreshMode};
 use clientbook_core::{Error, RemoteError};
-use clientbook_e2e::{client, fast, phone_digits, phonebook};
+use clientbook_e2e::{client, fast, phone_digits, phonebook, remote_preview};
 
 fn api(server: &TestServer) -> clientbook_core::altegio::AltegioClient {
     client(&server.url(), 4242, "partner-token", "user-token", fast())
@@ -24,7 +24,7 @@ fn import_all(
     count: usize,
 ) -> clientbook_core::import::ImportReport {
     let api = api(server);
-    let mut plan = sync::import_preview(
+    let mut plan = remote_preview(
         store,
         &api,
         Region::default(),
@@ -123,7 +123,7 @@ fn import_through_the_server_and_again_creates_nothing() {
     );
 
     let api = api(&server);
-    let plan = sync::import_preview(
+    let plan = remote_preview(
         &store,
         &api,
         Region::default(),
@@ -149,7 +149,7 @@ fn a_number_added_elsewhere_since_the_preview_counts_as_existing() {
     let server = TestServer::start(Config::default());
     let store = Store::open_in_memory().unwrap();
     let api = api(&server);
-    let mut plan = sync::import_preview(
+    let mut plan = remote_preview(
         &store,
         &api,
         Region::default(),
@@ -212,7 +212,7 @@ fn wrong_token_and_licence_errors_stop_with_nothing_written() {
     let server = TestServer::start(Config::default());
     let store = Store::open_in_memory().unwrap();
     let wrong = client(&server.url(), 4242, "partner-token", "expired", fast());
-    let err = sync::import_preview(
+    let err = remote_preview(
         &store,
         &wrong,
         Region::default(),
@@ -228,7 +228,7 @@ fn wrong_token_and_licence_errors_stop_with_nothing_written() {
 
     // A valid preview, then the licence runs out before the commit.
     let api = api(&server);
-    let mut plan = sync::import_preview(
+    let mut plan = remote_preview(
         &store,
         &api,
         Region::default(),
@@ -461,7 +461,7 @@ fn a_normal_import_and_one_right_after_get_no_429_from_altegio_limits() {
     let contacts = phonebook(4_000);
     for half in [&contacts[..2_000], &contacts[2_000..]] {
         let api = client(&server.url(), 4242, "partner-token", "user-token", policy);
-        let mut plan = sync::import_preview(
+        let mut plan = remote_preview(
             &store,
             &api,
             Region::default(),
@@ -546,7 +546,7 @@ fn preview(
     server: &TestServer,
     contacts: &[clientbook_core::contact::PhonebookContact],
 ) -> clientbook_core::import::ImportPlan {
-    sync::import_preview(
+    remote_preview(
         store,
         &api(server),
         Region::default(),

@@ -157,6 +157,22 @@ fn undo_keeps_clients_edited_since_or_with_visits_and_says_why() {
     );
     let left: HashSet<i64> = server.clients().iter().map(|c| c.id).collect();
     assert_eq!(left, HashSet::from([id(1), id(2), id(3)]));
+    // A card that does not say how many visits: a deletion is permanent, so an unchanged
+    // client is kept too.
+    let fresh = import(&target, 8, Settings::default());
+    assert_eq!(
+        fresh.created.len(),
+        5,
+        "0, 4, 5 (undone or gone) and 6, 7 (new)"
+    );
+    server.update_config(|c| c.card_omits_visits = true);
+    let unsure = undo(&target, None);
+    assert_eq!(unsure.deleted, 0);
+    assert_eq!(
+        unsure.kept.iter().map(|k| k.reason).collect::<Vec<_>>(),
+        vec![KeptReason::VisitsUnknown; 5]
+    );
+    assert_eq!(server.clients().len(), 8);
 }
 
 #[test]
@@ -363,10 +379,19 @@ fn a_category_the_create_ignored_is_written_on_each_card_without_blanking_it() {
     }
     assert_eq!(server.stats().updates, 4);
 
+    // A server that ignores the search's category filter (answers with everyone) and whose
+    // create ignores categories: the read-back does not take the search on trust.
+    server.update_config(|c| c.search_ignores_category_filter = true);
+    let more = import(&target, 6, Settings::default());
+    assert_eq!(more.created.len(), 2);
+    assert_eq!(more.category.unwrap().set, 2);
+    assert!(server.clients().iter().all(|c| c.categories == vec![id]));
+    server.update_config(|c| c.search_ignores_category_filter = false);
+
     // A server that reads neither spelling: the clients are created, and the report says
     // the category is not confirmed on them.
     server.update_config(|c| c.update_categories_field = "tags");
-    let more = import(&target, 7, Settings::default());
+    let more = import(&target, 9, Settings::default());
     assert_eq!(more.created.len(), 3);
     let category = more.category.unwrap();
     assert_eq!((category.set, category.not_set), (0, 3));

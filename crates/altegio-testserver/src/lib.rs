@@ -69,6 +69,11 @@ pub struct Config {
     /// The field a client `PUT` reads categories from: the docs disagree ("categories" in
     /// the 2024 Blueprint, "labels" on Altegio's update page). The other one is ignored.
     pub update_categories_field: &'static str,
+    /// Ignore a search's category filter and return everyone (whether Altegio applies every
+    /// documented filter is not verified; a client must not take the answer on trust).
+    pub search_ignores_category_filter: bool,
+    /// Leave `visits` out of a client's card (a server that does not say).
+    pub card_omits_visits: bool,
     pub faults: Faults,
 }
 
@@ -91,6 +96,8 @@ impl Default for Config {
             grow_between_pages: false,
             bulk_sets_categories: true,
             update_categories_field: "labels",
+            search_ignores_category_filter: false,
+            card_omits_visits: false,
             faults: Faults::default(),
         }
     }
@@ -673,6 +680,12 @@ fn card(s: &State, id: &str) -> (u16, String) {
         "birth_date": null, "comment": c.comment.clone().unwrap_or_default(), "sms_check": 0,
         "sms_not": 0, "spent": 0, "balance": 0, "visits": c.visits, "custom_fields": []
     });
+    let mut data = data;
+    if s.config.card_omits_visits {
+        if let Some(card) = data.as_object_mut() {
+            card.remove("visits");
+        }
+    }
     (
         200,
         json!({"success": true, "data": data, "meta": []}).to_string(),
@@ -767,6 +780,7 @@ fn search(s: &mut State, body: &[u8]) -> (u16, String) {
         .unwrap_or(false);
     let in_categories: Option<Vec<i64>> = q
         .get("filters")
+        .filter(|_| !s.config.search_ignores_category_filter)
         .and_then(Value::as_array)
         .and_then(|f| {
             f.iter()

@@ -372,6 +372,9 @@ fn undo_cmd(
         let why = match k.reason {
             clientbook_core::history::KeptReason::EditedSince => "edited since the import",
             clientbook_core::history::KeptReason::HasVisits => "has visits since the import",
+            clientbook_core::history::KeptReason::VisitsUnknown => {
+                "the server did not say whether it has visits"
+            }
         };
         println!("  kept client {}: {why}", k.client_id);
     }

@@ -233,7 +233,7 @@ fn staff_texts_follow_lang_and_the_environment() {
     let env = Env::new();
     let file = env.write(
         "pb.vcf",
-        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bad\r\nTEL:123\r\nEND:VCARD\r\n",
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bad\r\nTEL:12\r\nEND:VCARD\r\n",
     );
     let f = file.to_str().unwrap();
     let problem = |out: Output| -> String {
@@ -247,16 +247,16 @@ fn staff_texts_follow_lang_and_the_environment() {
         v["contacts"][0]["problem"].as_str().unwrap().to_string()
     };
     let args = ["import", f, "--dry-run", "--json"];
-    assert_eq!(problem(env.run(&args)), "123: too short");
+    assert_eq!(problem(env.run(&args)), "12: too short");
     assert_eq!(
         problem(env.run_in("ru_RU.UTF-8", &args)),
-        "123: слишком короткий"
+        "12: слишком короткий"
     );
     let mut with_flag = vec!["--lang", "en"];
     with_flag.extend(args);
     assert_eq!(
         problem(env.run_in("ru_RU.UTF-8", &with_flag)),
-        "123: too short"
+        "12: too short"
     );
     let refused = env.run(&["--lang", "ru", "--rights", "", "import", f]);
     assert_eq!(refused.status.code(), Some(3));
@@ -476,6 +476,184 @@ fn sample_phonebook_imports_and_reimports_cleanly() {
     );
 }
 
+/// The location's own number and two staff members' in the sample (cards 12, 7 and 33).
+const SAMPLE_KNOWN_NUMBERS: [&str; 6] = [
+    "--location-phone",
+    "+7 499 253-18-40",
+    "--staff-phone",
+    "+7 905 387-11-42",
+    "--staff-phone",
+    "8 929 614 33 05",
+];
+
+#[test]
+fn select_suggested_on_the_sample_leaves_out_service_short_code_own_and_staff_numbers() {
+    let env = Env::new();
+    let f = sample();
+    let f = f.to_str().unwrap();
+    let mut args = SAMPLE_KNOWN_NUMBERS.to_vec();
+    args.extend(["import", f, "--select", "suggested", "--dry-run", "--json"]);
+    let preview = env.json(&args);
+    let contacts = preview["contacts"].as_array().unwrap();
+    let s = &preview["summary"];
+    // The sample's counts (examples/README.md).
+    assert_eq!(
+        [
+            "total",
+            "new",
+            "needs_choice",
+            "duplicate_in_phonebook",
+            "no_phone",
+            "invalid_phone",
+            "no_name",
+            "existing_client",
+        ]
+        .map(|k| s[k].as_u64().unwrap()),
+        [225, 168, 32, 15, 2, 8, 0, 0],
+        "{s}"
+    );
+    let card = |i: u64| {
+        contacts
+            .iter()
+            .find(|c| c["index"] == i)
+            .unwrap_or_else(|| panic!("card {i}"))
+    };
+    let service = |kind: &str| serde_json::json!({ "service_number": { "kind": kind } });
+    // Every importable contact left out, with its reason, and no other.
+    let left_out: Vec<(u64, Value)> = contacts
+        .iter()
+        .filter(|c| !c["not_suggested"].is_null())
+        .map(|c| (c["index"].as_u64().unwrap(), c["not_suggested"].clone()))
+        .collect();
+    assert_eq!(
+        left_out,
+        vec![
+            (7, "staff_number".into()),
+            (12, "location_number".into()),
+            (33, "staff_number".into()),
+            (161, service("toll_free")),
+            (216, service("toll_free")),
+            (221, service("premium_rate")),
+            (222, service("shared_cost")),
+            (223, service("voicemail")),
+            (224, service("toll_free")),
+        ]
+    );
+    for (index, _) in &left_out {
+        assert!(
+            ["new", "needs_choice"].contains(&card(*index)["status"].as_str().unwrap()),
+            "card {index} can be imported, it is only not suggested"
+        );
+        assert_eq!(card(*index)["selected"], false, "card {index}");
+    }
+    // Every other importable contact is selected, and nothing else is.
+    let importable = |c: &&Value| ["new", "needs_choice"].contains(&c["status"].as_str().unwrap());
+    let selected: Vec<u64> = contacts
+        .iter()
+        .filter(|c| c["selected"] == true)
+        .map(|c| c["index"].as_u64().unwrap())
+        .collect();
+    let expected: Vec<u64> = contacts
+        .iter()
+        .filter(importable)
+        .map(|c| c["index"].as_u64().unwrap())
+        .filter(|i| !left_out.iter().any(|(o, _)| o == i))
+        .collect();
+    assert_eq!(selected, expected);
+    assert_eq!((selected.len(), s["selected"].as_u64()), (191, Some(191)));
+    for i in [0, 5, 15, 99, 125, 134, 205] {
+        assert!(selected.contains(&i), "card {i} looks like a client");
+    }
+    // The bank imports its toll-free line, not its SMS short code.
+    assert_eq!(card(216)["chosen_phone"], 1);
+    assert_eq!(card(216)["phones"][0]["problem_code"], "short_code");
+    assert_eq!(card(216)["phones"][1]["e164"], "+78005555550");
+    // Short codes alone: not a broken number, and never importable.
+    for (i, raw) in [
+        (77, "12345"),
+        (217, "0611"),
+        (218, "0500"),
+        (219, "7757"),
+        (220, "115"),
+    ] {
+        let c = card(i);
+        assert_eq!(c["status"], "invalid_phone", "card {i}");
+        assert_eq!(
+            (c["selected"].as_bool(), c["not_suggested"].is_null()),
+            (Some(false), true),
+            "card {i}"
+        );
+        assert_eq!(c["phones"][0]["problem_code"], "short_code", "card {i}");
+        assert_eq!(
+            c["reason"],
+            serde_json::json!({
+                "code": "invalid_phone",
+                "numbers": [{ "raw": raw, "problem": "short_code" }]
+            }),
+            "card {i}"
+        );
+        assert_eq!(
+            c["problem"].as_str().unwrap(),
+            format!("{raw}: a short service number (a bank, carrier or SMS service), not a person's phone")
+        );
+    }
+    // Broken numbers keep their own problems.
+    assert_eq!(card(112)["phones"][0]["problem_code"], "too_short");
+    assert_eq!(card(172)["phones"][0]["problem_code"], "not_a_number");
+    let mut ru = vec!["--lang", "ru"];
+    ru.extend(&args);
+    let in_russian = env.json(&ru);
+    assert_eq!(
+        in_russian["contacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["index"] == 217)
+            .unwrap()["problem"],
+        "0611: короткий сервисный номер (банк, оператор, SMS-сервис), а не телефон человека"
+    );
+
+    // Importing the suggestion creates exactly the selected contacts; staff can still tick
+    // a left-out one, but a short code alone is refused with its reason.
+    let mut import = SAMPLE_KNOWN_NUMBERS.to_vec();
+    import.extend(["import", f, "--select", "suggested", "--json"]);
+    let done = env.json(&import);
+    let mut created: Vec<u64> = done["report"]["created"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["index"].as_u64().unwrap())
+        .collect();
+    created.sort_unstable();
+    assert_eq!(created, selected);
+    let ticked = env.json(&["import", f, "--select", "216,223,217", "--json"]);
+    let created: Vec<&Value> = ticked["report"]["created"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| &c["index"])
+        .collect();
+    assert_eq!(created, [216, 223]);
+    let skipped = &ticked["report"]["skipped"];
+    assert_eq!(skipped.as_array().unwrap().len(), 1, "{skipped}");
+    assert_eq!(skipped[0]["index"], 217);
+    let why = skipped[0]["reason"].as_str().unwrap();
+    assert!(why.contains("0611: a short service number"), "{why}");
+    let phones: Vec<String> = env
+        .json(&["clients", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["phone"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(phones.len(), 193);
+    assert!(phones.contains(&"+78005555550".to_string()));
+    assert!(
+        phones.iter().all(|p| p.len() > 8),
+        "no short code became a client"
+    );
+}
+
 #[test]
 fn two_processes_importing_into_one_database_create_each_client_once() {
     let env = Env::new();
@@ -588,4 +766,44 @@ fn imports_are_listed_and_undo_removes_only_unedited_clients_it_created() {
         "the earlier client and the edited one stay: {left:?}"
     );
     assert!(left.contains(&"John".to_string()));
+}
+
+#[test]
+fn contacts_this_app_exported_are_not_suggested_when_imported_elsewhere() {
+    let env = Env::new();
+    let book = env.write(
+        "book.vcf",
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Petrova;Olga;;;\r\nTEL:+7 916 000-00-02\r\nEND:VCARD\r\n\
+         BEGIN:VCARD\r\nVERSION:3.0\r\nN:Sidorov;Ivan;;;\r\nTEL:8 916 000-00-03\r\nEND:VCARD\r\n",
+    );
+    env.json(&["import", book.to_str().unwrap(), "--json"]);
+    let exported = env.path("exported.vcf");
+    env.json(&["export", "--out", exported.to_str().unwrap(), "--json"]);
+    assert!(std::fs::read_to_string(&exported)
+        .unwrap()
+        .contains("CATEGORIES:Altegio clients"));
+    // Another salon's database (or another location): the exported cards come back in the
+    // app's group, so "suggested" leaves them out, saying why; they can still be imported.
+    let other = Command::new(env!("CARGO_BIN_EXE_clientbook"))
+        .arg("--db")
+        .arg(env.path("other.db"))
+        .args([
+            "import",
+            exported.to_str().unwrap(),
+            "--select",
+            "suggested",
+            "--dry-run",
+            "--json",
+        ])
+        .env("LC_ALL", "C")
+        .output()
+        .unwrap();
+    let preview: Value = serde_json::from_slice(&other.stdout).unwrap();
+    let rows = preview["contacts"].as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    for row in rows {
+        assert_eq!(row["not_suggested"], "from_app_group", "{row}");
+        assert_eq!(row["selected"], false);
+        assert_eq!(row["status"], "new");
+    }
 }

@@ -382,8 +382,9 @@ pub struct BulkResult {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RemoteCard {
     pub client: RemoteClient,
-    /// Visits the client has had; a client with visits is a real client now.
-    pub visits: u64,
+    /// Visits the client has had (a client with visits is a real client now); `None` when
+    /// the card does not say.
+    pub visits: Option<u64>,
     /// The ids of the client's categories.
     pub categories: Vec<i64>,
     /// The card as the server sent it.
@@ -685,17 +686,27 @@ impl AltegioClient {
             "order_by": "id",
             "order_by_direction": match order { Order::OldestFirst => "ASC", Order::NewestFirst => "DESC" },
         });
-        let (Rows(rows), meta): (Rows<ClientRow>, SearchMeta) = self.call(
+        let (rows, meta) = self.search_rows::<ClientRow>(body, call)?;
+        Ok(SearchPage {
+            clients: rows.into_iter().map(ClientRow::into_client).collect(),
+            total_count: meta.total_count,
+        })
+    }
+
+    /// One `clients/search` request: its rows, read as `T`, and its `meta`.
+    fn search_rows<T: DeserializeOwned>(
+        &self,
+        body: Value,
+        call: &Call<'_>,
+    ) -> Result<(Vec<T>, SearchMeta)> {
+        let (Rows(rows), meta): (Rows<T>, SearchMeta) = self.call(
             HttpMethod::Post,
             &format!("/company/{}/clients/search", self.location_id),
             Some(body),
             Idempotence::Safe,
             call,
         )?;
-        Ok(SearchPage {
-            clients: rows.into_iter().map(ClientRow::into_client).collect(),
-            total_count: meta.total_count,
-        })
+        Ok((rows, meta))
     }
 
     /// One client's card; `None` when the server has no such client (deleted).
@@ -719,7 +730,7 @@ impl AltegioClient {
         })?;
         Ok(Some(RemoteCard {
             client: card.row.into_client(),
-            visits: card.visits.map_or(0, |Count(n)| n),
+            visits: card.visits.map(|Count(n)| n),
             categories: card
                 .categories
                 .map(|Rows(c)| c)
@@ -818,13 +829,7 @@ impl AltegioClient {
                 "order_by_direction": "ASC",
                 "filters": [{"type": "category", "state": {"value": [category]}}],
             });
-            let (Rows(rows), meta): (Rows<IdRow>, SearchMeta) = self.call(
-                HttpMethod::Post,
-                &format!("/company/{}/clients/search", self.location_id),
-                Some(body),
-                Idempotence::Safe,
-                call,
-            )?;
+            let (rows, meta) = self.search_rows::<IdRow>(body, call)?;
             let got = rows.len();
             ids.extend(rows.into_iter().map(|r| r.id.0));
             if got == 0 || (page as u64) * crate::sync::PAGE_SIZE as u64 >= meta.total_count {

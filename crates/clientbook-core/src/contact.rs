@@ -36,6 +36,10 @@ pub struct PhonebookContact {
     pub in_app_group: bool,
 }
 
+/// The title of the group this app writes exported clients into, on the phone (both shells
+/// use it) and as a vCard `CATEGORIES` value, so a later import recognises its own contacts.
+pub const APP_GROUP: &str = "Altegio clients";
+
 impl PhonebookContact {
     pub fn name_fields(&self) -> NameFields {
         NameFields {

@@ -75,6 +75,9 @@ pub enum KeptReason {
     EditedSince,
     /// On Altegio: the client has had visits since; deleting would orphan them.
     HasVisits,
+    /// On Altegio: the card did not say how many visits the client has had. A deletion is
+    /// permanent, so a client that may have visits is kept.
+    VisitsUnknown,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,13 +106,20 @@ pub struct UndoReport {
 /// The name used for the local database in the history.
 pub const LOCAL: &str = "local";
 
-/// Records a client created by import `import`, inside the transaction that creates it.
-pub(crate) fn record_created(
+/// A created client as recorded: what undo compares the client with later.
+struct Recorded<'a> {
+    name: &'a str,
+    surname: Option<&'a str>,
+    middle_name: Option<&'a str>,
+    phone_key: &'a str,
+    email: Option<&'a str>,
+}
+
+fn insert_created(
     tx: &Transaction,
     import: i64,
     client_id: i64,
-    c: &NewClient,
-    key: &str,
+    c: Recorded<'_>,
 ) -> rusqlite::Result<()> {
     tx.prepare_cached(
         "INSERT OR IGNORE INTO import_created
@@ -122,10 +132,32 @@ pub(crate) fn record_created(
         c.name,
         c.surname,
         c.middle_name,
-        key,
+        c.phone_key,
         c.email
     ])?;
     Ok(())
+}
+
+/// Records a client created by import `import`, inside the transaction that creates it.
+pub(crate) fn record_created(
+    tx: &Transaction,
+    import: i64,
+    client_id: i64,
+    c: &NewClient,
+    key: &str,
+) -> rusqlite::Result<()> {
+    insert_created(
+        tx,
+        import,
+        client_id,
+        Recorded {
+            name: &c.name,
+            surname: c.surname.as_deref(),
+            middle_name: c.middle_name.as_deref(),
+            phone_key: key,
+            email: c.email.as_deref(),
+        },
+    )
 }
 
 /// Records a client the server confirmed creating, under the import that journalled it, in
@@ -151,21 +183,18 @@ pub(crate) fn record_remote_created(
         tracing::warn!("a journal payload could not be read; its client is not in the history");
         return Ok(());
     };
-    tx.prepare_cached(
-        "INSERT OR IGNORE INTO import_created
-           (import_id, client_id, name, surname, middle_name, phone_key, email)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![
+    insert_created(
+        tx,
         import,
         remote_id,
-        sent.name,
-        sent.surname,
-        sent.middle_name,
-        key,
-        sent.email
-    ])?;
-    Ok(())
+        Recorded {
+            name: &sent.name,
+            surname: sent.surname.as_deref(),
+            middle_name: sent.middle_name.as_deref(),
+            phone_key: key,
+            email: sent.email.as_deref(),
+        },
+    )
 }
 
 impl Store {
@@ -526,7 +555,11 @@ pub fn undo_altegio_import(
                     store.remote_undone(import, location, c)?;
                 }
             }
-            Some(card) if card.visits > 0 => report.kept.push(KeptClient {
+            Some(card) if card.visits.is_none() => report.kept.push(KeptClient {
+                client_id: c.client_id,
+                reason: KeptReason::VisitsUnknown,
+            }),
+            Some(card) if card.visits > Some(0) => report.kept.push(KeptClient {
                 client_id: c.client_id,
                 reason: KeptReason::HasVisits,
             }),

@@ -1203,7 +1203,7 @@ mod tests {
                 &[("+7 916 000 00 02", Work), ("+7 916 000 00 03", Mobile)],
             ),
             contact("NoPhone", &[]),
-            contact("Bad", &[("123", Mobile)]),
+            contact("Bad", &[("12", Mobile)]),
             contact("", &[("+7 916 000 00 04", Mobile)]),
             contact(
                 "Same twice",
@@ -1234,7 +1234,7 @@ mod tests {
             1,
             "same number collapsed before any choice"
         );
-        assert!(p.rows()[5].problem.as_deref().unwrap().contains("123"));
+        assert!(p.rows()[5].problem.as_deref().unwrap().contains("12"));
         use crate::messages::PhoneProblem;
         let reasons: Vec<Option<Message>> = p.rows().iter().map(|r| r.reason.clone()).collect();
         assert_eq!(
@@ -1250,7 +1250,7 @@ mod tests {
                 Some(Message::NoPhone),
                 Some(Message::InvalidPhone {
                     numbers: vec![InvalidNumber {
-                        raw: "123".into(),
+                        raw: "12".into(),
                         problem: PhoneProblem::TooShort
                     }]
                 }),
@@ -1325,7 +1325,7 @@ mod tests {
         clients.insert("+79160000009".into(), 42);
         let contacts = vec![
             contact("Existing", &[("+7 916 000 00 09", Mobile)]),
-            contact("Bad", &[("123", Mobile), ("", Home)]),
+            contact("Bad", &[("12", Mobile), ("", Home)]),
             contact("NoPhone", &[]),
             contact("Новый", &[("+7 916 000 00 01", Mobile)]),
         ];
@@ -1341,7 +1341,7 @@ mod tests {
             problems,
             vec![
                 Some("его номер уже принадлежит клиенту №42"),
-                Some("123: слишком короткий; (пустой номер): в номере нет цифр"),
+                Some("12: слишком короткий; (пустой номер): в номере нет цифр"),
                 Some("у контакта нет номера телефона"),
                 None,
             ]
@@ -1414,6 +1414,88 @@ mod tests {
         }
         let borrowed = plan(&contacts, &ClientIndex::new());
         assert_eq!(borrowed.rows(), p.rows(), "owned and borrowed builds agree");
+    }
+
+    #[test]
+    fn short_codes_are_left_out_as_service_numbers_not_as_broken_ones() {
+        use crate::messages::PhoneProblem;
+        use PhoneLabel::*;
+        let contacts = vec![
+            contact("Client", &[("+7 916 000 00 01", Mobile)]),
+            // A bank: its SMS short code and its toll-free line.
+            contact("Bank", &[("900", Mobile), ("8 800 555-55-50", Work)]),
+            // A carrier's service line only.
+            contact("Carrier", &[("0611", Other)]),
+            // A short code beside a broken number: each says what it is.
+            contact("Both", &[("7757", Other), ("+7 916 12", Mobile)]),
+        ];
+        let mut p = plan(&contacts, &ClientIndex::new());
+        let bank = p.row(1).unwrap();
+        assert_eq!(
+            bank.status,
+            ContactStatus::New,
+            "the toll-free line is a number"
+        );
+        assert_eq!(bank.chosen_phone, Some(1));
+        assert_eq!(bank.phones[0].problem_code, Some(PhoneProblem::ShortCode));
+        assert_eq!(
+            bank.not_suggested,
+            Some(NotSuggested::ServiceNumber {
+                kind: phone::ServiceKind::TollFree
+            })
+        );
+        let carrier = p.row(2).unwrap();
+        assert_eq!(carrier.status, ContactStatus::InvalidPhone);
+        assert_eq!(
+            carrier.reason,
+            Some(Message::InvalidPhone {
+                numbers: vec![InvalidNumber {
+                    raw: "0611".into(),
+                    problem: PhoneProblem::ShortCode
+                }]
+            })
+        );
+        assert_eq!(
+            carrier.problem.as_deref(),
+            Some("0611: a short service number (a bank, carrier or SMS service), not a person's phone")
+        );
+        assert_eq!(
+            carrier.not_suggested, None,
+            "not importable, so no suggestion"
+        );
+        let both = p.row(3).unwrap();
+        assert_eq!(
+            both.reason,
+            Some(Message::InvalidPhone {
+                numbers: vec![
+                    InvalidNumber {
+                        raw: "7757".into(),
+                        problem: PhoneProblem::ShortCode
+                    },
+                    InvalidNumber {
+                        raw: "+7 916 12".into(),
+                        problem: PhoneProblem::TooShort
+                    },
+                ]
+            })
+        );
+        assert_eq!(p.select_suggested(), 1);
+        let selected: Vec<u64> = p
+            .rows()
+            .iter()
+            .filter(|r| r.selected)
+            .map(|r| r.index)
+            .collect();
+        assert_eq!(selected, vec![0]);
+        // Staff can still tick the bank's toll-free line, never a short code alone: it can
+        // be no client's phone, and the refusal says why.
+        p.set_selected(1, true).unwrap();
+        let err = p.set_selected(2, true).unwrap_err().to_string();
+        assert!(err.contains("0611: a short service number"), "{err}");
+        assert!(
+            p.choose_number(1, 0).is_err(),
+            "the short code cannot be chosen"
+        );
     }
 
     #[test]

@@ -96,6 +96,10 @@ pub enum PhoneProblem {
     UnknownCountryCode,
     /// The right length, but no such number exists in its country's numbering plan.
     InvalidForCountry,
+    /// A service's short number (a bank's SMS number such as `900`, a carrier's `0611`):
+    /// not a person's phone, and too short to be a client's (Altegio takes 9 to 15 digits).
+    /// See `phone::is_short_code`.
+    ShortCode,
 }
 
 /// One number of a contact none of whose numbers is valid.
@@ -470,6 +474,7 @@ fn phone_problem(locale: Locale, problem: PhoneProblem) -> String {
         PhoneProblem::TooLong => "number-too-long",
         PhoneProblem::UnknownCountryCode => "number-unknown-country",
         PhoneProblem::InvalidForCountry => "number-invalid-for-country",
+        PhoneProblem::ShortCode => "number-short-code",
     };
     format(locale, id, &[])
 }
@@ -810,6 +815,7 @@ mod tests {
             PhoneProblem::TooLong,
             PhoneProblem::UnknownCountryCode,
             PhoneProblem::InvalidForCountry,
+            PhoneProblem::ShortCode,
         ] {
             all.push(M::NumberProblem { problem });
         }

@@ -261,8 +261,27 @@ pub fn normalize(raw: &str, label: PhoneLabel, region: Region) -> Phone {
             problem: None,
             problem_code: None,
         },
+        Err(_) if is_short_code(text) => invalid(PhoneProblem::ShortCode),
         Err(problem) => invalid(problem),
     }
+}
+
+/// Shortest and longest short code, in digits.
+pub const SHORT_CODE_DIGITS: std::ops::RangeInclusive<usize> = 3..=6;
+
+/// Whether `text` (trimmed) is written as a short code: a service's short number such as a
+/// bank's SMS number (`900`), a carrier's service line (`0611`, `0500`) or a city service's
+/// SMS number (`7757`), not a person's phone.
+///
+/// The rule, since `rlibphonenumber` ports no short-number metadata (libphonenumber's
+/// `ShortNumberInfo`), and that metadata lists only emergency numbers for Russia anyway,
+/// not carriers' or banks' codes: 3 to 6 ASCII digits and nothing else, so no `+`, no
+/// country code or trunk prefix written apart, no separators. [`normalize`] applies it only
+/// to a number that is not a valid phone in the location's region. `+7 900`, `8 900` and
+/// `*100#` are not short codes by this rule; they stay invalid with their own problem.
+pub fn is_short_code(text: &str) -> bool {
+    let text = text.trim();
+    SHORT_CODE_DIGITS.contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn parse_valid(text: &str, region: Region) -> Result<(String, Option<String>), PhoneProblem> {
@@ -584,6 +603,46 @@ mod tests {
             assert!(p.problem.as_deref().is_some_and(|s| !s.is_empty()), "{raw}");
             assert_eq!(p.key(), None);
         }
+    }
+
+    #[test]
+    fn short_codes_are_service_numbers_not_broken_ones() {
+        use crate::messages::PhoneProblem;
+        // Banks' SMS numbers, carriers' service lines, a city's parking SMS number.
+        for raw in ["900", "0611", "0500", "7757", "112", " 4444 ", "123456"] {
+            let p = ru(raw);
+            assert!(!p.valid, "{raw}");
+            assert_eq!(p.problem_code, Some(PhoneProblem::ShortCode), "{raw}");
+            assert_eq!((p.e164.as_deref(), p.key()), (None, None), "{raw}");
+            assert_eq!(
+                p.problem.as_deref(),
+                Some(
+                    "a short service number (a bank, carrier or SMS service), not a person's phone"
+                )
+            );
+            assert_eq!(
+                p.problem_in(Locale::Ru).as_deref(),
+                Some(
+                    "короткий сервисный номер (банк, оператор, SMS-сервис), а не телефон человека"
+                )
+            );
+        }
+        // Not short codes: too few or too many digits, a prefix, separators, a USSD code.
+        for (raw, problem) in [
+            ("12", PhoneProblem::TooShort),
+            ("1234567", PhoneProblem::InvalidForCountry),
+            ("+7 900", PhoneProblem::TooShort),
+            ("8 900", PhoneProblem::TooShort),
+            ("0 611", PhoneProblem::TooShort),
+            ("*100#", PhoneProblem::NotANumber),
+        ] {
+            assert_eq!(ru(raw).problem_code, Some(problem), "{raw}");
+        }
+        // A number the region reads as a valid phone is one, however short.
+        let sh = Region::parse("SH").unwrap();
+        let p = normalize("22158", PhoneLabel::Other, sh);
+        assert!(p.valid, "{:?}", p.problem);
+        assert_eq!(p.e164.as_deref(), Some("+29022158"));
     }
 
     #[test]

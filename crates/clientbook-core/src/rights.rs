@@ -348,7 +348,7 @@ mod tests {
     #[test]
     fn full_list_grants_export() {
         let r = Rights::parse_list(
-            "clients_access,clients_phones_email_access,clients_excel_access,clients_visit_master_id=0,clients_delete_access",
+            "clients_access,clients_phones_email_access,clients_excel_access,clients_visit_master_id=0,clients_delete_access,clients_edit_access",
         )
         .unwrap();
         assert_eq!(r, Rights::full());
@@ -374,7 +374,7 @@ mod tests {
             vec![Right::DownloadClientList]
         );
         let yclients = serde_json::json!({"clients_access": 1, "clients_phones_email_access": 1,
-            "excel_access": 1, "get_visit_master_id": "0", "clients_delete_access": 1});
+            "excel_access": 1, "get_visit_master_id": "0", "clients_delete_access": 1, "clients_edit_access": 1});
         assert_eq!(Rights::from_permissions_json(&yclients), Rights::full());
         assert_eq!(
             Rights::from_permissions_json(&serde_json::json!({})),

@@ -863,7 +863,13 @@ impl Kind for ImportKind {
         let list = phase == ScreenPhase::List;
         let work = summary.selected + fill_in_selected;
         let undo_count = match (&extra.report, &extra.undo_report) {
-            (Some(r), None) if r.history_id.is_some() => r.created.len() as u64,
+            // Clients, not contacts: on Altegio two contacts with one number are one client.
+            (Some(r), None) if r.history_id.is_some() => r
+                .created
+                .iter()
+                .map(|c| c.client_id)
+                .collect::<std::collections::HashSet<_>>()
+                .len() as u64,
             _ => 0,
         };
         let (message, message_code) = flow.rendered();

@@ -1,4 +1,7 @@
 //! The local client database: one SQLite file in WAL mode with a single writer connection.
+//! This module opens and migrates the file and holds the local clients, their links to
+//! phonebook contacts and their categories; the same file's Altegio mirror is in `mirror`,
+//! the remote import journal in `journal`, and the import history in `history`.
 //!
 //! Matching reads the whole phone index into memory once, so a preview of 10,000 contacts
 //! against 100,000 clients is one indexed scan, not 10,000 queries.
@@ -12,6 +15,8 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+pub use crate::journal::{JournalEntry, JournalState};
+pub use crate::mirror::MirrorClient;
 
 /// One step of the schema's history. Most steps are SQL files in `sql/`; a step can also be
 /// Rust code, for what SQL cannot compute, such as phone keys recomputed with the phone
@@ -186,6 +191,22 @@ impl Store {
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// The first column of every row `sql` returns, collected (ids into a set, titles into
+    /// a list).
+    pub(crate) fn column<T: rusqlite::types::FromSql, C: FromIterator<T>>(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+    ) -> Result<C> {
+        let conn = self.lock();
+        let mut stmt = conn.prepare_cached(sql).map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map(params, |r| r.get(0))
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<C>>()
+            .map_err(|e| self.sql(e))
+    }
+
     pub(crate) fn sql(&self, e: rusqlite::Error) -> Error {
         Error::from_sqlite(&self.path, e)
     }
@@ -357,13 +378,10 @@ impl Store {
 
     /// Clients without an email, for offering the phonebook's.
     pub fn clients_lacking_email(&self) -> Result<HashSet<i64>> {
-        let conn = self.lock();
-        let mut stmt = conn
-            .prepare_cached("SELECT id FROM clients WHERE email IS NULL OR email = ''")
-            .map_err(|e| self.sql(e))?;
-        let rows = stmt.query_map([], |r| r.get(0)).map_err(|e| self.sql(e))?;
-        rows.collect::<rusqlite::Result<HashSet<i64>>>()
-            .map_err(|e| self.sql(e))
+        self.column(
+            "SELECT id FROM clients WHERE email IS NULL OR email = ''",
+            [],
+        )
     }
 
     /// Fills in emails where the client still has none, in one transaction; returns the
@@ -429,343 +447,6 @@ impl Store {
     }
 }
 
-/// A remote client as the mirror keeps it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MirrorClient {
-    pub remote_id: i64,
-    pub name: String,
-    pub surname: Option<String>,
-    pub middle_name: Option<String>,
-    pub phone: Option<String>,
-    /// `None` when the number is masked or does not parse.
-    pub phone_key: Option<String>,
-    pub email: Option<String>,
-}
-
-/// State of one journalled client.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum JournalState {
-    /// Not yet confirmed by the server. `attempts > 0` means it may have been created;
-    /// `sent_at_ms` (Unix milliseconds) is when the latest request carrying it went out.
-    Pending {
-        attempts: u32,
-        sent_at_ms: Option<i64>,
-    },
-    Done {
-        remote_id: i64,
-        created: bool,
-    },
-    Failed {
-        reason: String,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct JournalEntry {
-    pub phone_key: String,
-    pub payload: String,
-    pub state: JournalState,
-}
-
-impl Store {
-    /// Inserts or updates mirrored clients, in one transaction.
-    pub fn mirror_upsert(&self, location: i64, clients: &[MirrorClient]) -> Result<()> {
-        let mut conn = self.lock();
-        let tx = conn.transaction().map_err(|e| self.sql(e))?;
-        {
-            for c in clients {
-                upsert_mirror(&tx, location, c).map_err(|e| self.sql(e))?;
-            }
-        }
-        tx.commit().map_err(|e| self.sql(e))
-    }
-
-    pub fn mirror_ids(&self, location: i64) -> Result<HashSet<i64>> {
-        let conn = self.lock();
-        let mut stmt = conn
-            .prepare_cached("SELECT remote_id FROM mirror_clients WHERE location_id = ?1")
-            .map_err(|e| self.sql(e))?;
-        let rows = stmt
-            .query_map([location], |r| r.get(0))
-            .map_err(|e| self.sql(e))?;
-        rows.collect::<rusqlite::Result<HashSet<i64>>>()
-            .map_err(|e| self.sql(e))
-    }
-
-    /// Phone key → remote id; the oldest client wins when the remote base has duplicates.
-    pub fn mirror_index(&self, location: i64) -> Result<ClientIndex> {
-        let conn = self.lock();
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT phone_key, min(remote_id) FROM mirror_clients
-                 WHERE location_id = ?1 AND phone_key IS NOT NULL GROUP BY phone_key",
-            )
-            .map_err(|e| self.sql(e))?;
-        let rows = stmt
-            .query_map([location], |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(|e| self.sql(e))?;
-        rows.collect::<rusqlite::Result<ClientIndex>>()
-            .map_err(|e| self.sql(e))
-    }
-
-    /// Mirrored clients as `Client`s (id = remote id), for export. Clients without a usable
-    /// number are left out: there is nothing to write to a phonebook.
-    pub fn mirror_clients(&self, location: i64) -> Result<Vec<Client>> {
-        let conn = self.lock();
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT remote_id, name, surname, middle_name, phone_key, email FROM mirror_clients
-                 WHERE location_id = ?1 AND phone_key IS NOT NULL ORDER BY remote_id",
-            )
-            .map_err(|e| self.sql(e))?;
-        let rows = stmt
-            .query_map([location], |r| {
-                let key: String = r.get(4)?;
-                let (phone, ext) = crate::phone::split_key(&key);
-                let (phone, ext) = (phone.to_string(), ext.map(str::to_string));
-                Ok(Client {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    surname: r.get(2)?,
-                    middle_name: r.get(3)?,
-                    phone,
-                    phone_extension: ext,
-                    email: r.get(5)?,
-                })
-            })
-            .map_err(|e| self.sql(e))?;
-        rows.collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(|e| self.sql(e))
-    }
-
-    /// Drops mirrored clients the server no longer has (after a complete, stable refresh).
-    pub fn mirror_retain(&self, location: i64, seen: &HashSet<i64>) -> Result<u64> {
-        let stale: Vec<i64> = self
-            .mirror_ids(location)?
-            .difference(seen)
-            .copied()
-            .collect();
-        let mut conn = self.lock();
-        let tx = conn.transaction().map_err(|e| self.sql(e))?;
-        {
-            let mut stmt = tx
-                .prepare_cached(
-                    "DELETE FROM mirror_clients WHERE location_id = ?1 AND remote_id = ?2",
-                )
-                .map_err(|e| self.sql(e))?;
-            for id in &stale {
-                stmt.execute(params![location, id])
-                    .map_err(|e| self.sql(e))?;
-            }
-        }
-        tx.commit().map_err(|e| self.sql(e))?;
-        Ok(stale.len() as u64)
-    }
-
-    /// Journals clients about to be created. Existing entries are kept, except that a
-    /// `failed` one is given another chance.
-    pub fn journal_add(
-        &self,
-        location: i64,
-        entries: &[(String, String)],
-        import: Option<i64>,
-    ) -> Result<()> {
-        let mut conn = self.lock();
-        let tx = conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(|e| self.sql(e))?;
-        {
-            // A failed row starts over; a pending one (a killed run's) keeps its payload and
-            // send history but is now this import's, which records it once confirmed.
-            let mut stmt = tx
-                .prepare_cached(
-                    "INSERT INTO import_journal (location_id, phone_key, payload, state, import_id)
-                       VALUES (?1, ?2, ?3, 'pending', ?4)
-                     ON CONFLICT (location_id, phone_key) DO UPDATE SET
-                       state = 'pending',
-                       error = NULL,
-                       payload = CASE WHEN import_journal.state = 'failed'
-                                 THEN excluded.payload ELSE import_journal.payload END,
-                       import_id = excluded.import_id
-                     WHERE import_journal.state != 'done'",
-                )
-                .map_err(|e| self.sql(e))?;
-            for (key, payload) in entries {
-                stmt.execute(params![location, key, payload, import])
-                    .map_err(|e| self.sql(e))?;
-            }
-        }
-        tx.commit().map_err(|e| self.sql(e))
-    }
-
-    /// Journal entries for these keys.
-    pub fn journal_entries(&self, location: i64, keys: &[String]) -> Result<Vec<JournalEntry>> {
-        let conn = self.lock();
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT phone_key, payload, state, attempts, remote_id, outcome, error, sent_at_ms FROM import_journal
-                 WHERE location_id = ?1 AND phone_key = ?2",
-            )
-            .map_err(|e| self.sql(e))?;
-        let mut out = Vec::with_capacity(keys.len());
-        for key in keys {
-            let entry = stmt
-                .query_row(params![location, key], |r| {
-                    let state: String = r.get(2)?;
-                    let state = match state.as_str() {
-                        "done" => JournalState::Done {
-                            remote_id: r.get::<_, Option<i64>>(4)?.unwrap_or_default(),
-                            created: r.get::<_, Option<String>>(5)?.as_deref() == Some("created"),
-                        },
-                        "failed" => JournalState::Failed {
-                            reason: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
-                        },
-                        _ => JournalState::Pending {
-                            attempts: r.get::<_, i64>(3)?.max(0) as u32,
-                            sent_at_ms: r.get(7)?,
-                        },
-                    };
-                    Ok(JournalEntry {
-                        phone_key: r.get(0)?,
-                        payload: r.get(1)?,
-                        state,
-                    })
-                })
-                .optional()
-                .map_err(|e| self.sql(e))?;
-            out.extend(entry);
-        }
-        Ok(out)
-    }
-
-    /// Counts a send attempt for these keys and records when it goes out, committed before
-    /// the request is sent: a kill after this line leaves a trace of a possible create.
-    pub fn journal_attempt(&self, location: i64, keys: &[String], sent_at_ms: i64) -> Result<()> {
-        let mut conn = self.lock();
-        let tx = conn.transaction().map_err(|e| self.sql(e))?;
-        {
-            let mut stmt = tx
-                .prepare_cached(
-                    "UPDATE import_journal SET attempts = attempts + 1, sent_at_ms = ?3,
-                       updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
-                     WHERE location_id = ?1 AND phone_key = ?2",
-                )
-                .map_err(|e| self.sql(e))?;
-            for key in keys {
-                stmt.execute(params![location, key, sent_at_ms])
-                    .map_err(|e| self.sql(e))?;
-            }
-        }
-        tx.commit().map_err(|e| self.sql(e))
-    }
-
-    /// Settles journal entries; a client confirmed on the server enters the mirror in the
-    /// same transaction, so the next preview already shows it as existing.
-    pub fn journal_settle(
-        &self,
-        location: i64,
-        settled: &[(String, JournalState, Option<MirrorClient>)],
-    ) -> Result<()> {
-        let mut conn = self.lock();
-        let tx = conn.transaction().map_err(|e| self.sql(e))?;
-        {
-            let mut update = tx
-                .prepare_cached(
-                    "UPDATE import_journal SET state = ?3, remote_id = ?4, outcome = ?5, error = ?6,
-                       updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
-                     WHERE location_id = ?1 AND phone_key = ?2",
-                )
-                .map_err(|e| self.sql(e))?;
-            for (key, state, client) in settled {
-                let (st, id, outcome, error) = match state {
-                    JournalState::Pending { .. } => ("pending", None, None, None),
-                    JournalState::Done { remote_id, created } => (
-                        "done",
-                        Some(*remote_id),
-                        Some(if *created { "created" } else { "existing" }),
-                        None,
-                    ),
-                    JournalState::Failed { reason } => {
-                        ("failed", None, None, Some(reason.as_str()))
-                    }
-                };
-                update
-                    .execute(params![location, key, st, id, outcome, error])
-                    .map_err(|e| self.sql(e))?;
-                if let JournalState::Done {
-                    remote_id,
-                    created: true,
-                } = state
-                {
-                    crate::history::record_remote_created(&tx, location, key, *remote_id)
-                        .map_err(|e| self.sql(e))?;
-                }
-                if let Some(c) = client {
-                    upsert_mirror(&tx, location, c).map_err(|e| self.sql(e))?;
-                }
-            }
-        }
-        tx.commit().map_err(|e| self.sql(e))
-    }
-}
-
-impl Store {
-    /// The id below which the mirror has seen every client (see `003_sync_windows.sql`);
-    /// `None` before the first complete refresh.
-    pub fn mirror_watermark(&self, location: i64) -> Result<Option<i64>> {
-        self.lock()
-            .query_row(
-                "SELECT max_id FROM mirror_watermark WHERE location_id = ?1",
-                [location],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| self.sql(e))
-    }
-
-    /// Raises the watermark (it never goes down: ids only grow).
-    pub fn set_mirror_watermark(&self, location: i64, max_id: i64) -> Result<()> {
-        self.lock()
-            .execute(
-                "INSERT INTO mirror_watermark (location_id, max_id) VALUES (?1, ?2)
-                 ON CONFLICT (location_id) DO UPDATE SET max_id = max(max_id, excluded.max_id)",
-                params![location, max_id],
-            )
-            .map(|_| ())
-            .map_err(|e| self.sql(e))
-    }
-}
-
-/// The remote API's recent send times, next to the journal (see `004_send_log.sql`).
-impl crate::altegio::SendLog for Store {
-    fn recent_sends(&self, since: i64) -> Result<Vec<i64>> {
-        let conn = self.lock();
-        let mut stmt = conn
-            .prepare_cached("SELECT sent_at_ms FROM sent_requests WHERE sent_at_ms >= ?1")
-            .map_err(|e| self.sql(e))?;
-        let rows = stmt
-            .query_map([since], |r| r.get(0))
-            .map_err(|e| self.sql(e))?;
-        rows.collect::<rusqlite::Result<Vec<i64>>>()
-            .map_err(|e| self.sql(e))
-    }
-
-    fn record_send(&self, at: i64) -> Result<()> {
-        let mut conn = self.lock();
-        let tx = conn.transaction().map_err(|e| self.sql(e))?;
-        tx.execute("INSERT INTO sent_requests (sent_at_ms) VALUES (?1)", [at])
-            .map_err(|e| self.sql(e))?;
-        // Only the last minute matters to any limit.
-        tx.execute(
-            "DELETE FROM sent_requests WHERE sent_at_ms < ?1",
-            [at - 60_000],
-        )
-        .map_err(|e| self.sql(e))?;
-        tx.commit().map_err(|e| self.sql(e))
-    }
-}
-
-/// Inserts or refreshes one mirrored client inside the caller's transaction.
 /// The id of the local category titled `title` (ignoring case), created if missing: two
 /// imports racing create it once, since the title is unique.
 fn category_id(tx: &rusqlite::Transaction, title: &str) -> rusqlite::Result<i64> {
@@ -779,92 +460,28 @@ fn category_id(tx: &rusqlite::Transaction, title: &str) -> rusqlite::Result<i64>
 }
 
 impl Store {
-    /// Remote clients of `location` the mirror knows without an email (and whose email was
-    /// not masked): the ones a phonebook's email may be offered to.
-    pub fn mirror_lacking_email(&self, location: i64) -> Result<HashSet<i64>> {
-        let conn = self.lock();
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT remote_id FROM mirror_clients
-                 WHERE location_id = ?1 AND (email IS NULL OR email = '')",
-            )
-            .map_err(|e| self.sql(e))?;
-        let rows = stmt
-            .query_map([location], |r| r.get(0))
-            .map_err(|e| self.sql(e))?;
-        rows.collect::<rusqlite::Result<HashSet<i64>>>()
-            .map_err(|e| self.sql(e))
-    }
-
-    /// Records an email written to a remote client, so the mirror offers it no more.
-    pub fn mirror_set_email(&self, location: i64, remote_id: i64, email: &str) -> Result<()> {
-        self.lock()
-            .execute(
-                "UPDATE mirror_clients SET email = ?3 WHERE location_id = ?1 AND remote_id = ?2",
-                params![location, remote_id, email],
-            )
-            .map_err(|e| self.sql(e))?;
-        Ok(())
-    }
-
     /// The titles of a client's categories, alphabetically.
     pub fn client_categories(&self, client_id: i64) -> Result<Vec<String>> {
-        let conn = self.lock();
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT c.title FROM client_categories l JOIN categories c ON c.id = l.category_id
-                 WHERE l.client_id = ?1 ORDER BY c.title",
-            )
-            .map_err(|e| self.sql(e))?;
-        let rows = stmt
-            .query_map([client_id], |r| r.get(0))
-            .map_err(|e| self.sql(e))?;
-        rows.collect::<rusqlite::Result<Vec<String>>>()
-            .map_err(|e| self.sql(e))
+        self.column(
+            "SELECT c.title FROM client_categories l JOIN categories c ON c.id = l.category_id
+             WHERE l.client_id = ?1 ORDER BY c.title",
+            [client_id],
+        )
     }
 
     /// The clients in the category titled `title` (ignoring case), by id.
     pub fn category_clients(&self, title: &str) -> Result<Vec<i64>> {
-        let conn = self.lock();
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT l.client_id FROM client_categories l JOIN categories c ON c.id = l.category_id
-                 WHERE c.title = ?1 ORDER BY l.client_id",
-            )
-            .map_err(|e| self.sql(e))?;
-        let rows = stmt
-            .query_map([title], |r| r.get(0))
-            .map_err(|e| self.sql(e))?;
-        rows.collect::<rusqlite::Result<Vec<i64>>>()
-            .map_err(|e| self.sql(e))
+        self.column(
+            "SELECT l.client_id FROM client_categories l JOIN categories c ON c.id = l.category_id
+             WHERE c.title = ?1 ORDER BY l.client_id",
+            [title],
+        )
     }
 
     /// The local categories' titles, alphabetically.
     pub fn categories(&self) -> Result<Vec<String>> {
-        let conn = self.lock();
-        let mut stmt = conn
-            .prepare_cached("SELECT title FROM categories ORDER BY title")
-            .map_err(|e| self.sql(e))?;
-        let rows = stmt.query_map([], |r| r.get(0)).map_err(|e| self.sql(e))?;
-        rows.collect::<rusqlite::Result<Vec<String>>>()
-            .map_err(|e| self.sql(e))
+        self.column("SELECT title FROM categories ORDER BY title", [])
     }
-}
-
-fn upsert_mirror(
-    tx: &rusqlite::Transaction<'_>,
-    location: i64,
-    c: &MirrorClient,
-) -> rusqlite::Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO mirror_clients (location_id, remote_id, name, surname, middle_name, phone, phone_key, email)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-         ON CONFLICT (location_id, remote_id) DO UPDATE SET name = excluded.name, surname = excluded.surname,
-           middle_name = excluded.middle_name, phone = excluded.phone, phone_key = excluded.phone_key,
-           email = excluded.email, synced_at = excluded.synced_at",
-    )?
-    .execute(params![location, c.remote_id, c.name, c.surname, c.middle_name, c.phone, c.phone_key, c.email])?;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -69,48 +69,6 @@ pub fn connect(api: &AltegioClient, call: &Call<'_>) -> Result<RemoteContext> {
     })
 }
 
-/// Gets ready to match against the remote base: checks the import right, brings the mirror
-/// up to date (newest clients only, once it has data) and returns its phone index.
-pub fn match_index(
-    store: &Store,
-    api: &AltegioClient,
-    region: Region,
-    cancel: &CancelToken,
-) -> Result<(crate::store::ClientIndex, RemoteContext)> {
-    let context = connect(api, &Call::new(cancel).logged_in(store))?;
-    context.rights.check(crate::rights::Action::Import)?;
-    refresh_mirror(
-        store,
-        api,
-        region,
-        RefreshMode::NewOnly,
-        &mut |_, _| {},
-        cancel,
-    )?;
-    Ok((store.mirror_index(api.location_id())?, context))
-}
-
-/// An import preview against the remote base (see [`match_index`]).
-pub fn import_preview(
-    store: &Store,
-    api: &AltegioClient,
-    region: Region,
-    contacts: &[crate::contact::PhonebookContact],
-    progress: &mut dyn FnMut(u64, u64),
-    cancel: &CancelToken,
-) -> Result<crate::import::ImportPlan> {
-    let (index, context) = match_index(store, api, region, cancel)?;
-    let options = crate::import::PreviewOptions {
-        region,
-        last_name_hidden: context.last_name_hidden,
-        altegio: true,
-        ..Default::default()
-    };
-    Ok(crate::import::ImportPlan::build(
-        contacts, &index, options, progress,
-    ))
-}
-
 fn mirror_client(c: RemoteClient, region: Region) -> MirrorClient {
     MirrorClient {
         remote_id: c.id,
@@ -468,7 +426,7 @@ fn confirm_category(
         m.sort_unstable();
         m
     };
-    let Ok(in_it) = api.clients_in_category(id, &call) else {
+    let Ok(in_it) = in_category(api, id, &created, &call) else {
         return (0, created.len() as u64);
     };
     let missing_now = missing(&in_it);
@@ -487,7 +445,7 @@ fn confirm_category(
             tracing::warn!(error = %e, "a client's category could not be written");
         }
     }
-    match api.clients_in_category(id, &call) {
+    match in_category(api, id, &created, &call) {
         Ok(in_it) => {
             let left = missing(&in_it).len() as u64;
             (created.len() as u64 - left, left)
@@ -497,6 +455,41 @@ fn confirm_category(
             missing_now.len() as u64,
         ),
     }
+}
+
+/// Which of `clients` are in category `id`. One category-filtered search answers it; one
+/// card read checks that the server really applied the filter (a server that ignores an
+/// unknown filter returns everyone). If the card disagrees, every card is read instead.
+fn in_category(
+    api: &AltegioClient,
+    id: i64,
+    clients: &HashSet<i64>,
+    call: &Call<'_>,
+) -> Result<HashSet<i64>> {
+    let found: HashSet<i64> = api
+        .clients_in_category(id, call)?
+        .intersection(clients)
+        .copied()
+        .collect();
+    let Some(&sample) = found.iter().min() else {
+        return Ok(found);
+    };
+    let has = |client: i64| -> Result<bool> {
+        Ok(api
+            .client(client, call)?
+            .is_some_and(|card| card.categories.contains(&id)))
+    };
+    if has(sample)? {
+        return Ok(found);
+    }
+    tracing::info!("the category filter was not applied; reading each card");
+    let mut confirmed = HashSet::new();
+    for &client in clients {
+        if has(client)? {
+            confirmed.insert(client);
+        }
+    }
+    Ok(confirmed)
 }
 
 /// Adds category `category` to a client's card: read, merge, write the whole card.

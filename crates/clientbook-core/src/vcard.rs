@@ -467,6 +467,14 @@ impl CardBuilder {
                     .find_map(|n| non_empty(&unescape(n)))
             }
             "UID" => c.platform_id = text_value(&text).trim().to_string(),
+            // The app's own export group, as its exports write it (and phones keep it).
+            "CATEGORIES" => {
+                c.in_app_group |= split_escaped(&text, ',').into_iter().any(|g| {
+                    unescape(g)
+                        .trim()
+                        .eq_ignore_ascii_case(crate::contact::APP_GROUP)
+                })
+            }
             "TEL" => {
                 let number = text.trim().to_string();
                 if number.is_empty() {
@@ -737,6 +745,12 @@ pub fn write(contacts: &[PhonebookContact]) -> String {
         if !c.platform_id.is_empty() {
             push_folded(&mut out, &format!("UID:{}", escape(&c.platform_id)));
         }
+        if c.in_app_group {
+            push_folded(
+                &mut out,
+                &format!("CATEGORIES:{}", escape(crate::contact::APP_GROUP)),
+            );
+        }
         let _ = write!(out, "END:VCARD\r\n");
     }
     out
@@ -945,5 +959,19 @@ mod tests {
         assert!(check_size(MAX_FILE_BYTES).is_ok());
         let err = check_size(MAX_FILE_BYTES + 1).unwrap_err().to_string();
         assert!(err.contains("up to 64 MB"), "{err}");
+    }
+
+    #[test]
+    fn the_apps_export_group_survives_a_round_trip_as_categories() {
+        let text = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ours\r\nTEL:+79160000001\r\nCATEGORIES:Friends,altegio clients\r\nEND:VCARD\r\n\
+                    BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Theirs\r\nTEL:+79160000002\r\nCATEGORIES:Friends\r\nEND:VCARD\r\n";
+        let f = parse(text.as_bytes());
+        let groups: Vec<bool> = f.cards.iter().map(|c| c.contact.in_app_group).collect();
+        assert_eq!(groups, vec![true, false]);
+        let written = write(&[f.cards[0].contact.clone(), f.cards[1].contact.clone()]);
+        assert_eq!(written.matches("CATEGORIES:Altegio clients").count(), 1);
+        let again = parse(written.as_bytes());
+        let groups: Vec<bool> = again.cards.iter().map(|c| c.contact.in_app_group).collect();
+        assert_eq!(groups, vec![true, false]);
     }
 }

@@ -29,6 +29,10 @@ const SECRETS: &[&str] = &[
     "mnbvcxz@secret.example",
     "79057773344",
     "Serverova",
+    "serverova@secret.example",
+    "Walkinova",
+    "79264440011",
+    "444-00-11",
     "partner-token",
     "user-token",
 ];
@@ -139,7 +143,12 @@ fn nothing_personal_reaches_the_sink_in_a_whole_round_trip() {
     assert_eq!(export.contacts_to_write().len(), 2);
 
     // Altegio: the server already has one client; import two, refresh, export everything.
-    let server = TestServer::start(Config::default());
+    let server = TestServer::start(Config {
+        rights: serde_json::json!({"clients_access": true, "clients_phones_email_access": true,
+            "clients_excel_access": true, "clients_visit_master_id": 0,
+            "clients_delete_access": true, "clients_edit_access": true}),
+        ..Config::default()
+    });
     server.seed([("Serverova".to_string(), "79057773344".to_string())]);
     let connection = AltegioConnection::new(
         format!("http://127.0.0.1:{}", server.port()),
@@ -167,6 +176,34 @@ fn nothing_personal_reaches_the_sink_in_a_whole_round_trip() {
         ExportSession::for_altegio(connection.clone(), vec![], granted, settings()).unwrap();
     assert_eq!(remote_export.select_all(), 3);
     assert_eq!(remote_export.contacts_to_write().len(), 3);
+    // The import screen on Altegio: a new client into the category, an email filled in on
+    // the seeded one (read, merge, PUT), then the import undone (GET, DELETE).
+    let screen = ImportScreen::altegio(connection.clone(), settings(), None);
+    screen.permission_changed(granted);
+    let state = screen.contacts_read(vec![
+        contact(
+            "p3",
+            "Walkinova",
+            "Walkinova",
+            "+7 926 444-00-11",
+            "walkinova@secret.example",
+        ),
+        contact(
+            "p4",
+            "Serverova",
+            "Serverova",
+            "+7 905 777-33-44",
+            "serverova@secret.example",
+        ),
+    ]);
+    assert_eq!(state.fill_in_offered, 1);
+    screen.fill_in_all(true);
+    screen.select_all();
+    let done = screen.commit();
+    let report = done.report.unwrap();
+    assert_eq!((report.created.len(), report.filled.len()), (1, 1));
+    assert_eq!(report.category.unwrap().set, 1);
+    assert_eq!(screen.undo().undo_report.unwrap().deleted, 1);
     // A refused sign-in logs its failure too.
     server.update_config(|c| c.user_token = "another".into());
     assert!(connection.refresh(true, None, None).is_err());
@@ -177,6 +214,8 @@ fn nothing_personal_reaches_the_sink_in_a_whole_round_trip() {
         "import preview built",
         "import committed",
         "target_db=local",
+        "missing emails filled in",
+        "altegio import undone",
     ] {
         assert!(log.contains(expected), "{expected:?} missing from:\n{log}");
     }

@@ -14,7 +14,12 @@
 //! - about 10% of contacts repeat, in another spelling, a number of an earlier contact;
 //! - names in Cyrillic (60%), Latin (30%) and CJK (10%): structured given/family names
 //!   (sometimes a patronymic), display-name-only ("FN-only") cards, organisation- and
-//!   nickname-only cards, and 2% with no name at all.
+//!   nickname-only cards, and 2% with no name at all;
+//! - besides these people, about 2% of contacts are services' (banks, carriers, city
+//!   services, hotlines), named like one ("Сбербанк", "Такси"): short codes such as `900` or
+//!   `0611` (no client's phone, so never importable), toll-free `8 800 …` and premium-rate
+//!   `8 809 …` lines (importable, but not suggested), or a bank's short code beside its
+//!   toll-free line. The shares above are the people's.
 //!
 //! A client database overlaps the phonebook: about 30% of the phonebook's contacts are
 //! already clients (capped by the size of the database); the other clients have numbers no
@@ -42,6 +47,8 @@ pub const DUPLICATE_SHARE: f64 = 0.10;
 pub const NO_PHONE_SHARE: f64 = 0.01;
 /// Share of the phonebook's contacts that are already clients.
 pub const CLIENT_OVERLAP: f64 = 0.30;
+/// Share of contacts that are a service's (short codes, toll-free and premium-rate lines).
+pub const SERVICE_SHARE: f64 = 0.02;
 
 /// A generated phonebook and what the core must make of each number.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,6 +59,20 @@ pub struct Phonebook {
     pub keys: Vec<Vec<Option<String>>>,
     /// Contacts that were given, on purpose, a number of an earlier contact.
     pub planted_duplicates: usize,
+    /// Per contact: the service line it is (what "Select suggested" must leave out), or
+    /// `None` for a person.
+    pub services: Vec<Option<ServiceLine>>,
+}
+
+/// What a service's contact holds, by the number the core would import.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServiceLine {
+    /// Short codes only (a carrier's `0611`, a parking SMS number): no client's phone.
+    ShortCode,
+    /// A toll-free `8 800` line, alone or beside the company's short code.
+    TollFree,
+    /// A premium-rate `8 809` / `8 803` line.
+    PremiumRate,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -323,10 +344,8 @@ impl Gen {
         loop {
             let r = &mut self.rng;
             let s = match r.u8(0..8) {
-                0 => {
-                    let len = r.usize(3..6);
-                    digits(r, len)
-                }
+                // A local number's tail (digits alone would read as a service's short code).
+                0 => format!("{}-{}", digits(r, 2), digits(r, 2)),
                 1 => format!("+7 916 {}", digits(r, 3)),
                 2 => format!(
                     "8 (9{}) {}-{}-{}-{}",
@@ -360,6 +379,58 @@ impl Gen {
             _ if r < 98 => PhoneLabel::Other,
             _ => PhoneLabel::Fax,
         }
+    }
+
+    /// A service's contact: its name, its numbers (spellings, with the key the core gives
+    /// each, `None` for a short code) and what it is. `used` keeps its lines unique.
+    fn service(
+        &mut self,
+        used: &mut HashSet<String>,
+    ) -> (String, Vec<(String, Option<String>)>, ServiceLine) {
+        let r = &mut self.rng;
+        let short_code = |r: &mut fastrand::Rng| -> String {
+            if r.bool() {
+                (*pick(r, SHORT_CODES)).to_string()
+            } else {
+                let len = r.usize(4..=6);
+                format!("{}{}", r.u8(1..10), digits(r, len - 1))
+            }
+        };
+        let kind = match r.u32(0..100) {
+            0..=44 => ServiceLine::ShortCode,
+            45..=89 => ServiceLine::TollFree,
+            _ => ServiceLine::PremiumRate,
+        };
+        let mut numbers = Vec::with_capacity(2);
+        if kind == ServiceLine::ShortCode {
+            numbers.push((short_code(r), None));
+            if r.u8(0..5) == 0 {
+                numbers.push((short_code(r), None));
+            }
+            return (pick(r, SERVICE_NAMES).to_string(), numbers, kind);
+        }
+        // A bank often has its SMS short code beside its line.
+        if kind == ServiceLine::TollFree && r.u8(0..3) == 0 {
+            numbers.push((short_code(r), None));
+        }
+        let line = loop {
+            let prefix = match kind {
+                ServiceLine::PremiumRate => *pick(r, &["809", "803"]),
+                _ => "800",
+            };
+            let nsn = format!("{prefix}{}{}", r.u8(1..10), digits(r, 6));
+            if used.insert(nsn.clone()) {
+                break nsn;
+            }
+        };
+        let spelled = match r.u8(0..4) {
+            0 => format!("8 {} {}", &line[..3], group(&line[3..], &[3, 2, 2], "-")),
+            1 => format!("8-{}", group(&line, &[3, 3, 2, 2], "-")),
+            2 => format!("+7 ({}) {}", &line[..3], group(&line[3..], &[3, 2, 2], "-")),
+            _ => format!("8{line}"),
+        };
+        numbers.push((spelled, Some(format!("+7{line}"))));
+        (pick(r, SERVICE_NAMES).to_string(), numbers, kind)
     }
 
     fn phone_count(&mut self) -> usize {
@@ -431,6 +502,27 @@ const RU_SURNAME_M: &[&str] = &[
     "Лебедев",
     "Семёнов",
     "Егоров",
+];
+/// Short codes phonebooks hold: banks' SMS numbers, carriers' service lines, city services.
+const SHORT_CODES: &[&str] = &[
+    "900", "0611", "0500", "0890", "611", "7757", "115", "3443", "8464", "1000",
+];
+const SERVICE_NAMES: &[&str] = &[
+    "Сбербанк",
+    "Т-Банк",
+    "Альфа-Банк",
+    "ВТБ",
+    "МТС",
+    "Билайн",
+    "МегаФон",
+    "Tele2",
+    "Госуслуги",
+    "Парковки",
+    "Такси",
+    "Доставка",
+    "Горячая линия",
+    "Справочная",
+    "Баланс",
 ];
 const KZ_MALE: &[&str] = &["Нурлан", "Ерлан", "Асхат", "Данияр", "Айдос", "Бауыржан"];
 const KZ_FEMALE: &[&str] = &["Айгерим", "Динара", "Жанна", "Гульнара", "Асель", "Мадина"];
@@ -675,7 +767,29 @@ pub fn phonebook(size: usize, seed: u64) -> Phonebook {
     // Valid numbers already in the phonebook, for planting duplicates.
     let mut pool: Vec<Number> = Vec::with_capacity(size * 2);
     let mut planted = 0;
+    let mut services = Vec::with_capacity(size);
+    let mut service_lines: HashSet<String> = HashSet::new();
     for i in 0..size {
+        if g.chance(SERVICE_SHARE) {
+            let (name, numbers, line) = g.service(&mut service_lines);
+            let label = PhoneLabel::Work;
+            contacts.push(PhonebookContact {
+                platform_id: (i + 1).to_string(),
+                display_name: Some(name),
+                phones: numbers
+                    .iter()
+                    .map(|(number, _)| RawPhone {
+                        number: number.clone(),
+                        label,
+                    })
+                    .collect(),
+                ..Default::default()
+            });
+            keys.push(numbers.into_iter().map(|(_, key)| key).collect());
+            services.push(Some(line));
+            continue;
+        }
+        services.push(None);
         let name = g.name();
         let count = g.phone_count();
         let mut phones = Vec::with_capacity(count);
@@ -750,6 +864,7 @@ pub fn phonebook(size: usize, seed: u64) -> Phonebook {
         contacts,
         keys,
         planted_duplicates: planted,
+        services,
     }
 }
 
@@ -780,7 +895,8 @@ pub fn clients(size: usize, phonebook: &Phonebook, seed: u64) -> Vec<NewClient> 
         if matched_count >= want || out.len() == size {
             break;
         }
-        if matched[i] {
+        // A salon's clients are people, not its phonebook's bank or taxi lines.
+        if matched[i] || phonebook.services[i].is_some() {
             continue;
         }
         let Some(key) = phonebook.keys[i].iter().flatten().next() else {
@@ -1064,7 +1180,27 @@ mod tests {
 
     #[test]
     fn phonebook_has_the_stated_shape() {
-        let pb = phonebook(10_000, SEED);
+        let all = phonebook(10_000, SEED);
+        within(
+            all.services.iter().flatten().count() as f64 / all.contacts.len() as f64,
+            SERVICE_SHARE,
+            0.005,
+            "services",
+        );
+        // The rest of the shape is the people's.
+        let people = |i: &usize| all.services[*i].is_none();
+        let pb = Phonebook {
+            contacts: (0..all.contacts.len())
+                .filter(people)
+                .map(|i| all.contacts[i].clone())
+                .collect(),
+            keys: (0..all.keys.len())
+                .filter(people)
+                .map(|i| all.keys[i].clone())
+                .collect(),
+            planted_duplicates: all.planted_duplicates,
+            services: Vec::new(),
+        };
         let n = pb.contacts.len() as f64;
         let counts: Vec<usize> = pb.contacts.iter().map(|c| c.phones.len()).collect();
         assert!(counts.iter().all(|&k| k <= 4));
@@ -1185,6 +1321,68 @@ mod tests {
             "organisation-only",
         );
         within(has(&|c| !any_name(c)), 0.02, 0.01, "no name");
+    }
+
+    #[test]
+    fn suggested_selection_leaves_out_every_service_line_and_no_person() {
+        use clientbook_core::import::{ContactStatus, ImportPlan, NotSuggested};
+        use clientbook_core::messages::PhoneProblem;
+        use clientbook_core::phone::ServiceKind;
+        let pb = phonebook(10_000, SEED);
+        let mut plan = ImportPlan::build(
+            &pb.contacts,
+            &clientbook_core::store::ClientIndex::new(),
+            Default::default(),
+            &mut |_, _| {},
+        );
+        let all = plan.select_all();
+        let suggested = plan.select_suggested();
+        let mut left_out = [0usize; 3];
+        for (row, service) in plan.rows().iter().zip(&pb.services) {
+            let importable = row.status.importable();
+            match service {
+                None => {
+                    assert_eq!(row.not_suggested, None, "{:?}", row.phones);
+                    assert!(row
+                        .phones
+                        .iter()
+                        .all(|p| p.problem_code != Some(PhoneProblem::ShortCode)));
+                    assert_eq!(row.selected, importable, "{:?}", row.phones);
+                }
+                Some(ServiceLine::ShortCode) => {
+                    assert_eq!(row.status, ContactStatus::InvalidPhone, "{:?}", row.phones);
+                    assert!(row
+                        .phones
+                        .iter()
+                        .all(|p| p.problem_code == Some(PhoneProblem::ShortCode)));
+                    assert!(!row.selected && row.not_suggested.is_none());
+                    left_out[0] += 1;
+                }
+                Some(line) => {
+                    let kind = match line {
+                        ServiceLine::TollFree => ServiceKind::TollFree,
+                        _ => ServiceKind::PremiumRate,
+                    };
+                    assert!(importable, "{:?}", row.phones);
+                    assert_eq!(
+                        row.not_suggested,
+                        Some(NotSuggested::ServiceNumber { kind }),
+                        "{:?}",
+                        row.phones
+                    );
+                    assert!(!row.selected);
+                    left_out[1 + (kind == ServiceKind::PremiumRate) as usize] += 1;
+                }
+            }
+        }
+        assert_eq!(
+            left_out.iter().sum::<usize>(),
+            pb.services.iter().flatten().count()
+        );
+        // Every kind occurs (this seed: 78 short codes, 102 toll-free, 5 premium-rate lines).
+        assert!(left_out.iter().all(|&k| k > 0), "{left_out:?}");
+        assert_eq!(all - suggested, (left_out[1] + left_out[2]) as u64);
+        assert_eq!(suggested, plan.suggested_count());
     }
 
     #[test]

@@ -26,6 +26,7 @@ number-too-short = too short
 number-too-long = too long
 number-unknown-country = unknown country code
 number-invalid-for-country = not a valid number for its country
+number-short-code = a short service number (a bank, carrier or SMS service), not a person's phone
 
 ## Rights, by the titles the web settings page uses.
 

@@ -18,7 +18,7 @@ import kotlin.test.assertTrue
 class MessagesTest {
     private val contacts = listOf(
         Fixtures.contact("c0", "Анна", "+7 916 000 00 01" to PhoneLabel.MOBILE),
-        Fixtures.contact("c1", "Bad", "123" to PhoneLabel.MOBILE),
+        Fixtures.contact("c1", "Bad", "12" to PhoneLabel.MOBILE),
         Fixtures.contact("c2", "NoPhone"),
         Fixtures.contact("c3", "Анна снова", "8 916 000-00-01" to PhoneLabel.HOME),
         Fixtures.contact("c4", "Двое", "+7 916 000 00 02" to PhoneLabel.WORK, "+7 916 000 00 03" to PhoneLabel.MOBILE),
@@ -29,7 +29,7 @@ class MessagesTest {
             val rows = s.rows(0u, 10u)
             // The codes do not depend on the language.
             assertEquals(null, rows[0].reason)
-            assertEquals(Message.InvalidPhone(listOf(InvalidNumber("123", PhoneProblem.TOO_SHORT))), rows[1].reason)
+            assertEquals(Message.InvalidPhone(listOf(InvalidNumber("12", PhoneProblem.TOO_SHORT))), rows[1].reason)
             assertEquals(Message.NoPhone, rows[2].reason)
             assertEquals(Message.DuplicateInPhonebook(0uL, "Анна"), rows[3].reason)
             assertEquals(ContactStatus.DUPLICATE_IN_PHONEBOOK, rows[3].status)
@@ -43,7 +43,7 @@ class MessagesTest {
         assertEquals(
             listOf(
                 null,
-                "123: слишком короткий",
+                "12: слишком короткий",
                 "у контакта нет номера телефона",
                 "у контакта Анна выше в телефонной книге тот же номер",
                 "у контакта 2 разных номера; проверьте, какой будет импортирован",
@@ -53,7 +53,7 @@ class MessagesTest {
         assertEquals(
             listOf(
                 null,
-                "123: too short",
+                "12: too short",
                 "it has no phone number",
                 "an earlier contact in the phonebook, Анна, has the same number",
                 "it has 2 different numbers; check the one that will be imported",

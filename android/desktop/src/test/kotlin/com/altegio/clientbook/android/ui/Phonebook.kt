@@ -22,7 +22,7 @@ fun samplePhonebook(size: Int = 10_000): List<PhonebookContact> {
     val special = listOf(
         contact(0, "Анна", "Иванова", "+7 916 123-45-67" to PhoneLabel.MOBILE, "8 (495) 111-22-33" to PhoneLabel.WORK),
         contact(1, "Александра-Валентина", "Константиновна Преображенская-Воздвиженская", "+7 903 000-11-22" to PhoneLabel.MOBILE),
-        contact(2, "Борис", null, "12345" to PhoneLabel.MOBILE),
+        contact(2, "Борис", null, "12-345" to PhoneLabel.MOBILE),
         OLGA,
         contact(4, "Пётр", "Сидоров"),
         contact(5, null, null, "+7 926 555-44-33" to PhoneLabel.MOBILE),
