@@ -564,6 +564,8 @@ private fun UndoSummary(report: UndoReport, labels: Labels) {
         val label = when (reason) {
             KeptReason.EDITED_SINCE -> Label.UNDO_KEPT_EDITED
             KeptReason.HAS_VISITS -> Label.UNDO_KEPT_VISITS
+            // A deletion is permanent: not knowing the visits is not "none".
+            KeptReason.VISITS_UNKNOWN -> Label.UNDO_KEPT_VISITS_UNKNOWN
         }
         val shown = 5
         val ids = kept.take(shown).joinToString(", ") { labels[Label.CLIENT_NUMBER, it.clientId.toString()] } +

@@ -99,6 +99,7 @@ enum class Label(val key: String) {
     HISTORY_FAILED("cb_history_failed"),
     HISTORY_INTERRUPTED("cb_history_interrupted"),
     UNDO_KEPT_VISITS("cb_undo_kept_visits"),
+    UNDO_KEPT_VISITS_UNKNOWN("cb_undo_kept_visits_unknown"),
     UNDO_STOPPED_TITLE("cb_undo_stopped_title"),
     UNDOING("cb_undoing"),
     UNDOING_START("cb_undoing_start"),
