@@ -503,3 +503,46 @@ fn fill_in_adds_a_missing_email_to_the_whole_card_and_never_overwrites() {
     .unwrap();
     assert_eq!(session.fill_in_all(true), 0);
 }
+
+#[test]
+fn an_undo_cancelled_while_a_request_waits_reports_what_it_did_and_the_next_finishes() {
+    let server = server();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Store::open(dir.path().join("m.db")).unwrap());
+    import(&target(&server, &store), 10, Settings::default());
+    // Two requests a second: the cancel lands while the next request waits for its slot.
+    let slow = Target::Altegio(Arc::new(Altegio {
+        store: store.clone(),
+        api: client(
+            &server.url(),
+            4242,
+            "partner-token",
+            "user-token",
+            clientbook_core::altegio::Politeness {
+                per_second: 2,
+                ..fast()
+            },
+        ),
+        region: Region::default(),
+    }));
+    let cancel = CancelToken::new();
+    let stopped = slow
+        .undo_import(
+            None,
+            false,
+            None,
+            &mut |done, _| {
+                if done == 2 {
+                    cancel.cancel();
+                }
+            },
+            &cancel,
+        )
+        .expect("a cancelled undo still reports what it did");
+    assert!(stopped.cancelled);
+    assert_eq!(stopped.deleted, 2);
+    assert_eq!(server.clients().len(), 8);
+    let rest = undo(&target(&server, &store), None);
+    assert_eq!((rest.deleted, rest.already_gone), (8, 2));
+    assert!(server.clients().is_empty());
+}

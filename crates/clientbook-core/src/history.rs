@@ -508,6 +508,54 @@ impl Store {
     }
 }
 
+/// One client of an Altegio undo: read its card, keep it or delete it, record the outcome.
+#[allow(clippy::too_many_arguments)]
+fn undo_one(
+    store: &Store,
+    api: &AltegioClient,
+    region: Region,
+    import: i64,
+    c: &Created,
+    dry_run: bool,
+    call: &Call<'_>,
+    report: &mut UndoReport,
+) -> Result<()> {
+    let location = api.location_id();
+    match api.client(c.client_id, call)? {
+        None => {
+            // Gone: by our own delete whose answer was lost, or by someone else.
+            if c.delete_sent {
+                report.deleted += 1;
+            } else {
+                report.already_gone += 1;
+            }
+            if !dry_run {
+                store.remote_undone(import, location, c)?;
+            }
+        }
+        Some(card) if card.visits.is_none() => report.kept.push(KeptClient {
+            client_id: c.client_id,
+            reason: KeptReason::VisitsUnknown,
+        }),
+        Some(card) if card.visits > Some(0) => report.kept.push(KeptClient {
+            client_id: c.client_id,
+            reason: KeptReason::HasVisits,
+        }),
+        Some(card) if !c.unchanged(&card.client, region) => report.kept.push(KeptClient {
+            client_id: c.client_id,
+            reason: KeptReason::EditedSince,
+        }),
+        Some(_) if dry_run => report.deleted += 1,
+        Some(_) => {
+            store.delete_sending(import, c.client_id)?;
+            api.delete_client(c.client_id, call)?;
+            store.remote_undone(import, location, c)?;
+            report.deleted += 1;
+        }
+    }
+    Ok(())
+}
+
 /// Undoes an import into an Altegio location: for each client it created, reads the card,
 /// keeps it when it was edited or has visits, and deletes it otherwise. Deletion there is
 /// permanent and one request per client, so each is journalled before it is sent and
@@ -543,37 +591,15 @@ pub fn undo_altegio_import(
             report.cancelled = true;
             break;
         }
-        match api.client(c.client_id, &call)? {
-            None => {
-                // Gone: by our own delete whose answer was lost, or by someone else.
-                if c.delete_sent {
-                    report.deleted += 1;
-                } else {
-                    report.already_gone += 1;
-                }
-                if !dry_run {
-                    store.remote_undone(import, location, c)?;
-                }
+        match undo_one(store, api, region, import, c, dry_run, &call, &mut report) {
+            Ok(()) => {}
+            // A cancel while a request was out (waiting for the limiter or the answer): what
+            // is done is recorded; a delete that was in flight is settled by the next run.
+            Err(crate::Error::Cancelled) => {
+                report.cancelled = true;
+                break;
             }
-            Some(card) if card.visits.is_none() => report.kept.push(KeptClient {
-                client_id: c.client_id,
-                reason: KeptReason::VisitsUnknown,
-            }),
-            Some(card) if card.visits > Some(0) => report.kept.push(KeptClient {
-                client_id: c.client_id,
-                reason: KeptReason::HasVisits,
-            }),
-            Some(card) if !c.unchanged(&card.client, region) => report.kept.push(KeptClient {
-                client_id: c.client_id,
-                reason: KeptReason::EditedSince,
-            }),
-            Some(_) if dry_run => report.deleted += 1,
-            Some(_) => {
-                store.delete_sending(import, c.client_id)?;
-                api.delete_client(c.client_id, &call)?;
-                store.remote_undone(import, location, c)?;
-                report.deleted += 1;
-            }
+            Err(e) => return Err(e),
         }
         progress(done as u64 + 1, total);
     }
