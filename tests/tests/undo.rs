@@ -533,7 +533,13 @@ fn an_undo_cancelled_while_a_request_waits_reports_what_it_did_and_the_next_fini
             None,
             &mut |done, _| {
                 if done == 2 {
-                    cancel.cancel();
+                    // From another thread, a moment later: the undo is then waiting for the
+                    // third client's first request.
+                    let cancel = cancel.clone();
+                    std::thread::spawn(move || {
+                        std::thread::sleep(std::time::Duration::from_millis(100));
+                        cancel.cancel();
+                    });
                 }
             },
             &cancel,
