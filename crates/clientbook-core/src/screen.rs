@@ -780,6 +780,8 @@ pub struct ImportKind;
 pub struct ImportExtra {
     report: Option<ImportReport>,
     undo_report: Option<UndoReport>,
+    /// The user lacks the delete right (an undo was refused): undo is not offered again.
+    undo_refused: bool,
 }
 
 impl ImportExtra {
@@ -911,13 +913,14 @@ impl Kind for ImportKind {
                 // After an undo the list would show deleted clients as clients: the screen is
                 // done (a new load shows the phonebook as it stands).
                 back_to_list: phase == ScreenPhase::Result && extra.undo_report.is_none(),
-                undo: phase == ScreenPhase::Result && undo_count > 0,
+                undo: phase == ScreenPhase::Result && undo_count > 0 && !extra.undo_refused,
                 fill_in_all: list && fill_in_offered > 0,
                 set_category: list,
-                undo_from_history: matches!(
-                    phase,
-                    ScreenPhase::List | ScreenPhase::Result | ScreenPhase::Empty
-                ),
+                undo_from_history: !extra.undo_refused
+                    && matches!(
+                        phase,
+                        ScreenPhase::List | ScreenPhase::Result | ScreenPhase::Empty
+                    ),
             },
             summary,
         }
@@ -1013,7 +1016,10 @@ impl Screen<ImportKind> {
                     let token = i
                         .flow
                         .begin(ScreenPhase::Committing, ProgressStage::Importing);
-                    i.extra = ImportExtra::default();
+                    i.extra = ImportExtra {
+                        undo_refused: i.extra.undo_refused,
+                        ..ImportExtra::default()
+                    };
                     (s, token)
                 }
                 _ => return ImportKind::render(&i),
@@ -1162,6 +1168,7 @@ impl Screen<ImportKind> {
                 }
                 Err(e) => {
                     i.flow.phase = was;
+                    i.extra.undo_refused |= matches!(e, Error::MissingRights(_));
                     i.flow.message = Some(e.message());
                 }
             }

@@ -538,6 +538,8 @@ fn undo_on_the_result_screen_removes_what_this_import_created_and_needs_the_righ
     let s = screen.undo();
     assert!(s.undo_report.is_none());
     assert!(s.message.unwrap().contains("Delete clients"));
+    // Refused for a missing right: not offered again on this screen.
+    assert!(!s.actions.undo && !s.actions.undo_from_history);
 }
 
 #[test]
