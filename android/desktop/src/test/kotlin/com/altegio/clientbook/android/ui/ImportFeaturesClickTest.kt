@@ -158,6 +158,7 @@ class ImportFeaturesClickTest {
             assertNotNull(message)
             assertTrue(scene.has(message!!), "the refusal is shown: ${scene.allTexts()}")
             assertEquals(3uL, db.clientCount())
+            assertFalse(scene.has(labels[Label.UNDO_IMPORT]), "refused for a missing right: not offered again")
         }
     }
 
