@@ -199,6 +199,22 @@ fn undo_without_the_delete_right_names_it_and_deletes_nothing() {
     }
     assert_eq!(server.clients().len(), 5);
     assert_eq!(server.stats().deletes, 0);
+    // The same file opened as the local database: that import is not its to undo.
+    let local = Target::Local {
+        store: store.clone(),
+        rights: clientbook_core::rights::Rights::full(),
+        region: Region::default(),
+    };
+    let id = target.imports().unwrap()[0].id;
+    let wrong = local
+        .undo_import(Some(id), false, None, &mut |_, _| {}, &CancelToken::new())
+        .unwrap_err();
+    assert!(
+        wrong
+            .to_string()
+            .contains("went to Altegio location 4242, not to this database"),
+        "{wrong}"
+    );
 }
 
 #[test]

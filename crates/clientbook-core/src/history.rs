@@ -290,31 +290,11 @@ impl Store {
         dry_run: bool,
     ) -> Result<UndoReport> {
         rights.check(Action::Undo)?;
+        self.import_target_is(import, LOCAL)?;
         let mut conn = self.lock();
         let tx = conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(|e| self.sql(e))?;
-        let target: Option<String> = tx
-            .query_row(
-                "SELECT target FROM import_history WHERE id = ?1",
-                [import],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| self.sql(e))?;
-        match target.as_deref() {
-            Some(LOCAL) => {}
-            Some(_) => {
-                return Err(crate::Error::BadInput(format!(
-                    "import {import} went to an Altegio location, not to this database"
-                )))
-            }
-            None => {
-                return Err(crate::Error::BadInput(format!(
-                    "there is no import {import}; `clientbook imports` lists them"
-                )))
-            }
-        }
         let mut report = UndoReport {
             import_id: import,
             dry_run,
@@ -419,6 +399,14 @@ impl Created {
     }
 }
 
+/// A history target in words: "this database" or "Altegio location 123".
+fn describe_target(target: &str) -> String {
+    match target.strip_prefix("altegio:") {
+        Some(id) => format!("Altegio location {id}"),
+        None => "this database".to_string(),
+    }
+}
+
 impl Store {
     /// The history's target for an import, checked against the one the caller expects.
     fn import_target_is(&self, import: i64, expected: &str) -> Result<()> {
@@ -433,8 +421,10 @@ impl Store {
             .map_err(|e| self.sql(e))?;
         match target {
             Some(t) if t == expected => Ok(()),
-            Some(_) => Err(crate::Error::BadInput(format!(
-                "import {import} went to another target, not to {expected}"
+            Some(t) => Err(crate::Error::BadInput(format!(
+                "import {import} went to {}, not to {}",
+                describe_target(&t),
+                describe_target(expected)
             ))),
             None => Err(crate::Error::BadInput(format!(
                 "there is no import {import}; `clientbook imports` lists them"
