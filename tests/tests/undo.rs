@@ -568,3 +568,55 @@ fn an_undo_cancelled_while_a_request_waits_reports_what_it_did_and_the_next_fini
     assert_eq!((rest.deleted, rest.already_gone), (8, 2));
     assert!(server.clients().is_empty());
 }
+
+#[test]
+fn birthdays_go_with_created_clients_and_fill_in_only_a_placeholder() {
+    let server = server();
+    server.seed([
+        ("Anna".to_string(), phone_digits(0)),
+        ("Boris".to_string(), phone_digits(1)),
+    ]);
+    let ids: Vec<i64> = server.clients().iter().map(|c| c.id).collect();
+    // Bases are full of 1900-01-01 for "unknown"; Boris's is real.
+    server.edit(ids[0], |c| c.birth_date = Some("1900-01-01".into()));
+    server.edit(ids[1], |c| c.birth_date = Some("1979-05-05".into()));
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Store::open(dir.path().join("m.db")).unwrap());
+    let target = target(&server, &store);
+    let mut contacts = phonebook(3);
+    for (c, b) in contacts
+        .iter_mut()
+        .zip(["1985-03-12", "1990-01-02", "20010203"])
+    {
+        c.birthday = Some(b.to_string());
+    }
+    let session = ImportSession::open(
+        target,
+        numbered(contacts),
+        Settings::default(),
+        None,
+        &mut |_, _, _| {},
+        &CancelToken::new(),
+    )
+    .unwrap();
+    // The mirror cannot know birthdays: both clients are offered, the cards decide.
+    assert_eq!(session.fill_in_all(true), 2);
+    session.select_all();
+    let report = session.commit(&mut |_, _| {}, &CancelToken::new()).unwrap();
+    assert_eq!(report.created.len(), 1);
+    assert_eq!(
+        report.filled.len(),
+        1,
+        "only Anna's placeholder is replaced"
+    );
+    let clients = server.clients();
+    let birth = |i: usize| clients[i].birth_date.clone();
+    assert_eq!(birth(0).as_deref(), Some("1985-03-12"));
+    assert_eq!(birth(1).as_deref(), Some("1979-05-05"), "never overwritten");
+    assert_eq!(
+        birth(2).as_deref(),
+        Some("2001-02-03"),
+        "sent with the create"
+    );
+    assert_eq!(server.stats().updates, 1);
+}

@@ -116,6 +116,8 @@ pub struct StoredClient {
     pub comment: Option<String>,
     /// Visits the client has had (the test gives them with `add_visit`).
     pub visits: u64,
+    /// `YYYY-MM-DD`, as a `PUT` or a create set it.
+    pub birth_date: Option<String>,
     pub categories: Vec<i64>,
 }
 
@@ -188,6 +190,7 @@ impl State {
             email,
             comment,
             visits: 0,
+            birth_date: None,
             categories: Vec::new(),
         });
         id
@@ -677,7 +680,7 @@ fn card(s: &State, id: &str) -> (u16, String) {
         "middle_name": c.middle_name.clone().unwrap_or_default(), "phone": phone,
         "email": if show { c.email.clone().unwrap_or_default() } else { "***".into() },
         "categories": categories, "gender": "unknown", "discount": 0, "card": "",
-        "birth_date": null, "comment": c.comment.clone().unwrap_or_default(), "sms_check": 0,
+        "birth_date": c.birth_date, "comment": c.comment.clone().unwrap_or_default(), "sms_check": 0,
         "sms_not": 0, "spent": 0, "balance": 0, "visits": c.visits, "custom_fields": []
     });
     let mut data = data;
@@ -738,6 +741,7 @@ fn update(s: &mut State, id: &str, body: &[u8]) -> (u16, String) {
     c.middle_name = text("middle_name");
     c.email = text("email");
     c.comment = text("comment");
+    c.birth_date = text("birth_date");
     c.categories = categories
         .into_iter()
         .filter(|k| known.contains(k))
@@ -888,6 +892,10 @@ fn bulk(s: &mut State, body: &[u8]) -> (u16, String) {
             text("email"),
             text("comment"),
         );
+        let birth_date = text("birth_date");
+        if let Some(c) = s.clients.iter_mut().find(|c| c.id == id) {
+            c.birth_date = birth_date;
+        }
         if s.config.bulk_sets_categories {
             let known: Vec<i64> = s.categories.iter().map(|c| c.id).collect();
             let ids: Vec<i64> = row

@@ -359,6 +359,9 @@ pub struct RemoteNewClient {
     /// Category ids to put the client in (the import's category).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub categories: Vec<i64>,
+    /// `YYYY-MM-DD`, as Altegio's `birth_date` takes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birth_date: Option<String>,
 }
 
 /// A bulk-create response row.

@@ -250,6 +250,7 @@ impl ExportPlan {
                     nickname: None,
                     // Written into the app's own group, so a later import does not suggest it.
                     in_app_group: true,
+                    birthday: None,
                     phones: vec![RawPhone {
                         number: r.phone.clone(),
                         label: PhoneLabel::Mobile,

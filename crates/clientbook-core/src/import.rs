@@ -119,8 +119,23 @@ pub struct PreviewRow {
     /// For a contact that is already a client: the phonebook's email, which the client
     /// lacks. Offered to fill in; a value the client has is never overwritten.
     pub fill_in_email: Option<String>,
-    /// Whether the commit fills `fill_in_email` into the client.
+    /// Whether the commit fills `fill_in_email` (and `fill_in_birthday`) into the client.
     pub fill_in_selected: bool,
+    /// The phonebook's birthday (`YYYY-MM-DD`), when the shell reads birthdays.
+    #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
+    pub birthday: Option<String>,
+    /// For a contact that is already a client: the phonebook's birthday, offered to fill in
+    /// where the client has none (on Altegio checked on the card at commit: the search the
+    /// mirror is built from cannot return birthdays). Never overwrites one.
+    #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
+    pub fill_in_birthday: Option<String>,
+    /// The fill-in offer in words for staff ("Add the email … and the birthday … to the
+    /// client"), in the preview's locale.
+    #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
+    pub fill_in_text: Option<String>,
     /// Why the contact cannot be imported as it is, as a code with its arguments: which
     /// client it already is, which contact it repeats, which numbers are invalid and why.
     /// `None` for `new`.
@@ -392,24 +407,35 @@ impl ImportPlan {
             .count() as u64
     }
 
-    /// Offers, on each contact that is already a client lacking an email, the contact's
-    /// email. `lacking_email` are the clients without one.
-    pub fn offer_fill_in(&mut self, lacking_email: &std::collections::HashSet<i64>) {
+    /// Offers, on each contact that is already a client, what the phonebook has and the
+    /// client lacks: the email when the client is in `lacking_email`, the birthday when it is
+    /// in `lacking_birthday` (`None`: not known here; offered, and checked at commit).
+    pub fn offer_fill_in(
+        &mut self,
+        lacking_email: &std::collections::HashSet<i64>,
+        lacking_birthday: Option<&std::collections::HashSet<i64>>,
+    ) {
+        let locale = self.locale;
         for row in &mut self.rows {
-            let lacking = row.client_id.is_some_and(|id| lacking_email.contains(&id));
-            row.fill_in_email = if row.status == ContactStatus::ExistingClient && lacking {
-                row.email.clone()
-            } else {
-                None
+            let client = match (row.status, row.client_id) {
+                (ContactStatus::ExistingClient, Some(id)) => Some(id),
+                _ => None,
             };
-            row.fill_in_selected &= row.fill_in_email.is_some();
+            row.fill_in_email = client
+                .filter(|id| lacking_email.contains(id))
+                .and(row.email.clone());
+            row.fill_in_birthday = client
+                .filter(|id| lacking_birthday.is_none_or(|set| set.contains(id)))
+                .and(row.birthday.clone());
+            row.fill_in_text = fill_in_text(row, locale);
+            row.fill_in_selected &= row.offers_fill_in();
         }
     }
 
-    /// Ticks or unticks filling in one contact's email; only rows offering one.
+    /// Ticks or unticks filling in one contact's email and birthday; only rows offering one.
     pub fn set_fill_in(&mut self, index: u64, fill: bool) -> Result<()> {
         let row = self.row_mut(index)?;
-        if fill && row.fill_in_email.is_none() {
+        if fill && !row.offers_fill_in() {
             return Err(Error::BadInput(format!(
                 "contact {index} has nothing to fill in"
             )));
@@ -421,7 +447,7 @@ impl ImportPlan {
     /// "Apply to all": ticks or unticks every offered fill-in; returns how many are ticked.
     pub fn fill_in_all(&mut self, fill: bool) -> u64 {
         let mut n = 0;
-        for row in self.rows.iter_mut().filter(|r| r.fill_in_email.is_some()) {
+        for row in self.rows.iter_mut().filter(|r| r.offers_fill_in()) {
             row.fill_in_selected = fill;
             n += fill as u64;
         }
@@ -432,7 +458,7 @@ impl ImportPlan {
     pub fn fill_in_counts(&self) -> (u64, u64) {
         self.rows
             .iter()
-            .filter(|r| r.fill_in_email.is_some())
+            .filter(|r| r.offers_fill_in())
             .fold((0, 0), |(o, t), r| (o + 1, t + r.fill_in_selected as u64))
     }
 
@@ -526,8 +552,15 @@ impl ImportPlan {
             fills: self
                 .rows
                 .iter()
-                .filter(|r| r.fill_in_selected)
-                .filter_map(|r| Some((r.index, r.client_id?, r.fill_in_email.clone()?)))
+                .filter(|r| r.fill_in_selected && r.offers_fill_in())
+                .filter_map(|r| {
+                    Some(Fill {
+                        index: r.index,
+                        client_id: r.client_id?,
+                        email: r.fill_in_email.clone(),
+                        birthday: r.fill_in_birthday.clone(),
+                    })
+                })
                 .collect(),
             ..CommitJob::default()
         };
@@ -546,6 +579,7 @@ impl ImportPlan {
                         phone: e164,
                         phone_extension: phone.and_then(|p| p.extension.clone()),
                         email: row.email.clone(),
+                        birth_date: row.birthday.clone(),
                     },
                 )),
                 _ => job.skipped.push(Skipped {
@@ -566,6 +600,8 @@ impl ImportPlan {
         for done in &report.filled {
             if let Ok(row) = self.row_mut(done.index) {
                 row.fill_in_email = None;
+                row.fill_in_birthday = None;
+                row.fill_in_text = None;
                 row.fill_in_selected = false;
             }
         }
@@ -610,6 +646,7 @@ struct Understood {
     phones: Vec<Phone>,
     name: std::result::Result<ClientName, NameProblem>,
     email: Option<String>,
+    birthday: Option<String>,
     in_app_group: bool,
     /// The default number's service kind, looked up here because it is the costly part.
     service: Option<phone::ServiceKind>,
@@ -637,6 +674,10 @@ impl Understood {
             phones,
             name: contact.name_fields().to_client_name(),
             email: contact.first_email(),
+            birthday: contact
+                .birthday
+                .as_deref()
+                .and_then(crate::contact::birthday),
             in_app_group: contact.in_app_group,
             service,
         }
@@ -767,6 +808,7 @@ fn preview_row(
         phones,
         name,
         email,
+        birthday,
         in_app_group,
         service,
     } = contact;
@@ -899,6 +941,9 @@ fn preview_row(
         can_choose_number,
         fill_in_email: None,
         fill_in_selected: false,
+        birthday,
+        fill_in_birthday: None,
+        fill_in_text: None,
         reason,
     };
     let why = if !status.importable() {
@@ -912,7 +957,27 @@ fn preview_row(
     row
 }
 
+/// The fill-in offer of a row in words, in `locale`.
+fn fill_in_text(row: &PreviewRow, locale: Locale) -> Option<String> {
+    let birthday = row
+        .fill_in_birthday
+        .as_deref()
+        .map(|b| crate::messages::birthday_for_staff(b, locale));
+    let message = match (row.fill_in_email.clone(), birthday) {
+        (Some(email), Some(birthday)) => Message::FillInBoth { email, birthday },
+        (Some(email), None) => Message::FillInEmail { email },
+        (None, Some(birthday)) => Message::FillInBirthday { birthday },
+        (None, None) => return None,
+    };
+    Some(message.render(locale))
+}
+
 impl PreviewRow {
+    /// Whether the row offers to fill in something the client lacks.
+    pub fn offers_fill_in(&self) -> bool {
+        self.fill_in_email.is_some() || self.fill_in_birthday.is_some()
+    }
+
     /// Sets why "Select suggested" leaves the row out, with its text in `locale`.
     fn set_not_suggested(&mut self, why: Option<NotSuggested>, locale: Locale) {
         self.not_suggested_text = why.map(|why| Message::NotSuggested { why }.render(locale));
@@ -945,7 +1010,7 @@ pub struct ImportReport {
     pub skipped: Vec<Skipped>,
     /// True when the commit stopped early on request; whole batches only were written.
     pub cancelled: bool,
-    /// Existing clients whose missing email was filled in from the phonebook.
+    /// Existing clients whose missing email or birthday was filled in from the phonebook.
     #[serde(default)]
     #[cfg_attr(feature = "uniffi", uniffi(default = []))]
     pub filled: Vec<Imported>,
@@ -1021,8 +1086,16 @@ impl Default for CommitOptions {
 pub struct CommitJob {
     pub(crate) clients: Vec<(u64, NewClient)>,
     pub(crate) skipped: Vec<Skipped>,
-    /// (contact, existing client, email to fill in where the client has none).
-    pub(crate) fills: Vec<(u64, i64, String)>,
+    pub(crate) fills: Vec<Fill>,
+}
+
+/// What to fill into an existing client, each value only where the client has none.
+#[derive(Debug, Clone)]
+pub(crate) struct Fill {
+    pub index: u64,
+    pub client_id: i64,
+    pub email: Option<String>,
+    pub birthday: Option<String>,
 }
 
 impl CommitJob {
@@ -1139,13 +1212,15 @@ pub fn run_commit(
         });
     }
     if !report.cancelled && !fills.is_empty() {
-        let pairs: Vec<(i64, String)> = fills.iter().map(|(_, id, e)| (*id, e.clone())).collect();
-        match store.fill_missing_emails(&pairs) {
+        match store.fill_missing(&fills) {
             Ok(filled) => {
                 report.filled = fills
                     .iter()
-                    .filter(|(_, id, _)| filled.contains(id))
-                    .map(|&(index, client_id, _)| Imported { index, client_id })
+                    .filter(|f| filled.contains(&f.client_id))
+                    .map(|f| Imported {
+                        index: f.index,
+                        client_id: f.client_id,
+                    })
                     .collect();
             }
             Err(error) => {

@@ -274,6 +274,15 @@ pub enum Message {
     FillInEmail {
         email: String,
     },
+    /// The offer on a row: fill in the client's missing birthday (as `birthday_for_staff`).
+    FillInBirthday {
+        birthday: String,
+    },
+    /// The offer on a row: fill in both.
+    FillInBoth {
+        email: String,
+        birthday: String,
+    },
     /// The export screen's reason to ask for contacts access (the import one is the
     /// permission advice's own).
     ExportNeedsContacts,
@@ -283,6 +292,29 @@ pub enum Message {
     UndoStopped {
         deleted: u64,
     },
+}
+
+/// A `YYYY-MM-DD` birthday as staff read it: `12.03.1985` in Russian, `12 Mar 1985` in
+/// English. Anything else is shown as it is.
+pub fn birthday_for_staff(iso: &str, locale: Locale) -> String {
+    let parts: Vec<&str> = iso.split('-').collect();
+    let [y, m, d] = parts[..] else {
+        return iso.to_string();
+    };
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    match locale {
+        Locale::Ru => format!("{d}.{m}.{y}"),
+        Locale::En => match m
+            .parse::<usize>()
+            .ok()
+            .and_then(|m| MONTHS.get(m.wrapping_sub(1)))
+        {
+            Some(month) => format!("{} {month} {y}", d.trim_start_matches('0')),
+            None => iso.to_string(),
+        },
+    }
 }
 
 impl Message {
@@ -459,6 +491,17 @@ impl Message {
                 &[("deleted", (*deleted).into()), ("kept", (*kept).into())],
             ),
             M::FillInEmail { email } => f("fill-in-email", &[("email", email.as_str().into())]),
+            M::FillInBirthday { birthday } => f(
+                "fill-in-birthday",
+                &[("birthday", birthday.as_str().into())],
+            ),
+            M::FillInBoth { email, birthday } => f(
+                "fill-in-both",
+                &[
+                    ("email", email.as_str().into()),
+                    ("birthday", birthday.as_str().into()),
+                ],
+            ),
             M::DefaultCategory => f("default-category", &[]),
             M::UndoStopped { deleted } => f("undo-stopped", &[("deleted", (*deleted).into())]),
             M::ExportNeedsContacts => f("export-needs-contacts", &[]),
@@ -793,6 +836,13 @@ mod tests {
             },
             M::ExportNeedsContacts,
             M::DefaultCategory,
+            M::FillInBirthday {
+                birthday: "12.03.1985".into(),
+            },
+            M::FillInBoth {
+                email: "anna@example.com".into(),
+                birthday: "12 Mar 1985".into(),
+            },
             M::UndoStopped { deleted: 1 },
             M::UndoStopped { deleted: 3 },
             M::UndoStopped { deleted: 25 },
@@ -967,6 +1017,7 @@ mod tests {
                     "kind",
                     "deleted",
                     "kept",
+                    "birthday",
                     "extension",
                 ]
                 .into_iter()

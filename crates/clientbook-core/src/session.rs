@@ -363,9 +363,14 @@ impl ImportSession {
         // on Altegio with the edit right (it rewrites the card), for clients the mirror knows
         // without one (a masked email is not "missing").
         match &target {
-            Target::Local { store, .. } => plan.offer_fill_in(&store.clients_lacking_email()?),
+            Target::Local { store, .. } => plan.offer_fill_in(
+                &store.clients_lacking_email()?,
+                Some(&store.clients_lacking_birthday()?),
+            ),
+            // The mirror cannot know birthdays (the search does not return them): offered,
+            // and the commit reads the card before it writes.
             Target::Altegio(a) if context.rights.clients_edit_access => {
-                plan.offer_fill_in(&a.store.mirror_lacking_email(a.api.location_id())?)
+                plan.offer_fill_in(&a.store.mirror_lacking_email(a.api.location_id())?, None)
             }
             Target::Altegio(_) => {}
         }

@@ -35,6 +35,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration::Code(recompute_mirror_keys),
     Migration::Sql(include_str!("../sql/006_import_history.sql")),
     Migration::Sql(include_str!("../sql/007_categories.sql")),
+    Migration::Sql(include_str!("../sql/008_birth_date.sql")),
 ];
 
 /// Recomputes every mirrored client's phone key from the number the server returned, with
@@ -94,6 +95,8 @@ pub struct NewClient {
     pub phone: String,
     pub phone_extension: Option<String>,
     pub email: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub birth_date: Option<String>,
 }
 
 impl NewClient {
@@ -331,8 +334,8 @@ impl Store {
                 .map_err(|e| self.sql(e))?;
             let mut insert = tx
                 .prepare_cached(
-                    "INSERT INTO clients (name, surname, middle_name, phone, phone_extension, phone_key, email)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (phone_key) DO NOTHING RETURNING id",
+                    "INSERT INTO clients (name, surname, middle_name, phone, phone_extension, phone_key, email, birth_date)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (phone_key) DO NOTHING RETURNING id",
                 )
                 .map_err(|e| self.sql(e))?;
             let mut find = tx
@@ -349,7 +352,8 @@ impl Store {
                             c.phone,
                             c.phone_extension,
                             key,
-                            c.email
+                            c.email,
+                            c.birth_date
                         ],
                         |r| r.get(0),
                     )
@@ -384,28 +388,67 @@ impl Store {
         )
     }
 
-    /// Fills in emails where the client still has none, in one transaction; returns the
-    /// clients changed. A client who got an email meanwhile keeps it: never overwritten.
-    pub fn fill_missing_emails(&self, fills: &[(i64, String)]) -> Result<HashSet<i64>> {
+    /// Clients without a birthday, for offering the phonebook's.
+    pub fn clients_lacking_birthday(&self) -> Result<HashSet<i64>> {
+        self.column(
+            "SELECT id FROM clients WHERE birth_date IS NULL OR birth_date = ''",
+            [],
+        )
+    }
+
+    /// Fills in emails and birthdays where the client still has none, in one transaction;
+    /// returns the clients changed. A client who got one meanwhile keeps it: never
+    /// overwritten.
+    pub(crate) fn fill_missing(&self, fills: &[crate::import::Fill]) -> Result<HashSet<i64>> {
         let mut conn = self.lock();
         let tx = conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(|e| self.sql(e))?;
         let mut changed = HashSet::new();
         {
-            let mut stmt = tx
+            let mut email = tx
                 .prepare_cached(
                     "UPDATE clients SET email = ?2 WHERE id = ?1 AND (email IS NULL OR email = '')",
                 )
                 .map_err(|e| self.sql(e))?;
-            for (id, email) in fills {
-                if stmt.execute(params![id, email]).map_err(|e| self.sql(e))? > 0 {
-                    changed.insert(*id);
+            let mut birthday = tx
+                .prepare_cached(
+                    "UPDATE clients SET birth_date = ?2
+                     WHERE id = ?1 AND (birth_date IS NULL OR birth_date = '')",
+                )
+                .map_err(|e| self.sql(e))?;
+            for f in fills {
+                let mut n = 0;
+                if let Some(e) = &f.email {
+                    n += email
+                        .execute(params![f.client_id, e])
+                        .map_err(|e| self.sql(e))?;
+                }
+                if let Some(b) = &f.birthday {
+                    n += birthday
+                        .execute(params![f.client_id, b])
+                        .map_err(|e| self.sql(e))?;
+                }
+                if n > 0 {
+                    changed.insert(f.client_id);
                 }
             }
         }
         tx.commit().map_err(|e| self.sql(e))?;
         Ok(changed)
+    }
+
+    /// A client's birthday, `YYYY-MM-DD`.
+    pub fn client_birthday(&self, client_id: i64) -> Result<Option<String>> {
+        self.lock()
+            .query_row(
+                "SELECT birth_date FROM clients WHERE id = ?1",
+                [client_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map(Option::flatten)
+            .map_err(|e| self.sql(e))
     }
 
     /// Remembers that `client_id` now lives in the phonebook as `platform_id`.
@@ -496,6 +539,7 @@ mod tests {
             phone: phone.into(),
             phone_extension: None,
             email: None,
+            birth_date: None,
         }
     }
 

@@ -17,7 +17,7 @@ use crate::altegio::{
 use crate::cancel::CancelToken;
 use crate::error::{Error, RemoteError, Result};
 use crate::import::{
-    CategoryReport, CommitFailed, CommitJob, CommitOptions, ImportReport, Imported, Skipped,
+    CategoryReport, CommitFailed, CommitJob, CommitOptions, Fill, ImportReport, Imported, Skipped,
 };
 use crate::phone::{self, Region};
 use crate::store::{JournalState, MirrorClient, Store};
@@ -290,7 +290,7 @@ pub fn commit_remote(
     };
     let mut result = commit.run(job.clients);
     if result.is_ok() && !commit.report.cancelled && !job.fills.is_empty() {
-        result = fill_in_emails(api, store, &job.fills, &mut commit.report, cancel);
+        result = fill_in(api, store, &job.fills, &mut commit.report, cancel);
     }
     if let Some(title) = options.category {
         let report = &mut commit.report;
@@ -360,42 +360,70 @@ pub fn ensure_category(
     }
 }
 
-/// Fills in the emails staff ticked, on existing clients: per client, read the card, and
-/// only if it still has no email, write the whole card back with it (whether a partial
-/// update blanks the fields it omits is undocumented). Never overwrites: a card that got an
-/// email meanwhile is left alone. Safe to run again after a kill: the server is the journal,
-/// since a card already filled reads as having an email and is skipped.
-fn fill_in_emails(
+/// Fills in the emails and birthdays staff ticked, on existing clients: per client, read the
+/// card, and only where it still has no email (no birthday), write the whole card back with
+/// it (whether a partial update blanks the fields it omits is undocumented). Never
+/// overwrites: a value set meanwhile is left alone. Safe to run again after a kill: the server
+/// is the journal, since a card already filled reads as having the value and is skipped.
+fn fill_in(
     api: &AltegioClient,
     store: &Store,
-    fills: &[(u64, i64, String)],
+    fills: &[Fill],
     report: &mut ImportReport,
     cancel: &CancelToken,
 ) -> Result<()> {
     let call = Call::new(cancel).logged_in(store);
     let location = api.location_id();
-    for (index, client_id, email) in fills {
+    for f in fills {
         if cancel.is_cancelled() {
             report.cancelled = true;
             break;
         }
-        let Some(card) = api.client(*client_id, &call)? else {
+        let Some(card) = api.client(f.client_id, &call)? else {
             continue;
         };
-        if card.client.email.is_some() {
+        let email = f.email.as_ref().filter(|_| card.client.email.is_none());
+        let birthday = f
+            .birthday
+            .as_ref()
+            .filter(|_| birthday_missing(card.raw.get("birth_date")));
+        if email.is_none() && birthday.is_none() {
             continue;
         }
         let mut body = writable_card(&card)?;
-        body["email"] = serde_json::json!(email);
-        api.update_client(*client_id, &body, &call)?;
-        store.mirror_set_email(location, *client_id, email)?;
+        if let Some(e) = email {
+            body["email"] = serde_json::json!(e);
+        }
+        if let Some(b) = birthday {
+            body["birth_date"] = serde_json::json!(b);
+        }
+        api.update_client(f.client_id, &body, &call)?;
+        if let Some(e) = email {
+            store.mirror_set_email(location, f.client_id, e)?;
+        }
         report.filled.push(Imported {
-            index: *index,
-            client_id: *client_id,
+            index: f.index,
+            client_id: f.client_id,
         });
     }
-    tracing::info!(filled = report.filled.len(), "missing emails filled in");
+    tracing::info!(
+        filled = report.filled.len(),
+        "missing emails and birthdays filled in"
+    );
     Ok(())
+}
+
+/// Whether a card's `birth_date` means "none": absent, empty, or one of the placeholders
+/// bases are full of (1900-01-01, 1970-01-01, 0000-00-00). Any other value is the client's,
+/// in whatever form, and is never overwritten.
+fn birthday_missing(value: Option<&serde_json::Value>) -> bool {
+    match value {
+        None | Some(serde_json::Value::Null) => true,
+        Some(serde_json::Value::String(s)) => {
+            matches!(s.trim(), "" | "0000-00-00" | "1900-01-01" | "1970-01-01")
+        }
+        Some(_) => false,
+    }
 }
 
 /// The colour new categories get (Altegio requires one): a calm blue.
@@ -620,6 +648,7 @@ impl RemoteCommit<'_> {
                             email: c.email,
                             comment: c.phone_extension.as_deref().map(extension_comment),
                             categories: self.category.iter().copied().collect(),
+                            birth_date: c.birth_date,
                         },
                     });
                 }

@@ -467,6 +467,7 @@ impl CardBuilder {
                     .find_map(|n| non_empty(&unescape(n)))
             }
             "UID" => c.platform_id = text_value(&text).trim().to_string(),
+            "BDAY" => c.birthday = non_empty(&text_value(&text)),
             // The app's own export group, as its exports write it (and phones keep it).
             "CATEGORIES" => {
                 c.in_app_group |= split_escaped(&text, ',').into_iter().any(|g| {
@@ -745,6 +746,9 @@ pub fn write(contacts: &[PhonebookContact]) -> String {
         if !c.platform_id.is_empty() {
             push_folded(&mut out, &format!("UID:{}", escape(&c.platform_id)));
         }
+        if let Some(bday) = c.birthday.as_deref().and_then(crate::contact::birthday) {
+            push_folded(&mut out, &format!("BDAY:{bday}"));
+        }
         if c.in_app_group {
             push_folded(
                 &mut out,
@@ -843,6 +847,7 @@ mod tests {
             }],
             emails: vec!["anna@example.com".into()],
             in_app_group: false,
+            birthday: None,
         };
         let text = write(std::slice::from_ref(&contact));
         assert!(text.lines().all(|l| l.len() <= 76), "{text}");
@@ -973,5 +978,25 @@ mod tests {
         let again = parse(written.as_bytes());
         let groups: Vec<bool> = again.cards.iter().map(|c| c.contact.in_app_group).collect();
         assert_eq!(groups, vec![true, false]);
+    }
+
+    #[test]
+    fn birthdays_are_read_as_given_and_written_as_full_dates() {
+        let text = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:A\r\nTEL:+79160000001\r\nBDAY:19850312\r\nEND:VCARD\r\n\
+                    BEGIN:VCARD\r\nVERSION:4.0\r\nFN:B\r\nTEL:+79160000002\r\nBDAY:--0312\r\nEND:VCARD\r\n";
+        let f = parse(text.as_bytes());
+        let raw: Vec<Option<&str>> = f
+            .cards
+            .iter()
+            .map(|c| c.contact.birthday.as_deref())
+            .collect();
+        assert_eq!(raw, vec![Some("19850312"), Some("--0312")]);
+        let written = write(&[f.cards[0].contact.clone(), f.cards[1].contact.clone()]);
+        assert_eq!(
+            written.matches("BDAY:").count(),
+            1,
+            "no year, no date: {written}"
+        );
+        assert!(written.contains("BDAY:1985-03-12"));
     }
 }

@@ -854,3 +854,57 @@ fn undo_from_the_history_list_and_the_category_switch() {
     assert_eq!(s.already_clients, 3, "Anna (twice) and Boris stay clients");
     assert_eq!(s.importable, 1, "Vera is new again");
 }
+
+#[test]
+fn fill_in_offers_a_missing_birthday_and_never_overwrites_one() {
+    let (t, store) = target(Rights::full());
+    let (first, _) = import_screen(t.clone(), Settings::default());
+    let mut vera = contact("Vera", &["+7 926 555-44-33"]);
+    vera.birthday = Some("1990-07-01".into());
+    listed(&first, vec![contact("Anna", &["+7 916 123-45-67"]), vera]);
+    first.select_all();
+    let created = first.commit().report.unwrap().created;
+    let (anna, vera) = (created[0].client_id, created[1].client_id);
+    assert_eq!(
+        store.client_birthday(vera).unwrap().as_deref(),
+        Some("1990-07-01")
+    );
+
+    let (screen, _) = import_screen(
+        t,
+        Settings {
+            locale: clientbook_core::messages::Locale::Ru,
+            ..Settings::default()
+        },
+    );
+    let mut anna_card = contact("Anna", &["+79161234567"]);
+    anna_card.birthday = Some("19850312".into());
+    let mut vera_card = contact("Vera", &["+79265554433"]);
+    vera_card.birthday = Some("1991-01-01".into());
+    let mut no_year = contact("Boris", &["+7 903 000-11-22"]);
+    no_year.birthday = Some("--03-12".into());
+    let s = listed(&screen, vec![anna_card, vera_card, no_year]);
+    assert_eq!(s.fill_in_offered, 1, "Vera has a birthday; Boris is new");
+    let rows = screen.rows(0, 3);
+    assert_eq!(rows[0].fill_in_birthday.as_deref(), Some("1985-03-12"));
+    assert_eq!(
+        rows[0].fill_in_text.as_deref(),
+        Some("Добавить клиенту день рождения 12.03.1985, если его нет")
+    );
+    assert_eq!(rows[1].fill_in_birthday, None);
+    assert_eq!(
+        rows[2].birthday, None,
+        "a birthday without a year is no date"
+    );
+    screen.fill_in_all(true);
+    let report = screen.commit().report.unwrap();
+    assert_eq!(report.filled.len(), 1);
+    assert_eq!(
+        store.client_birthday(anna).unwrap().as_deref(),
+        Some("1985-03-12")
+    );
+    assert_eq!(
+        store.client_birthday(vera).unwrap().as_deref(),
+        Some("1990-07-01")
+    );
+}

@@ -214,7 +214,7 @@ fn nothing_personal_reaches_the_sink_in_a_whole_round_trip() {
         "import preview built",
         "import committed",
         "target_db=local",
-        "missing emails filled in",
+        "missing emails and birthdays filled in",
         "altegio import undone",
     ] {
         assert!(log.contains(expected), "{expected:?} missing from:\n{log}");

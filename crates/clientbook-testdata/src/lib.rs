@@ -857,6 +857,7 @@ pub fn phonebook(size: usize, seed: u64) -> Phonebook {
             phones,
             emails,
             in_app_group: false,
+            birthday: None,
         });
         keys.push(contact_keys);
     }
@@ -929,6 +930,7 @@ pub fn clients(size: usize, phonebook: &Phonebook, seed: u64) -> Vec<NewClient> 
             phone,
             phone_extension: extension,
             email: c.emails.first().cloned(),
+            birth_date: None,
         });
     }
     while out.len() < size {
@@ -948,6 +950,7 @@ pub fn clients(size: usize, phonebook: &Phonebook, seed: u64) -> Vec<NewClient> 
             phone: n.e164(),
             phone_extension: n.extension.clone(),
             email,
+            birth_date: None,
         });
     }
     g.rng.shuffle(&mut out);

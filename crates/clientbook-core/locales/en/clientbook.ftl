@@ -151,6 +151,8 @@ undo-done = { $deleted ->
        *[other] { $deleted } clients deleted
     } · { $kept } kept (edited since or with visits)
 fill-in-email = Add the email { $email } to the client
+fill-in-birthday = Add the birthday { $birthday } to the client, if it has none
+fill-in-both = Add the email { $email } and the birthday { $birthday } to the client, where it has none
 default-category = From phonebook
 undo-stopped = { $deleted ->
         [one] Undo stopped after { $deleted } client was deleted.

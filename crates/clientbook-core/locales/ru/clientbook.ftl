@@ -164,6 +164,8 @@ undo-done = { $deleted ->
        *[many] Удалено { $deleted } клиентов
     } · { $kept } оставлено (изменены или есть визиты)
 fill-in-email = Добавить клиенту email { $email }
+fill-in-birthday = Добавить клиенту день рождения { $birthday }, если его нет
+fill-in-both = Добавить клиенту email { $email } и день рождения { $birthday }, где их нет
 default-category = Из телефонной книги
 undo-stopped = Отмена импорта остановлена: { $deleted ->
         [one] удалён { $deleted } клиент.
