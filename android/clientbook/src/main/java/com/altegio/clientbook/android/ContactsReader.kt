@@ -3,6 +3,7 @@ package com.altegio.clientbook.android
 import android.content.ContentResolver
 import android.database.Cursor
 import android.provider.ContactsContract.CommonDataKinds.Email
+import android.provider.ContactsContract.CommonDataKinds.Event
 import android.provider.ContactsContract.CommonDataKinds.GroupMembership
 import android.provider.ContactsContract.CommonDataKinds.Nickname
 import android.provider.ContactsContract.CommonDataKinds.Organization
@@ -110,6 +111,8 @@ class ContactsReader(private val resolver: ContentResolver) {
         val company = c.getColumnIndexOrThrow(Organization.COMPANY)
         val nickname = c.getColumnIndexOrThrow(Nickname.NAME)
         val groupRowId = c.getColumnIndexOrThrow(GroupMembership.GROUP_ROW_ID)
+        val eventDate = c.getColumnIndexOrThrow(Event.START_DATE)
+        val eventType = c.getColumnIndexOrThrow(Event.TYPE)
     }
 
     /**
@@ -128,6 +131,7 @@ class ContactsReader(private val resolver: ContentResolver) {
         private val phones = ArrayList<RawPhone>(2)
         private val emails = ArrayList<String>(1)
         private var inAppGroup = false
+        private var birthday: String? = null
 
         /** A row of its own (name, number, ...), not only a group membership. */
         private var hasOwnRow = false
@@ -161,6 +165,10 @@ class ContactsReader(private val resolver: ContentResolver) {
                 Nickname.CONTENT_ITEM_TYPE -> if (nickname.isNullOrBlank()) {
                     nickname = c.getString(col.nickname)
                 }
+                // As the Contacts app stores it ("1985-03-12", "--03-12"); the core reads it.
+                Event.CONTENT_ITEM_TYPE -> if (birthday == null && c.getInt(col.eventType) == Event.TYPE_BIRTHDAY) {
+                    birthday = c.getString(col.eventDate)?.takeIf { it.isNotBlank() }
+                }
                 GroupMembership.CONTENT_ITEM_TYPE -> if (!inAppGroup && !c.isNull(col.groupRowId)) {
                     inAppGroup = c.getLong(col.groupRowId) in appGroups
                 }
@@ -182,6 +190,7 @@ class ContactsReader(private val resolver: ContentResolver) {
                 phones = phones,
                 emails = emails,
                 inAppGroup = inAppGroup,
+                birthday = birthday,
             )
         }
     }
@@ -199,6 +208,7 @@ class ContactsReader(private val resolver: ContentResolver) {
             StructuredName.CONTENT_ITEM_TYPE,
             Phone.CONTENT_ITEM_TYPE,
             Email.CONTENT_ITEM_TYPE,
+            Event.CONTENT_ITEM_TYPE,
             Organization.CONTENT_ITEM_TYPE,
             Nickname.CONTENT_ITEM_TYPE,
             GroupMembership.CONTENT_ITEM_TYPE,

@@ -3,6 +3,9 @@ package com.altegio.clientbook.android
 import android.content.ContentResolver
 import com.altegio.clientbook.android.TestContacts.GOOGLE
 import com.altegio.clientbook.core.PhoneLabel
+import android.content.ContentValues
+import android.provider.ContactsContract.CommonDataKinds.Event
+import android.provider.ContactsContract.Data
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertThrows
 import org.junit.After
@@ -64,6 +67,23 @@ class ContactsReaderTest {
         assertEquals("Мария", contact.givenName)
         assertEquals("8 (912) 000-00-01", contact.phones.single().number)
         assertEquals(PhoneLabel.MOBILE, contact.phones.single().label)
+    }
+
+    @Test
+    fun readsTheBirthdayAndNotOtherEvents() {
+        val rawId = TestContacts.insertPerson(resolver, null, "Анна", "8 (912) 000-00-02", birthday = "1985-03-12")
+        resolver.insert(
+            Data.CONTENT_URI,
+            ContentValues().apply {
+                put(Data.RAW_CONTACT_ID, rawId)
+                put(Data.MIMETYPE, Event.CONTENT_ITEM_TYPE)
+                put(Event.START_DATE, "2010-06-01")
+                put(Event.TYPE, Event.TYPE_ANNIVERSARY)
+            },
+        )
+        TestContacts.insertPerson(resolver, null, "Борис", "8 (912) 000-00-03")
+        val birthdays = ContactsReader(resolver).readAll().associate { it.givenName to it.birthday }
+        assertEquals(mapOf("Анна" to "1985-03-12", "Борис" to null), birthdays)
     }
 
     @Test

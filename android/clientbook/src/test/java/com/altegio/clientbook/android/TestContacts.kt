@@ -5,6 +5,7 @@ import android.content.ContentResolver
 import android.content.ContentUris
 import android.content.ContentValues
 import android.provider.ContactsContract.CommonDataKinds.Email
+import android.provider.ContactsContract.CommonDataKinds.Event
 import android.provider.ContactsContract.CommonDataKinds.GroupMembership
 import android.provider.ContactsContract.CommonDataKinds.Phone
 import android.provider.ContactsContract.CommonDataKinds.StructuredName
@@ -50,6 +51,7 @@ object TestContacts {
         phone: String,
         groupId: Long? = null,
         email: String? = null,
+        birthday: String? = null,
     ): Long {
         val raw = resolver.insert(
             RawContacts.CONTENT_URI,
@@ -71,6 +73,9 @@ object TestContacts {
         data(Phone.CONTENT_ITEM_TYPE, Phone.NUMBER to phone, Phone.TYPE to Phone.TYPE_MOBILE)
         groupId?.let { data(GroupMembership.CONTENT_ITEM_TYPE, GroupMembership.GROUP_ROW_ID to it) }
         email?.let { addEmail(resolver, rawId, it) }
+        birthday?.let {
+            data(Event.CONTENT_ITEM_TYPE, Event.START_DATE to it, Event.TYPE to Event.TYPE_BIRTHDAY)
+        }
         return rawId
     }
 

@@ -296,7 +296,7 @@ private fun CategorySwitch(on: Boolean, title: String, labels: Labels, events: I
     }
 }
 
-/** "Add missing emails to clients: 2 of 3", ticked, unticked or partly: a tap fills all or none. */
+/** "Fill in what clients are missing (email, birthday): 2 of 3", ticked, unticked or partly: a tap fills all or none. */
 @Composable
 private fun FillInAll(state: ImportScreenState, labels: Labels, events: ImportEvents) {
     val all = state.fillInSelected >= state.fillInOffered
@@ -368,8 +368,9 @@ private fun ContactRow(row: PreviewRow, labels: Labels, events: ImportEvents) {
                 }
                 RowDetail(row.notice)
             }
-            val email = row.fillInEmail
-            if (email != null) FillInLine(row, email, labels, events)
+            // The core words the offer (email, birthday or both) in the screen's language.
+            val offer = row.fillInText
+            if (offer != null) FillInLine(row, offer, events)
         }
     }
 }
@@ -388,7 +389,7 @@ private fun RowDetail(text: String?) {
 
 /** On an existing client lacking an email: "Add the email … to the client", ticked or not. */
 @Composable
-private fun FillInLine(row: PreviewRow, email: String, labels: Labels, events: ImportEvents) {
+private fun FillInLine(row: PreviewRow, offer: String, events: ImportEvents) {
     Row(
         Modifier.fillMaxWidth().heightIn(min = 40.dp)
             .toggleable(value = row.fillInSelected, role = Role.Checkbox) { events.setFillIn(row.index, it) },
@@ -397,7 +398,7 @@ private fun FillInLine(row: PreviewRow, email: String, labels: Labels, events: I
         Checkbox(checked = row.fillInSelected, onCheckedChange = null)
         Spacer(Modifier.width(12.dp))
         Text(
-            remember(email, labels.locale) { labels.message(Message.FillInEmail(email)) },
+            offer,
             style = MaterialTheme.typography.bodyMedium,
             maxLines = 3,
             overflow = TextOverflow.Ellipsis,

@@ -92,11 +92,12 @@ class ImportFeaturesClickTest {
     }
 
     @Test
-    fun fillInOneRowThenAllAndImportOnlyTheEmails() {
+    fun fillInOneRowThenAllAndImportOnlyTheEmailsAndBirthdays() {
         val db = ClientDatabase.inMemory()
         imported(db, fillInPhonebook(withEmails = false))
         val host = openList(db, fillInPhonebook(withEmails = true))
-        assertEquals(3uL, host.state.fillInOffered)
+        // Anna and Evgenia an email, Vera an email and a birthday, Darya a birthday.
+        assertEquals(4uL, host.state.fillInOffered)
         scene(host).use { scene ->
             scene.frame()
             assertTrue(scene.has(labels[Label.IMPORT_SELECTED, "0"]), "nothing ticked yet: ${scene.allTexts()}")
@@ -106,13 +107,15 @@ class ImportFeaturesClickTest {
             assertEquals(1uL, host.state.fillInSelected)
             assertTrue(scene.has(labels[Label.IMPORT_AND_FILL, "0", "1"]), scene.allTexts().toString())
 
-            scene.clickOn(labels[Label.FILL_IN_ALL, "1", "3"])
+            // The core words each offer: a birthday alone, or with the email.
+            assertTrue(scene.has(host.screen.rows(0u, 20u).first { it.fillInBirthday != null && it.fillInEmail == null }.fillInText!!))
+            scene.clickOn(labels[Label.FILL_IN_ALL, "1", "4"])
             assertEquals("fillInAll", host.calls.last())
-            assertEquals(3uL, host.state.fillInSelected)
+            assertEquals(4uL, host.state.fillInSelected)
 
-            scene.clickOn(labels[Label.IMPORT_AND_FILL, "0", "3"])
+            scene.clickOn(labels[Label.IMPORT_AND_FILL, "0", "4"])
             assertEquals(ScreenPhase.RESULT, host.state.phase)
-            assertTrue(scene.has(labels[Label.RESULT_FILLED, "3"]), scene.allTexts().toString())
+            assertTrue(scene.has(labels[Label.RESULT_FILLED, "4"]), scene.allTexts().toString())
         }
         val emails = db.clients(fullRights()).mapNotNull { it.email }.toSet()
         assertEquals(setOf("anna.sokolova@example.com", "vera@example.com", "evgenia.novikova@example.com"), emails)

@@ -69,9 +69,12 @@ fun fillInPhonebook(withEmails: Boolean): List<PhonebookContact> {
         "Жанна" to "Морозова", "Зоя" to "Павлова", "Инна" to "Семёнова", "Ксения" to "Голубева",
     )
     val emails = mapOf(0 to "anna.sokolova@example.com", 1 to "vera@example.com", 3 to "evgenia.novikova@example.com")
+    // Birthdays as the Contacts app stores them: Vera is offered an email and a birthday,
+    // Darya a birthday alone.
+    val birthdays = mapOf(1 to "1990-07-01", 2 to "1985-03-12")
     val clients = names.mapIndexed { i, (given, family) ->
         val c = contact(10 + i, given, family, "+7 915 300-40-%02d".format(i) to PhoneLabel.MOBILE)
-        if (withEmails) c.copy(emails = listOfNotNull(emails[i])) else c
+        if (withEmails) c.copy(emails = listOfNotNull(emails[i]), birthday = birthdays[i]) else c
     }
     if (!withEmails) return clients
     return clients + listOf(
