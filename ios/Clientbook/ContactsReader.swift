@@ -28,8 +28,10 @@ struct ContactsReader: Sendable {
         request.unifyResults = unified
         var contacts: [PhonebookContact] = []
         var stopped = false
+        // Contacts this app exported: the core leaves them out of "Select suggested".
+        let exported = unified ? try Self.appGroupMembers(store) : []
         try store.enumerateContacts(with: request) { contact, stop in
-            contacts.append(Self.record(contact))
+            contacts.append(Self.record(contact, inAppGroup: exported.contains(contact.identifier)))
             if contacts.count % Self.progressEvery == 0 && !keepGoing(UInt64(contacts.count)) {
                 stopped = true
                 stop.pointee = true
@@ -52,10 +54,25 @@ struct ContactsReader: Sendable {
         CNContactOrganizationNameKey as CNKeyDescriptor,
         CNContactPhoneNumbersKey as CNKeyDescriptor,
         CNContactEmailAddressesKey as CNKeyDescriptor,
+        CNContactBirthdayKey as CNKeyDescriptor,
         CNContactFormatter.descriptorForRequiredKeys(for: .fullName),
     ]
 
-    static func record(_ contact: CNContact) -> PhonebookContact {
+    /// The (unified) identifiers of the contacts in the app's own group, in every container
+    /// that has one (the writer creates it in the default container; a restore may bring
+    /// another).
+    static func appGroupMembers(_ store: CNContactStore) throws -> Set<String> {
+        var members = Set<String>()
+        for group in try store.groups(matching: nil) where group.name == ContactsWriter.groupName {
+            let inGroup = CNContact.predicateForContactsInGroup(withIdentifier: group.identifier)
+            let found = try store.unifiedContacts(matching: inGroup,
+                                                  keysToFetch: [CNContactIdentifierKey as CNKeyDescriptor])
+            members.formUnion(found.map(\.identifier))
+        }
+        return members
+    }
+
+    static func record(_ contact: CNContact, inAppGroup: Bool = false) -> PhonebookContact {
         PhonebookContact(
             platformId: contact.identifier,
             givenName: nonEmpty(contact.givenName),
@@ -68,8 +85,19 @@ struct ContactsReader: Sendable {
             phones: contact.phoneNumbers.compactMap { labeled in
                 nonEmpty(labeled.value.stringValue).map { RawPhone(number: $0, label: phoneLabel(labeled.label)) }
             },
-            emails: contact.emailAddresses.compactMap { nonEmpty($0.value as String) }
+            emails: contact.emailAddresses.compactMap { nonEmpty($0.value as String) },
+            inAppGroup: inAppGroup,
+            birthday: contact.birthday.flatMap(birthdayText)
         )
+    }
+
+    /// The Gregorian birthday as `YYYY-MM-DD`, or `--MM-DD` when the user saved no year
+    /// (the core takes only full dates). Other calendars' birthdays are left out.
+    static func birthdayText(_ date: DateComponents) -> String? {
+        guard let month = date.month, let day = date.day else { return nil }
+        if let calendar = date.calendar, calendar.identifier != .gregorian { return nil }
+        guard let year = date.year else { return String(format: "--%02d-%02d", month, day) }
+        return String(format: "%04d-%02d-%02d", year, month, day)
     }
 
     /// The label constants onto the core's kinds. Raw label values (`_$!<Mobile>!$_`) are

@@ -122,9 +122,10 @@ private struct ImportRowView: View {
             CheckMark(selectable: row.selectable, selected: row.selected, toggle: toggle)
             VStack(alignment: .leading, spacing: 4) {
                 details
-                // An existing client (dimmed above) may still take the phonebook's email.
-                if let email = row.fillInEmail {
-                    CheckRow(title: Text(renderMessage(message: Message.fillInEmail(email: email), locale: locale.identifier)),
+                // An existing client (dimmed above) may still take the phonebook's email and
+                // birthday: the core words the offer.
+                if let offer = row.fillInText {
+                    CheckRow(title: Text(offer),
                              checked: row.fillInSelected, set: canFillIn ? fillIn : nil)
                         .font(.callout)
                 }

@@ -74,6 +74,26 @@ final class ContactsStoreTests: XCTestCase {
         XCTAssertNil(card.middleName, "Contacts' empty strings reach the core as nil")
     }
 
+    func testImportReadMarksTheContactsThisAppExported() throws {
+        try ContactsWriter().write(toWrite(2)) { made += $0.map(\.platformId); return true }
+        let people = try XCTUnwrap(try ContactsReader().read(unified: true) { _ in true })
+        let ours = people.filter { $0.familyName == "Clientbook" }
+        XCTAssertEqual(ours.count, 2)
+        XCTAssertTrue(ours.allSatisfy(\.inAppGroup), "written into the app's group, read back as such")
+    }
+
+    func testBirthdaysAreGregorianDatesOrMonthAndDay() {
+        var date = DateComponents()
+        date.year = 1985
+        date.month = 3
+        date.day = 12
+        XCTAssertEqual(ContactsReader.birthdayText(date), "1985-03-12")
+        date.year = nil
+        XCTAssertEqual(ContactsReader.birthdayText(date), "--03-12", "no year: the core offers nothing")
+        date.calendar = Calendar(identifier: .hebrew)
+        XCTAssertNil(ContactsReader.birthdayText(date))
+    }
+
     func testReaderStopsWhenKeepGoingSaysNo() throws {
         try ContactsWriter().write(toWrite(2)) { made += $0.map(\.platformId); return true }
         var asked: [UInt64] = []
