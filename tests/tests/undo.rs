@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use altegio_testserver::{Config, TestServer};
 use clientbook_core::cancel::CancelToken;
+use clientbook_core::contact::PhonebookContact;
 use clientbook_core::history::KeptReason;
 use clientbook_core::import::ImportReport;
 use clientbook_core::phone::Region;
@@ -47,20 +48,29 @@ fn target(server: &TestServer, store: &Arc<Store>) -> Target {
     }))
 }
 
-/// Imports `phonebook(count)` (all of it) with `settings`, through a session.
-fn import(target: &Target, count: usize, settings: Settings) -> ImportReport {
-    let session = ImportSession::open(
+/// An import session on `target` for `contacts`, as a screen opens one.
+fn open(target: &Target, contacts: Vec<PhonebookContact>, settings: Settings) -> ImportSession {
+    ImportSession::open(
         target.clone(),
-        numbered(phonebook(count)),
-        Settings {
-            batch_size: 10,
-            ..settings
-        },
+        numbered(contacts),
+        settings,
         None,
         &mut |_, _, _| {},
         &CancelToken::new(),
     )
-    .unwrap();
+    .unwrap()
+}
+
+/// Imports `phonebook(count)` (all of it) with `settings`, through a session.
+fn import(target: &Target, count: usize, settings: Settings) -> ImportReport {
+    let session = open(
+        target,
+        phonebook(count),
+        Settings {
+            batch_size: 10,
+            ..settings
+        },
+    );
     session.select_all();
     session
         .commit(&mut |_, _| {}, &CancelToken::new())
@@ -223,18 +233,14 @@ fn an_interrupted_import_is_undone_in_full_across_its_runs() {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(Store::open(dir.path().join("m.db")).unwrap());
     let target = target(&server, &store);
-    let session = ImportSession::open(
-        target.clone(),
-        numbered(phonebook(40)),
+    let session = open(
+        &target,
+        phonebook(40),
         Settings {
             batch_size: 10,
             ..Settings::default()
         },
-        None,
-        &mut |_, _, _| {},
-        &CancelToken::new(),
-    )
-    .unwrap();
+    );
     session.select_all();
     // Cancelled after the second batch, then "import the rest".
     let cancel = CancelToken::new();
@@ -471,15 +477,7 @@ fn fill_in_adds_a_missing_email_to_the_whole_card_and_never_overwrites() {
         with_email("Boris", 1, "boris@example.com"),
         with_email("Vera", 2, "vera@example.com"),
     ];
-    let session = ImportSession::open(
-        target.clone(),
-        numbered(contacts.clone()),
-        Settings::default(),
-        None,
-        &mut |_, _, _| {},
-        &CancelToken::new(),
-    )
-    .unwrap();
+    let session = open(&target, contacts.clone(), Settings::default());
     // Boris has an email: only Anna and Vera are offered one.
     assert_eq!(session.fill_in_all(true), 2);
     // Someone gives Vera an email between the preview and the commit.
@@ -508,15 +506,7 @@ fn fill_in_adds_a_missing_email_to_the_whole_card_and_never_overwrites() {
         region: Region::default(),
     }));
     server.edit(ids[2], |c| c.email = None);
-    let session = ImportSession::open(
-        target2,
-        numbered(contacts),
-        Settings::default(),
-        None,
-        &mut |_, _, _| {},
-        &CancelToken::new(),
-    )
-    .unwrap();
+    let session = open(&target2, contacts, Settings::default());
     assert_eq!(session.fill_in_all(true), 0);
 }
 
@@ -590,15 +580,7 @@ fn birthdays_go_with_created_clients_and_fill_in_only_a_placeholder() {
     {
         c.birthday = Some(b.to_string());
     }
-    let session = ImportSession::open(
-        target,
-        numbered(contacts),
-        Settings::default(),
-        None,
-        &mut |_, _, _| {},
-        &CancelToken::new(),
-    )
-    .unwrap();
+    let session = open(&target, contacts, Settings::default());
     // The mirror cannot know birthdays: both clients are offered, the cards decide.
     assert_eq!(session.fill_in_all(true), 2);
     session.select_all();
