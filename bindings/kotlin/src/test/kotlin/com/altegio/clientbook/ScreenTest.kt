@@ -260,4 +260,27 @@ class ScreenTest {
             }
         }
     }
+
+    @Test
+    fun `a birthday goes with a new client and fills in only where a client has none`() {
+        ClientDatabase.inMemory().use { db ->
+            ImportScreen.local(db, fullRights(), Fixtures.settings, null).use { first ->
+                first.permissionChanged(ContactsPermission.ANDROID_GRANTED)
+                first.contactsRead(listOf(Fixtures.generated(1).single().copy(birthday = "1990-07-01")) + Fixtures.generated(1, offset = 1))
+                first.selectAll()
+                first.commit()
+            }
+            ImportScreen.local(db, fullRights(), Fixtures.settings.copy(locale = "ru"), null).use { screen ->
+                screen.permissionChanged(ContactsPermission.ANDROID_GRANTED)
+                val withBirthdays = Fixtures.generated(2).mapIndexed { i, c -> c.copy(birthday = listOf("1985-03-12", "19850312")[i]) }
+                val listed = screen.contactsRead(withBirthdays)
+                assertEquals(1uL, listed.fillInOffered, "the first client has a birthday already")
+                val offered = screen.rows(0u, 2u).single { it.fillInBirthday != null }
+                assertEquals("1985-03-12", offered.fillInBirthday)
+                assertEquals("Добавить клиенту день рождения 12.03.1985, если его нет", offered.fillInText)
+                screen.fillInAll(true)
+                assertEquals(1, screen.commit().report!!.filled.size)
+            }
+        }
+    }
 }
