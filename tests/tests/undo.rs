@@ -602,3 +602,25 @@ fn birthdays_go_with_created_clients_and_fill_in_only_a_placeholder() {
     );
     assert_eq!(server.stats().updates, 1);
 }
+
+#[test]
+fn the_category_read_back_reads_only_this_imports_clients() {
+    let server = server();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Store::open(dir.path().join("m.db")).unwrap());
+    let target = target(&server, &store);
+    // An earlier import filled the category with more than two search pages of clients.
+    import(&target, 450, Settings::default());
+    let before = server.stats().category_searches;
+    let mut later = phonebook(453);
+    let later = later.split_off(450);
+    let session = open(&target, later, Settings::default());
+    session.select_all();
+    let report = session.commit(&mut |_, _| {}, &CancelToken::new()).unwrap();
+    assert_eq!(report.category.unwrap().set, 3);
+    assert_eq!(
+        server.stats().category_searches - before,
+        1,
+        "one page, newest first, down to this import's clients"
+    );
+}

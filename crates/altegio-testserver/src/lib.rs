@@ -145,6 +145,8 @@ pub struct Stats {
     /// Rows rejected because the phone already existed.
     pub duplicate_rejections: u64,
     pub card_reads: u64,
+    /// Search pages filtered by a category.
+    pub category_searches: u64,
     pub updates: u64,
     pub deletes: u64,
     /// Category creations refused because the title existed.
@@ -793,6 +795,9 @@ fn search(s: &mut State, body: &[u8]) -> (u16, String) {
         .and_then(|f| f.pointer("/state/value"))
         .and_then(Value::as_array)
         .map(|ids| ids.iter().filter_map(Value::as_i64).collect());
+    if in_categories.is_some() {
+        s.stats.category_searches += 1;
+    }
     let mut sorted: Vec<&StoredClient> = s
         .clients
         .iter()

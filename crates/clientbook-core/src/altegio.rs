@@ -820,7 +820,14 @@ impl AltegioClient {
 
     /// The ids of the clients in category `category`, from `clients/search` (which cannot
     /// return a client's categories, but can filter by one).
-    pub fn clients_in_category(&self, category: i64, call: &Call<'_>) -> Result<HashSet<i64>> {
+    /// Only ids from `since` up are read: newest first, stopping below it (ids grow with
+    /// creation), so checking one import does not page through every earlier import's clients.
+    pub fn clients_in_category(
+        &self,
+        category: i64,
+        since: i64,
+        call: &Call<'_>,
+    ) -> Result<HashSet<i64>> {
         let mut ids = HashSet::new();
         let mut page = 1;
         loop {
@@ -829,13 +836,15 @@ impl AltegioClient {
                 "page_size": crate::sync::PAGE_SIZE,
                 "fields": ["id"],
                 "order_by": "id",
-                "order_by_direction": "ASC",
+                "order_by_direction": "DESC",
                 "filters": [{"type": "category", "state": {"value": [category]}}],
             });
             let (rows, meta) = self.search_rows::<IdRow>(body, call)?;
             let got = rows.len();
-            ids.extend(rows.into_iter().map(|r| r.id.0));
-            if got == 0 || (page as u64) * crate::sync::PAGE_SIZE as u64 >= meta.total_count {
+            let oldest = rows.iter().map(|r| r.id.0).min();
+            ids.extend(rows.into_iter().map(|r| r.id.0).filter(|&id| id >= since));
+            let read_all = (page as u64) * crate::sync::PAGE_SIZE as u64 >= meta.total_count;
+            if got == 0 || read_all || oldest.is_some_and(|id| id < since) {
                 return Ok(ids);
             }
             page += 1;

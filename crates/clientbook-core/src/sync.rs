@@ -495,7 +495,7 @@ fn in_category(
     call: &Call<'_>,
 ) -> Result<HashSet<i64>> {
     let found: HashSet<i64> = api
-        .clients_in_category(id, call)?
+        .clients_in_category(id, clients.iter().copied().min().unwrap_or(0), call)?
         .intersection(clients)
         .copied()
         .collect();
