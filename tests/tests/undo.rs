@@ -482,7 +482,16 @@ fn fill_in_adds_a_missing_email_to_the_whole_card_and_never_overwrites() {
     assert_eq!(session.fill_in_all(true), 2);
     // Someone gives Vera an email between the preview and the commit.
     server.edit(ids[2], |c| c.email = Some("vera@salon.example".into()));
-    let report = session.commit(&mut |_, _| {}, &CancelToken::new()).unwrap();
+    let mut seen = Vec::new();
+    let report = session
+        .commit(
+            &mut |done, total| seen.push((done, total)),
+            &CancelToken::new(),
+        )
+        .unwrap();
+    // Nothing to create: the bar counts the cards read (and written), one step each.
+    assert_eq!(seen.last(), Some(&(2, 2)), "{seen:?}");
+    assert!(seen.contains(&(1, 2)), "{seen:?}");
     assert_eq!(report.filled.len(), 1);
     assert!(report.created.is_empty());
     let clients = server.clients();

@@ -270,6 +270,10 @@ pub fn commit_remote(
         },
         None => None,
     };
+    // One bar for the whole commit: the creates, then the cards filled in (a request or two
+    // each, so a long fill-in moves the bar too).
+    let (creates, fills) = (job.clients.len() as u64, job.fills.len() as u64);
+    let mut creating = |done: u64, _: u64| progress(done, creates + fills);
     let mut commit = RemoteCommit {
         store,
         api,
@@ -279,8 +283,8 @@ pub fn commit_remote(
         history_id: options.record_as,
         category: category.map(|(id, _)| id),
         window: api.policy().settle_window(),
-        total: job.clients.len() as u64,
-        progress,
+        total: creates,
+        progress: &mut creating,
         cancel,
         report: ImportReport {
             skipped: job.skipped,
@@ -289,11 +293,13 @@ pub fn commit_remote(
         },
     };
     let mut result = commit.run(job.clients);
-    if result.is_ok() && !commit.report.cancelled && !job.fills.is_empty() {
-        result = fill_in(api, store, &job.fills, &mut commit.report, cancel);
+    let mut report = commit.report;
+    if result.is_ok() && !report.cancelled && !job.fills.is_empty() {
+        let mut filling = |done: u64| progress(creates + done, creates + fills);
+        result = fill_in(api, store, &job.fills, &mut report, &mut filling, cancel);
     }
     if let Some(title) = options.category {
-        let report = &mut commit.report;
+        let report = &mut report;
         report.category = Some(match category {
             Some((id, created_category)) => {
                 let (set, not_set) = confirm_category(api, store, id, report, cancel);
@@ -313,11 +319,11 @@ pub fn commit_remote(
     }
     match result {
         Ok(()) => {
-            commit.report.log("altegio");
-            Ok(commit.report)
+            report.log("altegio");
+            Ok(report)
         }
         Err(error) => Err(Box::new(CommitFailed {
-            partial: commit.report,
+            partial: report,
             error,
         })),
     }
@@ -370,11 +376,13 @@ fn fill_in(
     store: &Store,
     fills: &[Fill],
     report: &mut ImportReport,
+    progress: &mut dyn FnMut(u64),
     cancel: &CancelToken,
 ) -> Result<()> {
     let call = Call::new(cancel).logged_in(store);
     let location = api.location_id();
-    for f in fills {
+    for (done, f) in fills.iter().enumerate() {
+        progress(done as u64);
         if cancel.is_cancelled() {
             report.cancelled = true;
             break;
@@ -406,6 +414,7 @@ fn fill_in(
             client_id: f.client_id,
         });
     }
+    progress(fills.len() as u64);
     tracing::info!(
         filled = report.filled.len(),
         "missing emails and birthdays filled in"
