@@ -34,16 +34,25 @@ fn import_all(
     )
     .unwrap();
     plan.select_all();
+    commit(store, &api, &plan, 100).unwrap_or_else(|f| panic!("{}", f.error))
+}
+
+/// Commits the plan's selection remotely in batches of `batch`, as the sync layer does it.
+fn commit(
+    store: &Store,
+    api: &clientbook_core::altegio::AltegioClient,
+    plan: &clientbook_core::import::ImportPlan,
+    batch: usize,
+) -> Result<clientbook_core::import::ImportReport, Box<clientbook_core::import::CommitFailed>> {
     sync::commit_remote(
         store,
-        &api,
+        api,
         Region::default(),
         plan.prepare_commit(),
-        CommitOptions::batches_of(100),
+        CommitOptions::batches_of(batch),
         &mut |_, _| {},
         &CancelToken::new(),
     )
-    .unwrap_or_else(|f| panic!("{}", f.error))
 }
 
 #[test]
@@ -161,16 +170,7 @@ fn a_number_added_elsewhere_since_the_preview_counts_as_existing() {
     plan.select_all();
     // Another device adds client 5 after our preview.
     server.seed([("Other device".to_string(), phone_digits(5))]);
-    let report = sync::commit_remote(
-        &store,
-        &api,
-        Region::default(),
-        plan.prepare_commit(),
-        CommitOptions::batches_of(100),
-        &mut |_, _| {},
-        &CancelToken::new(),
-    )
-    .unwrap();
+    let report = commit(&store, &api, &plan, 100).unwrap();
     assert_eq!(report.created.len(), 19);
     assert_eq!(report.already_there.len(), 1);
     assert_eq!(report.already_there[0].index, 5);
@@ -239,16 +239,7 @@ fn wrong_token_and_licence_errors_stop_with_nothing_written() {
     .unwrap();
     plan.select_all();
     server.update_config(|c| c.licence_expired = true);
-    let failed = sync::commit_remote(
-        &store,
-        &api,
-        Region::default(),
-        plan.prepare_commit(),
-        CommitOptions::batches_of(10),
-        &mut |_, _| {},
-        &CancelToken::new(),
-    )
-    .unwrap_err();
+    let failed = commit(&store, &api, &plan, 10).unwrap_err();
     assert!(
         matches!(failed.error, Error::Remote(RemoteError::Licence { .. })),
         "{}",
@@ -259,16 +250,7 @@ fn wrong_token_and_licence_errors_stop_with_nothing_written() {
     assert!(server.clients().is_empty());
     // Renewed: the same commit completes, once.
     server.update_config(|c| c.licence_expired = false);
-    let report = sync::commit_remote(
-        &store,
-        &api,
-        Region::default(),
-        plan.prepare_commit(),
-        CommitOptions::batches_of(10),
-        &mut |_, _| {},
-        &CancelToken::new(),
-    )
-    .unwrap();
+    let report = commit(&store, &api, &plan, 10).unwrap();
     assert_eq!(report.created.len(), 30);
     assert_eq!(server.clients().len(), 30);
 }
@@ -471,16 +453,7 @@ fn a_normal_import_and_one_right_after_get_no_429_from_altegio_limits() {
         )
         .unwrap();
         plan.select_all();
-        let report = sync::commit_remote(
-            &store,
-            &api,
-            Region::default(),
-            plan.prepare_commit(),
-            CommitOptions::batches_of(100),
-            &mut |_, _| {},
-            &CancelToken::new(),
-        )
-        .unwrap_or_else(|f| panic!("{}", f.error));
+        let report = commit(&store, &api, &plan, 100).unwrap_or_else(|f| panic!("{}", f.error));
         assert_eq!(report.created.len(), 2_000);
     }
     let stats = server.stats();
@@ -601,16 +574,7 @@ fn two_contacts_differing_only_by_extension_are_one_altegio_client() {
         "{second:?}"
     );
     assert_eq!(plan.select_all(), 1);
-    let report = sync::commit_remote(
-        &store,
-        &api(&server),
-        Region::default(),
-        plan.prepare_commit(),
-        CommitOptions::batches_of(10),
-        &mut |_, _| {},
-        &CancelToken::new(),
-    )
-    .unwrap_or_else(|f| panic!("{}", f.error));
+    let report = commit(&store, &api(&server), &plan, 10).unwrap_or_else(|f| panic!("{}", f.error));
     assert_eq!(report.created.len(), 1);
     let clients = server.clients();
     assert_eq!(clients.len(), 1);
@@ -639,30 +603,12 @@ fn a_lost_answer_for_an_extension_number_then_a_resend_creates_one_client() {
         ..fast()
     };
     let lossy = client(&server.url(), 4242, "partner-token", "user-token", policy);
-    let failed = sync::commit_remote(
-        &store,
-        &lossy,
-        Region::default(),
-        plan.prepare_commit(),
-        CommitOptions::batches_of(10),
-        &mut |_, _| {},
-        &CancelToken::new(),
-    )
-    .unwrap_err();
+    let failed = commit(&store, &lossy, &plan, 10).unwrap_err();
     assert!(failed.partial.created.is_empty());
     assert_eq!(server.clients().len(), 1, "the create landed");
     // The next run looks it up (by the number without its extension) instead of resending.
     server.set_faults(Faults::default());
-    let report = sync::commit_remote(
-        &store,
-        &api(&server),
-        Region::default(),
-        plan.prepare_commit(),
-        CommitOptions::batches_of(10),
-        &mut |_, _| {},
-        &CancelToken::new(),
-    )
-    .unwrap_or_else(|f| panic!("{}", f.error));
+    let report = commit(&store, &api(&server), &plan, 10).unwrap_or_else(|f| panic!("{}", f.error));
     assert_eq!(report.created.len(), 1);
     assert_eq!(server.clients().len(), 1);
 }
